@@ -1,0 +1,36 @@
+# eupact — the two commands of the README's quick start are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test bench lint install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The 2026 pool from the shipped Eurostat snapshot and the SYNTHETIC example pledges.
+demo: $(STAMP)
+	$(BIN)/eupact cycle run 2026 --out results/2026
+	@echo "Open results/2026/summary.html, or read results/2026/summary.md"
+
+## The test suite (unit, golden cases, properties, CLI), in parallel on the machine's cores.
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto -p no:randomly
+
+## Benchmarks (pytest-benchmark); figures go to docs/performance.md by hand.
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds -p no:xdist
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .mypy_cache .ruff_cache .benchmarks

@@ -1,0 +1,392 @@
+"""The `eupact` command line: thin shells over the Python API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from eupact.errors import EupactError, Problem, fail
+from eupact.reports.tables import Table
+
+from .render import Format, print_tables
+
+app = typer.Typer(
+    help="eupact — the EU Pact on Migration and Asylum's annual cycle, explained.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+params_app = typer.Typer(help="Dated legal parameters.", no_args_is_help=True)
+pool_app = typer.Typer(
+    help="The Annual Solidarity Pool (Art. 12, 57-66 AMMR).", no_args_is_help=True
+)
+cycle_app = typer.Typer(help="The whole annual cycle.", no_args_is_help=True)
+data_app = typer.Typer(help="The data snapshot.", no_args_is_help=True)
+app.add_typer(params_app, name="params")
+app.add_typer(pool_app, name="pool")
+app.add_typer(cycle_app, name="cycle")
+app.add_typer(data_app, name="data")
+
+# Piped output (make demo, logs) gets a wide page rather than Rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 180)
+err_console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv, json or markdown")]
+YearOpt = Annotated[int, typer.Option(help="Pool year (the Council act recorded for it)")]
+PopDate = Annotated[str | None, typer.Option(help="Population reference date, e.g. 2024-01-01")]
+GdpYear = Annotated[str | None, typer.Option(help="GDP year, e.g. 2024")]
+Release = Annotated[str | None, typer.Option(help="Population release (column of the snapshot)")]
+PopFile = Annotated[
+    Path | None, typer.Option(help="Your own population CSV/XLSX (snapshot columns)")
+]
+GdpFile = Annotated[Path | None, typer.Option(help="Your own GDP CSV/XLSX (snapshot columns)")]
+SarOpt = Annotated[str | None, typer.Option(help="Indicative SAR share, e.g. 0.42 or 21/50")]
+
+
+def user_errors(func: F) -> F:
+    """Show refused input as a list of problems, never as a traceback; exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EupactError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.summary}")
+            for p in exc.problems:
+                err_console.print(f"  - {p}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("EUPACT_DEBUG"):
+                raise
+            err_console.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {exc}",
+                markup=True,
+                highlight=False,
+            )
+            err_console.print(
+                "This is a bug in eupact, not in your input; set EUPACT_DEBUG=1 for "
+                "the traceback and report it."
+            )
+            raise typer.Exit(70) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _date(text: str | None, default: dt.date) -> dt.date:
+    if text is None:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail("--at", text, "must be a date YYYY-MM-DD") from None
+
+
+def _fraction(text: str | None, name: str) -> Fraction | None:
+    if text is None:
+        return None
+    try:
+        return Fraction(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
+    except (ValueError, ZeroDivisionError):
+        raise fail(name, text, "must be a fraction such as 0.42, 21/50 or 42%") from None
+
+
+def _money(text: str | None, name: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.replace("_", "").replace(",", ""))
+    except InvalidOperation:
+        raise fail(name, text, "must be an amount in EUR, e.g. 600000000") from None
+
+
+@params_app.command("show")
+@user_errors
+def params_show(
+    at: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today)")] = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """List every legal parameter in force on a date, with its legal reference."""
+    from eupact.parameters import load_parameters
+    from eupact.reports.tables import plain
+
+    day = _date(at, dt.date.today())
+    rows = []
+    for p in load_parameters():
+        if p.values[0].since > day:
+            continue
+        entry = p.entry_at(day)
+        value = entry.value
+        shown = " ".join(value) if isinstance(value, tuple) else str(plain(value))
+        rows.append(
+            {
+                "parameter": p.name,
+                "value": shown,
+                "unit": p.unit,
+                "since": entry.since.isoformat(),
+                "reference": entry.reference.cite(),
+                "note": entry.reference.note or entry.note,
+                "file": p.file,
+            }
+        )
+    table = Table(
+        "parameters",
+        f"Legal parameters in force on {day}",
+        ("parameter", "value", "unit", "since", "reference", "note", "file"),
+        rows,
+        wide=("note", "file"),
+    )
+    print_tables(console, [table], form)
+
+
+def _key(
+    year: int,
+    population_date: str | None,
+    gdp_year: str | None,
+    release: str | None,
+    population_file: Path | None,
+    gdp_file: Path | None,
+    states: str | None,
+) -> Any:
+    from eupact.cycle.run import DEFAULT_VINTAGES
+    from eupact.data.snapshot import load_snapshot, load_user_series
+    from eupact.key.reference_key import Vintage, compute_reference_key
+    from eupact.parameters import load_parameters
+    from eupact.pool.acts import council_act
+
+    parameters = load_parameters()
+    act = council_act(year, parameters)
+    params = parameters.at(act.act_date)
+    default = DEFAULT_VINTAGES.get(year, Vintage())
+    vintage = Vintage(
+        population_date or default.population_date, gdp_year or default.gdp_year, release
+    )
+    snapshot = load_snapshot()
+    population = snapshot.find("population", vintage.population_date, vintage.population_release)
+    gdp = snapshot.find("gdp", vintage.gdp_year)
+    if population_file:
+        population = load_user_series(population_file, population)
+    if gdp_file:
+        gdp = load_user_series(gdp_file, gdp)
+    chosen = tuple(s.strip().upper() for s in states.split(",") if s.strip()) if states else None
+    return act, compute_reference_key(population, gdp, params, chosen, vintage)
+
+
+@app.command("key")
+@user_errors
+def key_cmd(
+    year: YearOpt = 2026,
+    population_date: PopDate = None,
+    gdp_year: GdpYear = None,
+    release: Release = None,
+    population_file: PopFile = None,
+    gdp_file: GdpFile = None,
+    states: Annotated[
+        str | None, typer.Option(help="Comma-separated geo codes (default: all bound)")
+    ] = None,
+    explain: Annotated[str | None, typer.Option(help="Explain one state's share, e.g. DE")] = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """Each Member State's reference-key share (Art. 66 AMMR) on a chosen data vintage."""
+    from eupact.reports.tables import key_table
+
+    _, key = _key(year, population_date, gdp_year, release, population_file, gdp_file, states)
+    if explain:
+        if explain.upper() not in key.rows:
+            raise fail("--explain", explain, "not among the participating states")
+        print(key.explain(explain.upper()).render())
+        return
+    print_tables(console, [key_table(key)], form)
+
+
+@pool_app.command("propose")
+@user_errors
+def pool_propose(
+    year: YearOpt = 2026,
+    relocations: Annotated[
+        int | None, typer.Option(help="Union relocations (default: the floor)")
+    ] = None,
+    financial: Annotated[
+        str | None, typer.Option(help="Union EUR (default: follows the ratio)")
+    ] = None,
+    exceptional: Annotated[bool, typer.Option(help="Art. 12(4): no projected need")] = False,
+    sar_share: SarOpt = None,
+    population_date: PopDate = None,
+    gdp_year: GdpYear = None,
+    release: Release = None,
+    population_file: PopFile = None,
+    gdp_file: GdpFile = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """The Commission proposal (Art. 12): totals and each state's indicative contribution,
+    then the Council's reference number and each state's fair share of it (Art. 57)."""
+    from eupact.cycle.run import sar_states
+    from eupact.data.snapshot import load_snapshot
+    from eupact.pool.allocation import allocate
+    from eupact.pool.proposal import propose_pool
+    from eupact.reports.tables import allocation_table
+
+    act, key = _key(year, population_date, gdp_year, release, population_file, gdp_file, None)
+    proposal = propose_pool(
+        key,
+        relocations,
+        _money(financial, "--financial"),
+        exceptional=exceptional,
+        sar_share=_fraction(sar_share, "--sar-share"),
+        sar_states=sar_states(load_snapshot(), act),
+    )
+    fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
+    tables = [
+        allocation_table(proposal.indicative, "proposal_indicative_contributions"),
+        allocation_table(fair, "fair_shares"),
+    ]
+    if form is Format.table:
+        console.print(proposal.explain_totals().render(), highlight=False)
+        if proposal.sar:
+            console.print(
+                f"SAR part (Art. 12(5)): {proposal.sar.share} → {proposal.sar.relocations:,} "
+                f"relocations / EUR {proposal.sar.financial:,} for {', '.join(proposal.sar.states)}"
+            )
+    print_tables(console, tables, form)
+
+
+@pool_app.command("outcome")
+@user_errors
+def pool_outcome(
+    pledges: Annotated[Path, typer.Option(help="Pledges file (YAML, JSON or CSV)")],
+    year: YearOpt = 2026,
+    forum_reconvened: Annotated[
+        bool | None,
+        typer.Option(
+            "--forum-reconvened/--forum-not-reconvened",
+            help="Whether the High-Level Forum was reconvened under Art. 13(4) (default: from the file)",
+        ),
+    ] = None,
+    sar_share: SarOpt = None,
+    explain: Annotated[str | None, typer.Option(help="Explain one figure, e.g. DE:balance")] = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """The outcome per state: fair share, pledged, deducted, balance, offsets (Art. 57-65)."""
+    from eupact.cycle.run import run_cycle
+    from eupact.reports.tables import outcome_table, totals_table
+
+    result = run_cycle(
+        year,
+        pledges,
+        forum_reconvened=forum_reconvened,
+        sar_share=_fraction(sar_share, "--sar-share"),
+    )
+    if explain:
+        geo, _, field = explain.partition(":")
+        print(result.outcome.explain(geo.upper(), field or "balance").render())
+        return
+    if result.pledges.label and form is Format.table:
+        err_console.print(f"[bold yellow]{result.pledges.label}[/]")
+    print_tables(console, [outcome_table(result.outcome), totals_table(result.outcome)], form)
+
+
+@pool_app.command("synthetic-pledges")
+@user_errors
+def pool_synthetic(
+    out: Annotated[Path, typer.Option(help="YAML file to write")],
+    year: YearOpt = 2026,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 2026,
+) -> None:
+    """Write a SYNTHETIC, clearly labelled pledges file for demonstrations."""
+    from eupact.cycle.examples import write_synthetic_pledges
+
+    path = write_synthetic_pledges(out, year, seed)
+    console.print(f"wrote SYNTHETIC pledges to {path}")
+
+
+@cycle_app.command("run")
+@user_errors
+def cycle_run(
+    year: Annotated[int, typer.Argument(help="Pool year, e.g. 2026")],
+    pledges: Annotated[
+        Path | None, typer.Option(help="Pledges file (default: the shipped SYNTHETIC example)")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Results folder (default: results/<year>)")
+    ] = None,
+    forum_reconvened: Annotated[
+        bool | None,
+        typer.Option(
+            "--forum-reconvened/--forum-not-reconvened", help="Art. 13(4) (default: from the file)"
+        ),
+    ] = None,
+    sar_share: SarOpt = None,
+    quiet: Annotated[bool, typer.Option(help="Print only where the results went")] = False,
+) -> None:
+    """Proposal → fair shares → outcome for a pool year; writes CSV, JSON, Markdown and HTML."""
+    from eupact.cycle.examples import example_pledges_path
+    from eupact.cycle.run import run_cycle, write_results
+    from eupact.reports.tables import allocation_table, outcome_table, totals_table
+
+    result = run_cycle(
+        year,
+        pledges or example_pledges_path(year),
+        forum_reconvened=forum_reconvened,
+        sar_share=_fraction(sar_share, "--sar-share"),
+    )
+    files = write_results(result, out or Path("results") / str(year))
+    if not quiet:
+        if result.pledges.label:
+            err_console.print(f"[bold yellow]{result.pledges.label}[/]")
+        console.print(result.proposal.explain_totals().render(), highlight=False)
+        print_tables(
+            console,
+            [
+                allocation_table(result.proposal.indicative, "proposal"),
+                outcome_table(result.outcome),
+                totals_table(result.outcome),
+            ],
+            Format.table,
+        )
+    console.print(f"results written to {files[0].parent}: " + ", ".join(f.name for f in files))
+
+
+@data_app.command("vintages")
+@user_errors
+def data_vintages(form: FormatOpt = Format.table) -> None:
+    """Every data series in the snapshot, with its source and reference date."""
+    from eupact.data.snapshot import load_snapshot
+
+    rows = [
+        {
+            "indicator": s.indicator,
+            "reference_date": s.source.reference_date,
+            "column": s.source.column,
+            "dataset": s.source.dataset,
+            "release": s.source.release,
+            "states": len(s.values),
+            "missing": " ".join(s.missing),
+            "file": Path(s.source.file).name,
+        }
+        for s in load_snapshot().series
+    ]
+    print_tables(
+        console, [Table("vintages", "Data series in the snapshot", tuple(rows[0]), rows)], form
+    )
+
+
+def main() -> None:  # pragma: no cover - console-script entry
+    try:
+        app()
+    except EupactError as exc:  # errors raised while Typer parses
+        err_console.print(f"error: {exc}")
+        sys.exit(2)
+
+
+__all__ = ["Problem", "app", "main"]

@@ -1,0 +1,218 @@
+"""`eupact cycle run`: from the shipped data and a pledges file to a folder of results.
+
+Everything is computed before anything is written, and the folder is written to a temporary
+place and moved into position at the end: a refused input leaves no file behind, and a run never
+leaves a half-written folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from eupact import __version__
+from eupact.cycle.inputs import PledgesFile, read_pledges_file
+from eupact.data.snapshot import Snapshot, load_snapshot
+from eupact.key.reference_key import ReferenceKey, Vintage, key_from_snapshot
+from eupact.parameters import ParameterSet, load_parameters
+from eupact.pool.acts import CouncilAct, council_act
+from eupact.pool.outcome import PoolOutcome, compute_outcome
+from eupact.pool.pledges import validate_deductions, validate_pledges
+from eupact.pool.proposal import Proposal, propose_pool
+from eupact.reports.summary import render_html, render_markdown
+from eupact.reports.tables import (
+    Table,
+    allocation_table,
+    key_table,
+    outcome_table,
+    plain,
+    totals_table,
+)
+
+# The data vintage that best reproduces the published 2026 shares (shared/spec §3).
+DEFAULT_VINTAGES: dict[int, Vintage] = {2026: Vintage("2024-01-01", "2024")}
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    year: int
+    act: CouncilAct
+    snapshot: Snapshot
+    key: ReferenceKey
+    proposal: Proposal
+    outcome: PoolOutcome
+    pledges: PledgesFile
+    parameters: ParameterSet
+
+    def tables(self) -> list[Table]:
+        return [
+            key_table(self.key),
+            allocation_table(self.proposal.indicative, "proposal_indicative_contributions"),
+            allocation_table(self.outcome.fair_shares, "fair_shares"),
+            outcome_table(self.outcome),
+            totals_table(self.outcome),
+        ]
+
+
+def sar_states(snapshot: Snapshot, act: CouncilAct) -> tuple[str, ...]:
+    """Benefitting states identified under pressure because of SAR disembarkations (Art. 11(3))."""
+    return tuple(
+        geo
+        for geo in act.benefitting_states
+        if "search and rescue" in snapshot.classification.get(geo, _NONE).pressure_basis
+    )
+
+
+class _NoClass:
+    pressure_basis = ""
+
+
+_NONE: Any = _NoClass()
+
+
+def run_cycle(
+    year: int,
+    pledges_path: str | Path,
+    *,
+    vintage: Vintage | None = None,
+    snapshot: Snapshot | None = None,
+    forum_reconvened: bool | None = None,
+    sar_share: Fraction | None = None,
+) -> CycleResult:
+    """Proposal, fair shares and outcome of the pool for ``year``; pure apart from reading inputs."""
+    parameters = load_parameters()
+    act = council_act(year, parameters)
+    snapshot = snapshot or load_snapshot()
+    vintage = vintage or DEFAULT_VINTAGES.get(year, Vintage(f"{year - 2}-01-01", str(year - 2)))
+    params = parameters.at(act.act_date)
+    key = key_from_snapshot(snapshot, params, vintage)
+    sar = sar_states(snapshot, act)
+    proposal = propose_pool(
+        key, act.proposal.relocations, act.proposal.financial, sar_share=sar_share, sar_states=sar
+    )
+    file = read_pledges_file(pledges_path)
+    pledges = validate_pledges(file.pledges, act, params)
+    deductions = validate_deductions(file.deductions, pledges, act, params, snapshot.classification)
+    reconvened = file.forum_reconvened if forum_reconvened is None else forum_reconvened
+    outcome = compute_outcome(
+        key,
+        act,
+        pledges,
+        deductions,
+        forum_reconvened=reconvened,
+        sar_share=sar_share,
+        sar_states=sar,
+    )
+    return CycleResult(year, act, snapshot, key, proposal, outcome, file, parameters)
+
+
+def provenance(result: CycleResult) -> dict[str, Any]:
+    """What the results rest on: data releases, parameters in force, acts, inputs, software."""
+    params = result.key.params
+    used = sorted(
+        {
+            p.name
+            for p in result.parameters
+            if not p.name.startswith("pool_") or p.name.startswith(f"pool_{result.year}.")
+        }
+    )
+    return {
+        "software": f"eupact {__version__}",
+        "computed_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "pool_year": result.year,
+        "council_act": result.act.citation,
+        "parameters_date": params.date.isoformat(),
+        "vintage": result.key.vintage.label() if result.key.vintage else "",
+        "data": [result.key.population.source.as_dict(), result.key.gdp.source.as_dict()],
+        "snapshot": {
+            "name": result.snapshot.name,
+            "version": result.snapshot.version,
+            "path": str(result.snapshot.path),
+        },
+        "pledges_file": {
+            "path": str(result.pledges.path),
+            "label": result.pledges.label,
+            "synthetic": result.pledges.synthetic,
+        },
+        "parameters": [
+            {"name": n, "value": plain(params(n)), **params.entry(n).reference.as_dict()}
+            for n in used
+            if params.parameters[n].values[0].since <= params.date
+        ],
+    }
+
+
+def _write_csv(path: Path, table: Table) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(table.columns))
+        writer.writeheader()
+        for row in table.rows:
+            writer.writerow({k: plain(v) for k, v in row.items()})
+
+
+def _explanations(result: CycleResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "totals": result.outcome.explain_totals().as_dict(),
+        "proposal": result.proposal.explain_totals().as_dict(),
+        "offsets": result.outcome.offsets.explain(result.key).as_dict(),
+        "states": {},
+    }
+    for geo in result.key.states:
+        out["states"][geo] = {
+            "share": result.key.explain(geo).as_dict(),
+            **{
+                f: result.outcome.explain(geo, f).as_dict()
+                for f in (
+                    "fair_share_relocations",
+                    "fair_share_financial",
+                    "pledged_total",
+                    "deducted_total",
+                    "to_implement_total",
+                    "balance",
+                    "offset_obligation",
+                )
+            },
+        }
+    return out
+
+
+def write_results(result: CycleResult, out_dir: str | Path) -> list[Path]:
+    """Write CSV, JSON, Markdown and HTML results into ``out_dir`` atomically."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        tables = result.tables()
+        for table in tables:
+            _write_csv(staging / f"{table.name}.csv", table)
+        document = {
+            "provenance": provenance(result),
+            "tables": {
+                t.name: {
+                    "title": t.title,
+                    "notes": list(t.notes),
+                    "rows": [{k: plain(v) for k, v in r.items()} for r in t.rows],
+                }
+                for t in tables
+            },
+            "explanations": _explanations(result),
+        }
+        (staging / "result.json").write_text(
+            json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+        (staging / "summary.md").write_text(render_markdown(result, tables), encoding="utf-8")
+        (staging / "summary.html").write_text(render_html(result, tables), encoding="utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(out_dir.iterdir())

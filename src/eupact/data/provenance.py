@@ -1,0 +1,59 @@
+"""Where a figure comes from: the types that travel with every data value."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The provenance of one column of figures: dataset, reference date, release, retrieval."""
+
+    dataset: str
+    title: str
+    unit: str
+    reference_date: str
+    release: str
+    retrieved: str
+    file: str
+    column: str
+    origin: tuple[str, ...] = ()
+    licence: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "dataset": self.dataset,
+            "title": self.title,
+            "unit": self.unit,
+            "reference_date": self.reference_date,
+            "release": self.release,
+            "retrieved": self.retrieved,
+            "file": self.file,
+            "column": self.column,
+            "origin": list(self.origin),
+            "licence": self.licence,
+        }
+
+    def cite(self) -> str:
+        return f"{self.dataset}, {self.title} ({self.release}; {self.file}:{self.column})"
+
+
+Number = int | Decimal
+
+
+@dataclass(frozen=True)
+class StateSeries:
+    """One figure per Member State from one source; a missing cell is absent, never zero."""
+
+    indicator: str
+    values: Mapping[str, Number]
+    source: Source
+    missing: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, geo: str) -> Number:
+        return self.values[geo]
+
+    def restricted(self, states: tuple[str, ...]) -> dict[str, Number]:
+        return {geo: self.values[geo] for geo in states}

@@ -1,0 +1,195 @@
+"""Dated legal parameters.
+
+Each YAML file under ``ammr/`` holds the values of one part of Regulation (EU) 2024/1351; files
+under ``acts/`` hold the values set by the annual implementing acts. A parameter has a
+description, a unit, a legal reference and a list of values keyed by the date from which each
+applies (OpenFisca's convention): a value holds until the next dated value.
+
+Values are parsed into exact types: integers stay ``int``; decimals and fractions written as
+strings (``"0.6"``, ``"1/2"``) become :class:`fractions.Fraction`; money written ``"EUR 600000000"``
+becomes :class:`decimal.Decimal`; dates stay :class:`datetime.date`; lists stay tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from eupact.errors import fail
+
+_RATIONAL = re.compile(r"-?[0-9_]+(\.[0-9]+)?(/[0-9]+)?")
+
+Value = Any  # int | Fraction | Decimal | date | str | tuple[...] | dict
+
+
+@dataclass(frozen=True, slots=True)
+class LegalReference:
+    """Where a value comes from in the law: act, article, paragraph, OJ reference."""
+
+    act: str
+    article: str
+    paragraph: str = ""
+    oj: str = ""
+    note: str = ""
+
+    def cite(self) -> str:
+        where = f"Art. {self.article}" + (f"({self.paragraph})" if self.paragraph else "")
+        return f"{where} {self.act}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "act": self.act,
+            "article": self.article,
+            "paragraph": self.paragraph,
+            "oj": self.oj,
+            "note": self.note,
+            "citation": self.cite(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DatedValue:
+    since: dt.date
+    value: Value
+    reference: LegalReference
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    description: str
+    unit: str
+    file: str
+    values: tuple[DatedValue, ...]  # sorted by date
+
+    def entry_at(self, at: dt.date) -> DatedValue:
+        found = None
+        for entry in self.values:
+            if entry.since <= at:
+                found = entry
+        if found is None:
+            raise fail(
+                "at",
+                at.isoformat(),
+                f"parameter '{self.name}' has no value in force before "
+                f"{self.values[0].since.isoformat()} ({self.file})",
+                summary="parameter not in force",
+            )
+        return found
+
+    def at(self, at: dt.date) -> Value:
+        return self.entry_at(at).value
+
+
+def _parse_value(raw: object) -> Value:
+    if isinstance(raw, bool) or raw is None:
+        return raw
+    if isinstance(raw, int | dt.date):
+        return raw
+    if isinstance(raw, float):
+        raise ValueError(f"float {raw!r}: write exact values as strings ('0.6', '1/2')")
+    if isinstance(raw, list):
+        return tuple(_parse_value(item) for item in raw)
+    if isinstance(raw, dict):
+        return {str(k): _parse_value(v) for k, v in raw.items()}
+    text = str(raw).strip()
+    if text.startswith("EUR "):
+        return Decimal(text[4:].replace("_", ""))
+    if _RATIONAL.fullmatch(text):
+        return Fraction(text.replace("_", ""))
+    return text
+
+
+def _reference(raw: dict[str, Any], defaults: dict[str, Any]) -> LegalReference:
+    merged = {**defaults, **raw}
+    return LegalReference(
+        act=str(merged.get("act", "")),
+        article=str(merged.get("article", "")),
+        paragraph=str(merged.get("paragraph", "")),
+        oj=str(merged.get("oj", "")),
+        note=str(merged.get("note", "")),
+    )
+
+
+def _parameters_from_file(path: Path, label: str) -> Iterator[Parameter]:
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    act_defaults = doc.get("act", {})
+    for name, spec in doc["parameters"].items():
+        base_ref = spec.get("reference", {})
+        values = []
+        for since, entry in sorted(spec["values"].items()):
+            entry = entry if isinstance(entry, dict) and "value" in entry else {"value": entry}
+            ref = _reference({**base_ref, **entry.get("reference", {})}, act_defaults)
+            try:
+                value = _parse_value(entry["value"])
+            except ValueError as exc:
+                raise fail(name, entry["value"], str(exc), label) from exc
+            values.append(DatedValue(since, value, ref, str(entry.get("note", ""))))
+        yield Parameter(name, str(spec["description"]), str(spec["unit"]), label, tuple(values))
+
+
+@dataclass(frozen=True)
+class ParameterSet:
+    """All parameters, by name."""
+
+    parameters: dict[str, Parameter]
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise fail(
+                "parameter", name, "no such parameter", summary="unknown parameter"
+            ) from None
+
+    def at(self, at: dt.date) -> ParametersAt:
+        return ParametersAt(self, at)
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self.parameters.values())
+
+
+@dataclass(frozen=True)
+class ParametersAt:
+    """The parameters in force on one date; remembers which were read, for traces."""
+
+    parameters: ParameterSet
+    date: dt.date
+
+    def __call__(self, name: str) -> Value:
+        return self.parameters[name].at(self.date)
+
+    def entry(self, name: str) -> DatedValue:
+        return self.parameters[name].entry_at(self.date)
+
+    def cite(self, name: str) -> str:
+        return self.entry(name).reference.cite()
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.yaml"))
+
+
+@cache
+def load_parameters(root: str | None = None) -> ParameterSet:
+    """Load every parameter file (the package's own unless ``root`` names another folder)."""
+    base = Path(root) if root else Path(str(resources.files("eupact.parameters")))
+    params: dict[str, Parameter] = {}
+    for path in _files(base):
+        label = str(path.relative_to(base))
+        for param in _parameters_from_file(path, label):
+            if param.name in params:
+                raise fail(param.name, label, "parameter defined twice", summary="parameter files")
+            params[param.name] = param
+    return ParameterSet(params)

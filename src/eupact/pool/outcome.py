@@ -1,0 +1,308 @@
+"""The outcome of a pool year: fair shares, pledges, deductions, balances, offsets (Art. 57–65).
+
+Every figure is kept with what produced it; :meth:`PoolOutcome.explain` turns any of them into an
+:class:`~eupact.explain.Explanation` naming the inputs, the rule, the article and the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from eupact.errors import fail
+from eupact.explain import Explanation, ParameterUse, show
+from eupact.key.reference_key import ReferenceKey
+from eupact.pool.acts import CouncilAct
+from eupact.pool.allocation import Allocation, allocate
+from eupact.pool.offsets import OffsetAssessment, assess_offsets
+from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
+from eupact.pool.proposal import SarReserve, sar_reserve
+
+ZERO = Decimal(0)
+
+# Which article each outcome field applies, for explanations.
+FIELD_RULES: dict[str, tuple[str, str]] = {
+    "fair_share_relocations": (
+        "Art. 57(3), 66 AMMR",
+        "share × reference relocations, rounded by rule",
+    ),
+    "fair_share_financial": ("Art. 57(3), 66 AMMR", "share × reference financial contributions"),
+    "pledged_total": (
+        "Art. 56(2), 57(4), 65(1) AMMR",
+        "relocations × equivalence + financial + alternative measures (EUR)",
+    ),
+    "deducted_total": ("Art. 61, 62 AMMR", "granted deductions only (Council implementing act)"),
+    "to_implement_total": ("Art. 60(3) AMMR", "pledged − granted deductions; 0 if exempt"),
+    "balance": ("Art. 57(3) AMMR", "pledged (EUR-equivalent) − fair share (EUR)"),
+    "offset_obligation": ("Art. 63(3), (4), (7) AMMR", "see the offsets assessment"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StateOutcome:
+    geo: str
+    role: str
+    share: Fraction
+    fair_share_relocations: int
+    fair_share_financial: Decimal
+    pledged_relocations: int
+    pledged_financial: Decimal
+    pledged_alternative: Decimal
+    alternative_converted: Decimal
+    pledged_total: Decimal
+    deducted_relocations: int
+    deducted_total: Decimal
+    deduction_pending: str
+    exemption: str
+    to_implement_relocations: int
+    to_implement_total: Decimal
+    balance: Decimal
+    offset_obligation: int
+    offset_waived: int
+
+
+@dataclass(frozen=True, slots=True)
+class PoolTotals:
+    reference_relocations: int
+    reference_financial: Decimal
+    pledged_relocations: int
+    pledged_financial: Decimal
+    pledged_alternative: Decimal
+    pledged_total: Decimal
+    shortfall: Decimal
+    surplus: Decimal
+    relocation_shortfall: int
+    deducted_total: Decimal
+    to_implement_relocations: int
+    to_implement_total: Decimal
+
+
+@dataclass(frozen=True)
+class PoolOutcome:
+    act: CouncilAct
+    key: ReferenceKey
+    fair_shares: Allocation
+    states: dict[str, StateOutcome]
+    totals: PoolTotals
+    offsets: OffsetAssessment
+    sar: SarReserve | None
+    equivalence: Decimal
+
+    def explain(self, geo: str, field: str) -> Explanation:
+        """Why ``field`` of state ``geo`` has its value."""
+        row = self.states.get(geo)
+        if row is None:
+            raise fail("state", geo, "not among the participating states", summary="cannot explain")
+        if field in ("fair_share_relocations", "fair_share_financial"):
+            return self.fair_shares.explain(geo, field.removeprefix("fair_share_"))
+        if field == "offset_obligation":
+            return self.offsets.explain(self.key, geo)
+        if field not in FIELD_RULES:
+            raise fail(
+                "field",
+                field,
+                f"explainable fields: {', '.join(FIELD_RULES)}",
+                summary="cannot explain",
+            )
+        article, formula = FIELD_RULES[field]
+        inputs = {
+            name: show(getattr(row, name))
+            for name in (
+                "pledged_relocations",
+                "pledged_financial",
+                "pledged_alternative",
+                "alternative_converted",
+                "deducted_relocations",
+                "deducted_total",
+                "fair_share_financial",
+            )
+        }
+        notes = tuple(n for n in (row.exemption, row.deduction_pending) if n)
+        return Explanation(
+            quantity=f"{field} of {geo}",
+            value=show(getattr(row, field)),
+            rule="eupact.pool.outcome.compute_outcome",
+            article=article,
+            formula=formula,
+            inputs=inputs,
+            parameters=(ParameterUse.of(self.key.params, "pool.equivalence.relocation_eur"),),
+            sources=(self.key.population.source, self.key.gdp.source),
+            notes=(*notes, f"act: {self.act.citation}"),
+        )
+
+    def explain_totals(self) -> Explanation:
+        t = self.totals
+        return Explanation(
+            quantity="pool shortfall against the reference number (EUR-equivalent)",
+            value=f"EUR {show(t.shortfall)}",
+            rule="eupact.pool.outcome.compute_outcome",
+            article="Art. 57(1), (3) AMMR",
+            formula="max(0, reference − pledged); pledged + shortfall − surplus = reference",
+            inputs={
+                "reference (EUR)": show(t.reference_financial),
+                "pledged (EUR-equivalent)": show(t.pledged_total),
+                "reference relocations": show(t.reference_relocations),
+                "pledged relocations": show(t.pledged_relocations),
+            },
+            parameters=(ParameterUse.of(self.key.params, "pool.equivalence.relocation_eur"),),
+            notes=(f"act: {self.act.citation}",),
+        )
+
+
+def _by_state(pledges: Iterable[Pledge]) -> dict[str, dict[PledgeKind, Pledge]]:
+    out: dict[str, dict[PledgeKind, Pledge]] = {}
+    for p in pledges:
+        out.setdefault(p.state, {})[p.kind] = p
+    return out
+
+
+def _state_row(
+    geo: str,
+    act: CouncilAct,
+    fair: Allocation,
+    mine: dict[PledgeKind, Pledge],
+    deduction: Deduction | None,
+    pending: str,
+    per_relocation: Decimal,
+) -> StateOutcome:
+    reloc_pledge = mine.get(PledgeKind.RELOCATION)
+    relocations = int(reloc_pledge.amount) if reloc_pledge else 0
+    financial = mine[PledgeKind.FINANCIAL].amount if PledgeKind.FINANCIAL in mine else ZERO
+    alt = mine.get(PledgeKind.ALTERNATIVE)
+    alternative = alt.amount if alt else ZERO
+    # Art. 57(4), 65(1): alternative measures nobody requested become financial contributions.
+    converted = alternative if alt and not alt.requested_by else ZERO
+    total = relocations * per_relocation + financial + alternative
+    if deduction is None:
+        cut_reloc, cut_money = 0, ZERO
+    elif deduction.full:
+        cut_reloc, cut_money = relocations, financial + alternative
+    else:
+        cut_reloc, cut_money = deduction.relocations, deduction.financial
+    deducted = cut_reloc * per_relocation + cut_money
+    benefitting = geo in act.benefitting_states
+    full = deduction is not None and deduction.full
+    exemption = (
+        "benefitting Member State: not obliged to implement its pledges this year (Art. 60(3))"
+        if benefitting
+        else "full deduction granted: not obliged to implement its pledges (Art. 60(3))"
+        if full
+        else ""
+    )
+    to_reloc = 0 if exemption else relocations - cut_reloc
+    to_total = ZERO if exemption else total - deducted
+    row = fair.rows[geo]
+    return StateOutcome(
+        geo=geo,
+        role="benefitting" if benefitting else "contributing",
+        share=row.share,
+        fair_share_relocations=row.relocations,
+        fair_share_financial=row.financial,
+        pledged_relocations=relocations,
+        pledged_financial=financial,
+        pledged_alternative=alternative,
+        alternative_converted=converted,
+        pledged_total=total,
+        deducted_relocations=cut_reloc,
+        deducted_total=deducted,
+        deduction_pending=pending,
+        exemption=exemption,
+        to_implement_relocations=to_reloc,
+        to_implement_total=to_total,
+        balance=total - row.financial,
+        offset_obligation=0,
+        offset_waived=0,
+    )
+
+
+def _totals(act: CouncilAct, rows: Iterable[StateOutcome]) -> PoolTotals:
+    rows = list(rows)
+    pledged_total = sum((r.pledged_total for r in rows), ZERO)
+    pledged_reloc = sum(r.pledged_relocations for r in rows)
+    ref = act.reference
+    return PoolTotals(
+        reference_relocations=ref.relocations,
+        reference_financial=ref.financial,
+        pledged_relocations=pledged_reloc,
+        pledged_financial=sum((r.pledged_financial + r.alternative_converted for r in rows), ZERO),
+        pledged_alternative=sum(
+            (r.pledged_alternative - r.alternative_converted for r in rows), ZERO
+        ),
+        pledged_total=pledged_total,
+        shortfall=max(ZERO, ref.financial - pledged_total),
+        surplus=max(ZERO, pledged_total - ref.financial),
+        relocation_shortfall=max(0, ref.relocations - pledged_reloc),
+        deducted_total=sum((r.deducted_total for r in rows), ZERO),
+        to_implement_relocations=sum(r.to_implement_relocations for r in rows),
+        to_implement_total=sum((r.to_implement_total for r in rows), ZERO),
+    )
+
+
+def _pending(deductions: Iterable[Deduction]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d in deductions:
+        if d.status is not DeductionStatus.GRANTED:
+            scope = "full" if d.full else "partial"
+            out[d.state] = (
+                f"{scope} deduction {d.status} under Art. {d.article}: not applied — only a "
+                f"Council implementing act grants it (Art. {d.article}(4)/(5))"
+            )
+    return out
+
+
+def compute_outcome(
+    key: ReferenceKey,
+    act: CouncilAct,
+    pledges: Iterable[Pledge],
+    deductions: Iterable[Deduction] = (),
+    *,
+    forum_reconvened: bool = False,
+    sar_share: Fraction | None = None,
+    sar_states: tuple[str, ...] = (),
+) -> PoolOutcome:
+    """The pool's outcome per state and in total. Inputs must be validated
+    (:func:`~eupact.pool.pledges.validate_pledges`, :func:`~eupact.pool.pledges.validate_deductions`)."""
+    per_relocation = Decimal(key.params("pool.equivalence.relocation_eur"))
+    fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
+    deductions = tuple(deductions)
+    granted = {d.state: d for d in deductions if d.status is DeductionStatus.GRANTED}
+    pending = _pending(deductions)
+    mine = _by_state(pledges)
+    rows = {
+        geo: _state_row(
+            geo,
+            act,
+            fair,
+            mine.get(geo, {}),
+            granted.get(geo),
+            pending.get(geo, ""),
+            per_relocation,
+        )
+        for geo in key.states
+    }
+    contributing = tuple(g for g, r in rows.items() if not r.exemption)
+    offsets = assess_offsets(
+        key,
+        act,
+        {g: r.fair_share_relocations for g, r in rows.items()},
+        {g: r.pledged_relocations for g, r in rows.items()},
+        {g: r.to_implement_relocations for g, r in rows.items()},
+        contributing,
+        forum_reconvened,
+    )
+    for geo, n in offsets.obligations.items():
+        if n:
+            rows[geo] = _with_offset(rows[geo], n, offsets.waived.get(geo, 0))
+    share = sar_share if sar_share is not None else act.sar_share
+    sar = sar_reserve(key, act.reference, share, sar_states)
+    return PoolOutcome(
+        act, key, fair, rows, _totals(act, rows.values()), offsets, sar, per_relocation
+    )
+
+
+def _with_offset(row: StateOutcome, obligation: int, waived: int) -> StateOutcome:
+    from dataclasses import replace
+
+    return replace(row, offset_obligation=obligation, offset_waived=waived)
