@@ -7,13 +7,14 @@ rounding rules of the parameter files.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from eupact.explain import Explanation, ParameterUse, show
-from eupact.key.reference_key import ReferenceKey, round_fraction, to_money
+from eupact.key.reference_key import ReferenceKey, round_fraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +69,21 @@ class Allocation:
 
 
 def allocate(key: ReferenceKey, totals: PoolNumbers, label: str, article: str) -> Allocation:
-    """Each state's part of ``totals`` by its reference-key share."""
+    """Each state's part of ``totals`` by its reference-key share.
+
+    Computed in integers (the share's numerator and denominator, the total in quanta), so the
+    results are exact and the rounding is the parameter's, not the float's.
+    """
     mode = str(key.params("key.rounding.relocations"))
-    quantum = key.params("key.rounding.financial_quantum")
-    total_eur = Fraction(totals.financial)
+    quantum = Decimal(key.params("key.rounding.financial_quantum"))
+    total_quanta = Fraction(totals.financial) / Fraction(quantum)
     rows = {}
     for geo in key.states:
         share = key.rows[geo].share
         exact = share * totals.relocations
+        quanta = round_fraction(share * total_quanta, "half_up")
         rows[geo] = StateAllocation(
-            geo, share, round_fraction(exact, mode), exact, to_money(share * total_eur, quantum)
+            geo, share, round_fraction(exact, mode), exact, (quantum * quanta).quantize(quantum)
         )
     return Allocation(label, article, totals, rows, key)
 
@@ -89,35 +95,36 @@ def apportion(
 
     Exact: capped states are filled first and the rest re-shared among the others (water
     filling), then whole units by largest remainder (Hamilton), ties to the earlier state. The
-    result sums to min(total, Σ caps).
+    result sums to min(total, Σ caps). Weights are brought to one denominator so that the work
+    is done in integers.
     """
+    scale = math.lcm(*(w.denominator for w in weights.values())) if weights else 1
+    w = {g: int(weights[g] * scale) for g in weights}
     target = min(total, sum(caps[g] for g in weights))
-    free = {g for g in weights if caps[g] > 0 and weights[g] > 0}
-    exact: dict[str, Fraction] = {g: Fraction(0) for g in weights}
-    remaining = Fraction(target)
+    whole = {g: 0 for g in weights}
+    remainder = {g: Fraction(0) for g in weights}
+    free = [g for g in weights if caps[g] > 0 and w[g] > 0]
+    remaining = target
     while free and remaining > 0:
-        weight_sum = sum(weights[g] for g in free)
-        over = {g for g in free if remaining * weights[g] / weight_sum >= caps[g]}
+        weight_sum = sum(w[g] for g in free)
+        over = [g for g in free if remaining * w[g] >= caps[g] * weight_sum]
         if not over:
             for g in free:
-                exact[g] = remaining * weights[g] / weight_sum
+                whole[g], rest = divmod(remaining * w[g], weight_sum)
+                remainder[g] = Fraction(rest, weight_sum)
             break
         for g in over:
-            exact[g] = Fraction(caps[g])
+            whole[g] = caps[g]
             remaining -= caps[g]
-        free -= over
-    if not free and remaining > 0:  # weights all zero among the uncapped: fill by cap order
+        free = [g for g in free if g not in over]
+    else:
+        # Uncapped states all have zero weight: fill the rest in the given order, up to the caps.
         for g in weights:
-            room = caps[g] - exact[g]
-            take = min(room, remaining)
-            exact[g] += take
-            remaining -= take
-    whole = {g: int(exact[g]) for g in weights}
+            take = min(caps[g] - whole[g], target - sum(whole.values()))
+            whole[g] += max(take, 0)
     left = target - sum(whole.values())
     order = sorted(
-        (g for g in weights if whole[g] < caps[g]),
-        key=lambda g: exact[g] - whole[g],
-        reverse=True,
+        (g for g in weights if whole[g] < caps[g]), key=lambda g: remainder[g], reverse=True
     )
     for g in order[:left]:
         whole[g] += 1

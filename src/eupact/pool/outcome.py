@@ -59,8 +59,6 @@ class StateOutcome:
     to_implement_relocations: int
     to_implement_total: Decimal
     balance: Decimal
-    offset_obligation: int
-    offset_waived: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +210,6 @@ def _state_row(
         to_implement_relocations=to_reloc,
         to_implement_total=to_total,
         balance=total - row.financial,
-        offset_obligation=0,
-        offset_waived=0,
     )
 
 
@@ -292,17 +288,8 @@ def compute_outcome(
         contributing,
         forum_reconvened,
     )
-    for geo, n in offsets.obligations.items():
-        if n:
-            rows[geo] = _with_offset(rows[geo], n, offsets.waived.get(geo, 0))
     share = sar_share if sar_share is not None else act.sar_share
     sar = sar_reserve(key, act.reference, share, sar_states)
     return PoolOutcome(
         act, key, fair, rows, _totals(act, rows.values()), offsets, sar, per_relocation
     )
-
-
-def _with_offset(row: StateOutcome, obligation: int, waived: int) -> StateOutcome:
-    from dataclasses import replace
-
-    return replace(row, offset_obligation=obligation, offset_waived=waived)

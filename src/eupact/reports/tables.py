@@ -103,7 +103,7 @@ def outcome_table(outcome: PoolOutcome) -> Table:
                 "deducted_eur": r.deducted_total,
                 "to_implement_eur": r.to_implement_total,
                 "balance_eur": r.balance,
-                "offset_obligation": r.offset_obligation,
+                "offset_obligation": outcome.offsets.obligations.get(geo, 0),
                 "notes": "; ".join(n for n in (r.exemption, r.deduction_pending) if n),
             }
         )
