@@ -150,6 +150,19 @@ def params_show(
     print_tables(console, [table], form)
 
 
+def _vintage(
+    year: int, population_date: str | None, gdp_year: str | None, release: str | None
+) -> Any:
+    """The data vintage from the options, defaulting to the one recorded for the pool year."""
+    from eupact.cycle.run import DEFAULT_VINTAGES
+    from eupact.key.reference_key import Vintage
+
+    default = DEFAULT_VINTAGES.get(year, Vintage())
+    return Vintage(
+        population_date or default.population_date, gdp_year or default.gdp_year, release
+    )
+
+
 def _key(
     year: int,
     population_date: str | None,
@@ -159,19 +172,15 @@ def _key(
     gdp_file: Path | None,
     states: str | None,
 ) -> Any:
-    from eupact.cycle.run import DEFAULT_VINTAGES
     from eupact.data.snapshot import load_snapshot, load_user_series
-    from eupact.key.reference_key import Vintage, compute_reference_key
+    from eupact.key.reference_key import compute_reference_key
     from eupact.parameters import load_parameters
     from eupact.pool.acts import council_act
 
     parameters = load_parameters()
     act = council_act(year, parameters)
     params = parameters.at(act.act_date)
-    default = DEFAULT_VINTAGES.get(year, Vintage())
-    vintage = Vintage(
-        population_date or default.population_date, gdp_year or default.gdp_year, release
-    )
+    vintage = _vintage(year, population_date, gdp_year, release)
     snapshot = load_snapshot()
     population = snapshot.find("population", vintage.population_date, vintage.population_release)
     gdp = snapshot.find("gdp", vintage.gdp_year)
@@ -274,6 +283,9 @@ def pool_outcome(
         ),
     ] = None,
     sar_share: SarOpt = None,
+    population_date: PopDate = None,
+    gdp_year: GdpYear = None,
+    release: Release = None,
     explain: Annotated[str | None, typer.Option(help="Explain one figure, e.g. DE:balance")] = None,
     form: FormatOpt = Format.table,
 ) -> None:
@@ -286,6 +298,7 @@ def pool_outcome(
         pledges,
         forum_reconvened=forum_reconvened,
         sar_share=_fraction(sar_share, "--sar-share"),
+        vintage=_vintage(year, population_date, gdp_year, release),
     )
     if explain:
         geo, _, field = explain.partition(":")
@@ -327,6 +340,9 @@ def cycle_run(
         ),
     ] = None,
     sar_share: SarOpt = None,
+    population_date: PopDate = None,
+    gdp_year: GdpYear = None,
+    release: Release = None,
     quiet: Annotated[bool, typer.Option(help="Print only where the results went")] = False,
 ) -> None:
     """Proposal → fair shares → outcome for a pool year; writes CSV, JSON, Markdown and HTML."""
@@ -339,6 +355,7 @@ def cycle_run(
         pledges or example_pledges_path(year),
         forum_reconvened=forum_reconvened,
         sar_share=_fraction(sar_share, "--sar-share"),
+        vintage=_vintage(year, population_date, gdp_year, release),
     )
     files = write_results(result, out or Path("results") / str(year))
     if not quiet:

@@ -49,9 +49,10 @@ def print_tables(console: Console, tables: list[Table], form: Format) -> None:
     if form is Format.json:
         console.print_json(to_json(tables)) if console.is_terminal else print(to_json(tables))
         return
-    for table in tables:
+    for i, table in enumerate(tables):
         if form is Format.csv:
-            print(to_csv(table), end="")
+            # Several tables: one CSV block each, separated by a blank line.
+            print(("\n" if i else "") + to_csv(table), end="")
         elif form is Format.markdown:
             print(f"### {table.title}\n\n{to_markdown(table)}")
         else:

@@ -21,6 +21,7 @@ class Source:
     column: str
     origin: tuple[str, ...] = ()
     licence: str = ""
+    package: str = ""  # folder of the data package the column belongs to
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -34,6 +35,7 @@ class Source:
             "column": self.column,
             "origin": list(self.origin),
             "licence": self.licence,
+            "package": self.package,
         }
 
     def cite(self) -> str:

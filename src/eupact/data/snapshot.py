@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -119,7 +119,7 @@ def _number(value: Any) -> Number:
 
 
 def _series_of(
-    resource: Any, meta: dict[str, Any], rows: list[dict[str, Any]]
+    resource: Any, meta: dict[str, Any], rows: list[dict[str, Any]], package: Path
 ) -> list[StateSeries]:
     out = []
     origin = tuple(src.get("title", "") for src in meta.get("sources", []))
@@ -139,6 +139,7 @@ def _series_of(
             column=fld["name"],
             origin=origin,
             licence=licence,
+            package=str(package),
         )
         missing = tuple(sorted(r["geo"] for r in rows if r[fld["name"]] is None))
         out.append(StateSeries(fld[INDICATOR], values, source, missing))
@@ -190,7 +191,7 @@ def load_snapshot(folder: str | None = None) -> Snapshot:
         except EupactError as exc:
             problems += exc.problems
             continue
-        series += _series_of(resource, meta, tables[resource.name])
+        series += _series_of(resource, meta, tables[resource.name], base)
     if problems:
         raise EupactError(problems, f"data snapshot {base} is invalid; nothing was computed")
     return Snapshot(
@@ -218,7 +219,7 @@ def load_user_series(path: str | Path, like: StateSeries, column: str | None = N
         raise fail(
             "file", str(path), "must be a .csv or .xlsx file", summary="cannot read user data"
         )
-    descriptor = _descriptor(Path(like.source.file).parent / "datapackage.json")
+    descriptor = _descriptor(Path(like.source.package) / "datapackage.json")
     meta = next(
         r for r in descriptor["resources"] if Path(r["path"]).name == Path(like.source.file).name
     )
@@ -230,8 +231,14 @@ def load_user_series(path: str | Path, like: StateSeries, column: str | None = N
         "eupact:dataset": f"user file {path.name}",
         "eupact:retrieved": _mtime(path),
     }
-    found = [s for s in _series_of(resource, user_meta, rows) if s.source.column == wanted]
-    return found[0]
+    found = [
+        s for s in _series_of(resource, user_meta, rows, path.parent) if s.source.column == wanted
+    ]
+    if not found:
+        raise fail("column", wanted, f"not in {path.name}", summary="cannot read user data")
+    series = found[0]
+    source = replace(series.source, release=f"user file {path.name}", file=str(path.resolve()))
+    return replace(series, source=source)
 
 
 def _mtime(path: Path) -> str:
