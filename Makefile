@@ -21,7 +21,7 @@ demo: $(STAMP)
 
 ## The test suite (unit, golden cases, properties, CLI), in parallel on the machine's cores.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto -p no:randomly
+	$(BIN)/python -m pytest -n auto
 
 ## Benchmarks (pytest-benchmark); figures go to docs/performance.md by hand.
 bench: $(STAMP)
