@@ -272,3 +272,10 @@ def test_apportion_hamilton_ties():
     assert apportion(10, w, {"A": 10, "B": 10, "C": 10}) == {"A": 4, "B": 3, "C": 3}
     assert apportion(10, w, {"A": 1, "B": 10, "C": 10}) == {"A": 1, "B": 5, "C": 4}
     assert apportion(100, w, {"A": 1, "B": 2, "C": 3}) == {"A": 1, "B": 2, "C": 3}
+
+
+def test_art_66_zero_population_is_refused(params):
+    """Art. 66: shares rest on positive population and GDP; zero is refused with its field."""
+    with pytest.raises(EupactError, match="must be positive") as info:
+        tiny_key(params, {"AT": 0, "BE": 1}, {"AT": "1", "BE": "1"})
+    assert info.value.problems[0].field == "population"

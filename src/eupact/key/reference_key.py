@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from eupact.data.provenance import StateSeries
@@ -121,7 +121,9 @@ def to_money(value: Fraction, quantum: Decimal) -> Decimal:
         if value >= 0
         else -round_fraction(-value / q, "half_up")
     )
-    return (Decimal(units) * quantum).quantize(quantum)
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(str(abs(units))) + 10)
+        return (Decimal(units) * quantum).quantize(quantum)
 
 
 def _check_states(
@@ -145,6 +147,15 @@ def _check_states(
                             series.source.column,
                             geo,
                             "no value in the data for this state",
+                            series.source.file,
+                        )
+                    )
+                elif series.values[geo] <= 0:
+                    problems.append(
+                        Problem(
+                            series.source.column,
+                            f"{geo}: {series.values[geo]}",
+                            "must be positive: a state's share rests on its population and GDP",
                             series.source.file,
                         )
                     )
