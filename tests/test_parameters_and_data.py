@@ -98,8 +98,11 @@ def test_params_show_lists_references():
 def test_snapshot_is_complete_and_sourced():
     snap = load_snapshot()
     for series in snap.series:
-        assert set(series.values) == EU27, series.source.column
-        assert series.source.dataset and series.source.origin and series.source.licence
+        # Every state is either a value or an explicit gap ("not found", never zero).
+        assert set(series.values) | set(series.missing) == EU27, series.source.column
+        assert all(series.source_of(g).origin for g in series.values)
+        if series.indicator in ("population", "gdp"):
+            assert not series.missing, series.source.column
     assert snap.classification["EL"].under_migratory_pressure
     assert {g for g, c in snap.classification.items() if c.significant_migratory_situation} == {
         "AT",
@@ -143,3 +146,51 @@ def test_key_cli_with_population_file_shows_its_source(tmp_path):
     result = CliRunner().invoke(app, ["key", "--population-file", str(path), "--explain", "DE"])
     assert result.exit_code == 0, result.output
     assert "user file pop.csv" in result.stdout and "21.6903 %" in result.stdout
+
+
+def test_data_show_gives_each_value_its_source():
+    out = CliRunner().invoke(
+        app, ["data", "show", "first_time_applicants", "--period", "2024", "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)["data"]["rows"]
+    de = next(r for r in rows if r["geo"] == "DE" and r["period"] == "2024")
+    assert de["value"] == 229700 and "Eurostat" in de["release"]
+
+
+def test_data_show_marks_missing_cells_as_missing():
+    out = CliRunner().invoke(
+        app,
+        [
+            "data",
+            "show",
+            "first_time_applicants",
+            "--geo",
+            "AT",
+            "--period",
+            "2024",
+            "--format",
+            "csv",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert "missing (not found, not zero)" in out.stdout
+
+
+def test_coverage_counts_filled_cells():
+    rows = {(r["indicator"], r["period"]): r for r in load_snapshot().coverage()}
+    assert rows[("population", "2024-01-01")]["filled"] == 27
+    assert rows[("first_time_applicants", "2024")]["filled"] >= 5
+
+
+def test_edited_snapshot_is_validated_again(tmp_path):
+    """The validation cache is keyed by the files' bytes: an edit is never served from it."""
+    import shutil
+
+    folder = tmp_path / "snap"
+    shutil.copytree(SNAPSHOT_DIR, folder)
+    load_snapshot(str(folder))
+    path = folder / "gdp_current_prices_meur.csv"
+    path.write_text(path.read_text().replace("AT,449382.2", "AT,-1"))
+    with pytest.raises(EupactError, match="gdp_2022"):
+        load_snapshot(str(folder) + "/")

@@ -398,6 +398,37 @@ def data_vintages(form: FormatOpt = Format.table) -> None:
     )
 
 
+@data_app.command("show")
+@user_errors
+def data_show(
+    indicator: Annotated[
+        str, typer.Argument(help="Indicator, e.g. population, gdp, first_time_applicants")
+    ],
+    geo: Annotated[str | None, typer.Option(help="Member State, e.g. DE")] = None,
+    period: Annotated[str | None, typer.Option(help="Reference date or period, e.g. 2024")] = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """Values of one indicator with the source, release and flags of each."""
+    from eupact.data.snapshot import load_snapshot
+
+    rows = load_snapshot().show(indicator, geo.upper() if geo else None, period)
+    print_tables(
+        console,
+        [Table("data", f"{indicator} in the snapshot", tuple(rows[0]), rows, wide=("origin",))],
+        form,
+    )
+
+
+@data_app.command("coverage")
+@user_errors
+def data_coverage(form: FormatOpt = Format.table) -> None:
+    """How complete the snapshot is: filled cells per indicator and period (of 27 states)."""
+    from eupact.data.snapshot import load_snapshot
+
+    rows = load_snapshot().coverage()
+    print_tables(console, [Table("coverage", "Snapshot coverage", tuple(rows[0]), rows)], form)
+
+
 def main() -> None:  # pragma: no cover - console-script entry
     try:
         app()

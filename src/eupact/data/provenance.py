@@ -47,12 +47,26 @@ Number = int | Decimal
 
 @dataclass(frozen=True)
 class StateSeries:
-    """One figure per Member State from one source; a missing cell is absent, never zero."""
+    """One figure per Member State from one source; a missing cell is absent, never zero.
+
+    ``flags`` holds Eurostat's observation flags per state (``p`` provisional, ``e`` estimated,
+    ``c`` confidential, ``b`` break in series, ...); ``value_sources`` the source of a value where
+    it differs from the series' own (figures collected from several releases).
+    """
 
     indicator: str
     values: Mapping[str, Number]
     source: Source
     missing: tuple[str, ...] = field(default=())
+    flags: Mapping[str, str] = field(default_factory=dict)
+    value_sources: Mapping[str, Source] = field(default_factory=dict)
+
+    def source_of(self, geo: str) -> Source:
+        return self.value_sources.get(geo, self.source)
+
+    def flagged(self) -> dict[str, str]:
+        """The states whose value carries a flag, with the flag."""
+        return {geo: flag for geo, flag in self.flags.items() if flag}
 
     def __getitem__(self, geo: str) -> Number:
         return self.values[geo]

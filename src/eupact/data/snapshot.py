@@ -9,7 +9,10 @@ reported with its file, row, column and rule; nothing is returned from a broken 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -18,11 +21,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from eupact import __version__
 from eupact.data.provenance import Number, Source, StateSeries
 from eupact.errors import EupactError, Problem, fail
 
 SNAPSHOT_DIR = Path(str(resources.files("eupact.data") / "snapshot"))
 INDICATOR = "eupact:indicator"
+LAYOUT = "eupact:layout"
+FLAGS_SUFFIX = "_flag"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,66 @@ class Snapshot:
     def vintages(self) -> list[Source]:
         return [s.source for s in self.series]
 
+    def show(
+        self, indicator: str, geo: str | None = None, period: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every value of ``indicator`` (optionally one state, one period) with its provenance."""
+        chosen = [s for s in self.series if s.indicator == indicator]
+        if not chosen:
+            known = sorted({s.indicator for s in self.series})
+            raise fail(
+                "indicator",
+                indicator,
+                f"not in the snapshot; known: {', '.join(known)}",
+                summary="unknown indicator",
+            )
+        if period is not None:
+            chosen = [s for s in chosen if s.source.reference_date.startswith(period)]
+        rows = []
+        for series in chosen:
+            for state in sorted(series.values) if geo is None else [geo]:
+                src = series.source_of(state)
+                rows.append(
+                    {
+                        "indicator": indicator,
+                        "period": series.source.reference_date,
+                        "geo": state,
+                        "value": series.values.get(state),
+                        "unit": src.unit,
+                        "flags": series.flags.get(state, ""),
+                        "status": "value"
+                        if state in series.values
+                        else "missing (not found, not zero)",
+                        "release": src.release,
+                        "origin": "; ".join(src.origin),
+                        "file": f"{src.file}:{src.column}",
+                    }
+                )
+        if not rows:
+            raise fail(
+                "period",
+                period,
+                f"no {indicator} values for it in the snapshot",
+                summary="nothing to show",
+            )
+        return rows
+
+    def coverage(self) -> list[dict[str, Any]]:
+        """Cells filled per indicator and period, out of the 27 Member States."""
+        rows = []
+        for series in sorted(self.series, key=lambda s: (s.indicator, s.source.reference_date)):
+            filled = len(series.values)
+            rows.append(
+                {
+                    "indicator": series.indicator,
+                    "period": series.source.reference_date,
+                    "release": series.source.release,
+                    "filled": filled,
+                    "of": filled + len(series.missing),
+                }
+            )
+        return rows
+
 
 def _field_problems(report: Any, base: Path) -> list[Problem]:
     problems = []
@@ -96,7 +162,7 @@ def _completeness_problems(
     ]
 
 
-def _validate_resource(resource: Any, base: Path) -> list[dict[str, Any]]:
+def _validate_resource(resource: Any, base: Path, long: bool = False) -> list[dict[str, Any]]:
     """Validate one frictionless resource; return its typed rows or raise with every problem."""
     from frictionless import system
 
@@ -107,7 +173,7 @@ def _validate_resource(resource: Any, base: Path) -> list[dict[str, Any]]:
         raise EupactError(problems, f"data file {resource.path} fails its schema")
     rows = [dict(row) for row in resource.read_rows()]
     geo = resource.schema.get_field("geo") if resource.schema.has_field("geo") else None
-    if geo is not None:
+    if geo is not None and not long:  # a long table lists only what was found
         missing = _completeness_problems(str(resource.path), rows, geo.constraints.get("enum", []))
         if missing:
             raise EupactError(missing, f"data file {resource.path} is incomplete")
@@ -119,8 +185,10 @@ def _number(value: Any) -> Number:
 
 
 def _series_of(
-    resource: Any, meta: dict[str, Any], rows: list[dict[str, Any]], package: Path
+    meta: dict[str, Any], rows: list[dict[str, Any]], package: Path
 ) -> list[StateSeries]:
+    if meta.get(LAYOUT) == "long":
+        return _long_series(meta, rows, package)
     out = []
     origin = tuple(src.get("title", "") for src in meta.get("sources", []))
     licence = ", ".join(lic.get("name", "") for lic in meta.get("licenses", []))
@@ -135,14 +203,76 @@ def _series_of(
             reference_date=str(fld["eupact:reference_date"]),
             release=str(fld.get("eupact:release", "")),
             retrieved=str(meta.get("eupact:retrieved", "")),
-            file=str(resource.path),
+            file=str(meta["path"]),
             column=fld["name"],
             origin=origin,
             licence=licence,
             package=str(package),
         )
         missing = tuple(sorted(r["geo"] for r in rows if r[fld["name"]] is None))
-        out.append(StateSeries(fld[INDICATOR], values, source, missing))
+        flag_col = fld["name"] + FLAGS_SUFFIX
+        flags = {r["geo"]: r[flag_col] for r in rows if r.get(flag_col)}
+        out.append(StateSeries(fld[INDICATOR], values, source, missing, flags))
+    return out
+
+
+def _count_or_number(value: Any) -> Number:
+    """Counts of persons stay integers; rates and shares stay decimals."""
+    number = _number(value)
+    return int(number) if isinstance(number, Decimal) and number == number.to_integral() else number
+
+
+def _long_source(
+    meta: dict[str, Any],
+    package: Path,
+    key: tuple[str, str],
+    unit: str,
+    release: str,
+    origin: tuple[str, ...] = (),
+) -> Source:
+    indicator, period = key
+    return Source(
+        dataset=meta.get("eupact:dataset", ""),
+        title=f"{indicator}, {period}",
+        unit=unit,
+        reference_date=period,
+        release=release,
+        retrieved=str(meta.get("eupact:retrieved", "")),
+        file=str(meta["path"]),
+        column=indicator,
+        origin=origin,
+        licence=", ".join(lic.get("name", "") for lic in meta.get("licenses", [])),
+        package=str(package),
+    )
+
+
+def _long_series(
+    meta: dict[str, Any], rows: list[dict[str, Any]], package: Path
+) -> list[StateSeries]:
+    """One series per (indicator, period) of a long table; each value keeps its own source."""
+    geo_field = next(f for f in meta["schema"]["fields"] if f["name"] == "geo")
+    all_geo = geo_field.get("constraints", {}).get("enum", [])
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["indicator"], row["period"]), []).append(row)
+    out = []
+    for key, members in groups.items():
+        per_value = {
+            r["geo"]: _long_source(
+                meta,
+                package,
+                key,
+                r["unit"],
+                r["source_title"],
+                (r["source"],) + ((r["notes"],) if r.get("notes") else ()),
+            )
+            for r in members
+        }
+        own = _long_source(meta, package, key, members[0]["unit"], "published releases (per value)")
+        values = {r["geo"]: _count_or_number(r["value"]) for r in members}
+        flags = {r["geo"]: r["flags"] for r in members if r.get("flags")}
+        missing = tuple(g for g in all_geo if g not in values)
+        out.append(StateSeries(key[0], values, own, missing, flags, per_value))
     return out
 
 
@@ -168,32 +298,82 @@ def _descriptor(path: Path) -> dict[str, Any]:
     return result
 
 
-@cache
-def load_snapshot(folder: str | None = None) -> Snapshot:
-    """Load and validate a data package folder (the shipped snapshot by default)."""
-    from frictionless import Package
+def _cache_dir() -> Path:
+    root = os.environ.get("EUPACT_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "eupact"
+    )
+    return Path(root)
 
-    base = Path(folder) if folder else SNAPSHOT_DIR
-    descriptor_path = base / "datapackage.json"
-    descriptor = _descriptor(descriptor_path)
-    from frictionless import FrictionlessException
+
+def _fingerprint(base: Path, descriptor: dict[str, Any]) -> str:
+    """A hash of the package's descriptor and files: a changed byte means a new validation."""
+    digest = hashlib.sha256(__version__.encode())
+    digest.update((base / "datapackage.json").read_bytes())
+    for meta in descriptor.get("resources", []):
+        try:
+            digest.update((base / str(meta.get("path", ""))).read_bytes())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def _validated_tables(base: Path, descriptor_path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every resource validated by frictionless, then checked for completeness."""
+    from frictionless import FrictionlessException, Package
 
     try:
         package = Package(str(descriptor_path), basepath=str(base))
     except FrictionlessException as exc:
         raise fail("datapackage.json", str(descriptor_path), f"invalid descriptor: {exc}") from exc
-    series: list[StateSeries] = []
     tables: dict[str, list[dict[str, Any]]] = {}
     problems: list[Problem] = []
-    for resource, meta in zip(package.resources, descriptor["resources"], strict=True):
+    layouts = {r.get("name"): r.get(LAYOUT) for r in _descriptor(descriptor_path)["resources"]}
+    for resource in package.resources:
         try:
-            tables[resource.name] = _validate_resource(resource, base)
+            tables[resource.name] = _validate_resource(
+                resource, base, layouts.get(resource.name) == "long"
+            )
         except EupactError as exc:
             problems += exc.problems
-            continue
-        series += _series_of(resource, meta, tables[resource.name], base)
     if problems:
         raise EupactError(problems, f"data snapshot {base} is invalid; nothing was computed")
+    return tables
+
+
+def _cached_tables(base: Path, descriptor: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Validated rows, from the cache when these exact bytes were validated before.
+
+    Validation with frictionless takes about half a second; start-up must not. The cache is
+    keyed by a hash of every byte of the package, so an edited file is validated again.
+    """
+    cache_file = _cache_dir() / f"snapshot-{_fingerprint(base, descriptor)}.pickle"
+    try:
+        with cache_file.open("rb") as fh:
+            cached: dict[str, list[dict[str, Any]]] = pickle.load(fh)
+        return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    tables = _validated_tables(base, base / "datapackage.json")
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cache_file)
+    except OSError:
+        pass  # a read-only home only costs the next start-up another validation
+    return tables
+
+
+@cache
+def load_snapshot(folder: str | None = None) -> Snapshot:
+    """Load a data package folder (the shipped snapshot by default), validated."""
+    base = Path(folder) if folder else SNAPSHOT_DIR
+    descriptor = _descriptor(base / "datapackage.json")
+    tables = _cached_tables(base, descriptor)
+    series: list[StateSeries] = []
+    for meta in descriptor["resources"]:
+        series += _series_of(meta, tables[meta["name"]], base)
     return Snapshot(
         path=base,
         name=str(descriptor.get("name", base.name)),
@@ -231,9 +411,7 @@ def load_user_series(path: str | Path, like: StateSeries, column: str | None = N
         "eupact:dataset": f"user file {path.name}",
         "eupact:retrieved": _mtime(path),
     }
-    found = [
-        s for s in _series_of(resource, user_meta, rows, path.parent) if s.source.column == wanted
-    ]
+    found = [s for s in _series_of(user_meta, rows, path.parent) if s.source.column == wanted]
     if not found:
         raise fail("column", wanted, f"not in {path.name}", summary="cannot read user data")
     series = found[0]
