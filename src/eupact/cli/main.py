@@ -97,18 +97,26 @@ def _fraction(text: str | None, name: str) -> Fraction | None:
     if text is None:
         return None
     try:
-        return Fraction(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
+        value = Fraction(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
     except (ValueError, ZeroDivisionError):
         raise fail(name, text, "must be a fraction such as 0.42, 21/50 or 42%") from None
+    if not 0 <= value <= 1:
+        raise fail(name, text, "must be between 0 and 1 (0 % and 100 %)")
+    return value
 
 
 def _money(text: str | None, name: str) -> Decimal | None:
     if text is None:
         return None
     try:
-        return Decimal(text.replace("_", "").replace(",", ""))
+        amount = Decimal(text.replace("_", "").replace(",", ""))
     except InvalidOperation:
         raise fail(name, text, "must be an amount in EUR, e.g. 600000000") from None
+    # Finite and below EUR 10^15 (the whole EU budget is about 10^11): guards NaN, inf and
+    # exponents that would make exact arithmetic run for ever.
+    if not amount.is_finite() or amount.adjusted() >= 15:
+        raise fail(name, text, "must be a finite amount in EUR below 10^15")
+    return amount
 
 
 @params_app.command("show")

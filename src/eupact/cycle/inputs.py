@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -75,22 +75,60 @@ def _problems(exc: ValidationError, where: str) -> list[Problem]:
     return out
 
 
-def _rows_of(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+class FileHeader(BaseModel):
+    """The top level of a YAML/JSON pledges file; booleans must be true booleans, so that a
+    quoted "false" cannot switch on obligatory offsets."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    label: str = ""
+    synthetic: bool = False
+    forum_reconvened: bool = False
+    pledges: list[Any] = Field(default_factory=list)
+    deductions: list[Any] = Field(default_factory=list)
+
+
+Rows = list[tuple[str, Any]]
+SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
+
+
+def _read_text(path: Path) -> str:
+    if path.suffix.lower() not in SUFFIXES:
+        raise fail(
+            "file", str(path), "must be .yaml, .yml, .json or .csv", summary="cannot read pledges"
+        )
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(
             "file", str(path), f"cannot be read: {exc}", summary="cannot read pledges"
         ) from None
+
+
+def _csv_rows(path: Path, text: str) -> tuple[FileHeader, Rows]:
+    """CSV rows with the line number they have in the file; '#' lines form the label."""
+    comments = [line.lstrip("# ") for line in text.splitlines() if line.startswith("#")]
+    numbered = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
+    if not numbered:
+        raise fail("file", str(path), "has no header row", summary="cannot read pledges")
+    columns = next(csv.reader([numbered[0][1]]))
+    rows: Rows = []
+    for n, line in numbered[1:]:
+        cells = next(csv.reader([line]))
+        where = f"{path.name}, row {n}"
+        if len(cells) > len(columns):
+            rows.append((where, {"__extra__": cells[len(columns) :]}))
+            continue
+        rows.append((where, dict(zip(columns, cells, strict=False))))
+    return FileHeader(label=" ".join(comments)), rows
+
+
+def _document_rows(path: Path, text: str) -> tuple[FileHeader, Rows, Rows]:
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        lines = [line for line in text.splitlines() if not line.startswith("#")]
-        header = {
-            "label": " ".join(
-                line.lstrip("# ") for line in text.splitlines() if line.startswith("#")
-            )
-        }
-        return header, [dict(r) for r in csv.DictReader(lines)], []
     try:
         doc = yaml.safe_load(text) if suffix in {".yaml", ".yml"} else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
@@ -100,11 +138,7 @@ def _rows_of(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dic
             f"is not valid {suffix[1:].upper()}: {exc}",
             summary="cannot read pledges",
         ) from None
-    if suffix not in {".yaml", ".yml", ".json"}:
-        raise fail(
-            "file", str(path), "must be .yaml, .yml, .json or .csv", summary="cannot read pledges"
-        )
-    if not isinstance(doc, dict) or not isinstance(doc.get("pledges", []), list):
+    if not isinstance(doc, dict):
         raise fail(
             "pledges",
             type(doc).__name__,
@@ -112,12 +146,58 @@ def _rows_of(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]], list[dic
             str(path),
             summary="cannot read pledges",
         )
-    return doc, list(doc.get("pledges") or []), list(doc.get("deductions") or [])
+    try:
+        header = FileHeader.model_validate(doc)
+    except ValidationError as exc:
+        raise EupactError(_problems(exc, path.name), f"pledges file {path} refused") from None
+    return (
+        header,
+        [(f"{path.name}, pledges[{i}]", r) for i, r in enumerate(header.pledges)],
+        [(f"{path.name}, deductions[{i}]", r) for i, r in enumerate(header.deductions)],
+    )
 
 
-def _location(path: Path, section: str, index: int, csv_file: bool) -> str:
-    # CSV rows are numbered as a spreadsheet shows them: the header is row 1.
-    return f"{path.name}, row {index + 2}" if csv_file else f"{path.name}, {section}[{index}]"
+def _pledge(where: str, raw: Any, problems: list[Problem]) -> Pledge | None:
+    if isinstance(raw, dict) and "__extra__" in raw:
+        problems.append(
+            Problem("-", raw["__extra__"], "more cells than the header has columns", where)
+        )
+        return None
+    try:
+        row = PledgeRow.model_validate(_clean(raw))
+    except ValidationError as exc:
+        problems += _problems(exc, where)
+        return None
+    if not row.amount.is_finite():
+        problems.append(Problem("amount", str(row.amount), "must be a finite number", where))
+        return None
+    return Pledge(
+        row.state.upper(),
+        row.kind,
+        row.amount,
+        tuple(s.upper() for s in row.requested_by),
+        row.note,
+        where,
+    )
+
+
+def _deduction(where: str, raw: Any, problems: list[Problem]) -> Deduction | None:
+    try:
+        d = DeductionRow.model_validate(_clean(raw))
+    except ValidationError as exc:
+        problems += _problems(exc, where)
+        return None
+    return Deduction(
+        d.state.upper(),
+        d.article,
+        d.full,
+        d.relocations,
+        d.financial,
+        d.status,
+        d.council_act,
+        d.self_assessed,
+        where,
+    )
 
 
 def read_pledges_file(path: str | Path) -> PledgesFile:
@@ -125,59 +205,24 @@ def read_pledges_file(path: str | Path) -> PledgesFile:
     path = Path(path)
     if not path.is_file():
         raise fail("file", str(path), "does not exist", summary="cannot read pledges")
-    header, pledge_rows, deduction_rows = _rows_of(path)
-    is_csv = path.suffix.lower() == ".csv"
+    text = _read_text(path)
+    if path.suffix.lower() == ".csv":
+        header, pledge_rows = _csv_rows(path, text)
+        deduction_rows: Rows = []
+    else:
+        header, pledge_rows, deduction_rows = _document_rows(path, text)
     problems: list[Problem] = []
-    pledges, deductions = [], []
-    for i, raw in enumerate(pledge_rows):
-        where = _location(path, "pledges", i, is_csv)
-        try:
-            row = PledgeRow.model_validate(_clean(raw))
-        except ValidationError as exc:
-            problems += _problems(exc, where)
-            continue
-        except InvalidOperation:
-            problems.append(Problem("amount", raw.get("amount"), "not a number", where))
-            continue
-        pledges.append(
-            Pledge(
-                row.state.upper(),
-                row.kind,
-                row.amount,
-                tuple(s.upper() for s in row.requested_by),
-                row.note,
-                where,
-            )
-        )
-    for i, raw in enumerate(deduction_rows):
-        where = _location(path, "deductions", i, False)
-        try:
-            d = DeductionRow.model_validate(_clean(raw))
-        except ValidationError as exc:
-            problems += _problems(exc, where)
-            continue
-        deductions.append(
-            Deduction(
-                d.state.upper(),
-                d.article,
-                d.full,
-                d.relocations,
-                d.financial,
-                d.status,
-                d.council_act,
-                d.self_assessed,
-                where,
-            )
-        )
+    pledges = [p for where, raw in pledge_rows if (p := _pledge(where, raw, problems))]
+    deductions = [d for where, raw in deduction_rows if (d := _deduction(where, raw, problems))]
     if problems:
         raise EupactError(problems, f"pledges file {path} refused; nothing was computed")
     return PledgesFile(
         path=path,
-        label=str(header.get("label", "")).strip(),
-        synthetic=bool(header.get("synthetic", False)),
+        label=header.label.strip(),
+        synthetic=header.synthetic,
         pledges=tuple(pledges),
         deductions=tuple(deductions),
-        forum_reconvened=bool(header.get("forum_reconvened", False)),
+        forum_reconvened=header.forum_reconvened,
     )
 
 

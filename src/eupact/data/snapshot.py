@@ -64,13 +64,19 @@ class Snapshot:
         if release is not None:
             matches = [s for s in matches if release in (s.source.release, s.source.column)]
         if not matches:
-            known = sorted(
-                {s.source.reference_date for s in self.series if s.indicator == indicator}
-            )
+            same = [s for s in self.series if s.indicator == indicator]
+            if release is not None and any(s.source.reference_date == reference_date for s in same):
+                what = "releases for this date"
+                known = sorted(
+                    s.source.column for s in same if s.source.reference_date == reference_date
+                )
+            else:
+                what = "reference dates"
+                known = sorted({s.source.reference_date for s in same})
             raise fail(
                 f"{indicator} reference date",
                 reference_date if release is None else f"{reference_date} ({release})",
-                f"not in the snapshot {self.name} {self.version}; available: {', '.join(known)}",
+                f"not in the snapshot {self.name} {self.version}; available {what}: {', '.join(known)}",
                 summary="data vintage not available",
             )
         return matches[0]
@@ -142,14 +148,34 @@ class Snapshot:
 def _field_problems(report: Any, base: Path) -> list[Problem]:
     problems = []
     for task in report.tasks:
-        file = task.place or task.name
+        file = Path(str(task.place or task.name)).name
+        unique_rows: set[int] = set()
         for err in task.errors:
             row = getattr(err, "row_number", None)
-            column = getattr(err, "field_name", None) or "-"
-            cell = getattr(err, "cell", None)
-            where = f"{Path(str(file)).name}, row {row}" if row else Path(str(file)).name
-            problems.append(Problem(column, cell, f"{err.type}: {err.note}", where))
+            if err.type == "unique-error" and row:
+                unique_rows.add(row)
+            if err.type == "primary-key" and row in unique_rows:
+                continue  # the same duplicate, already reported with its column and value
+            problems.append(_problem_of(err, file))
     return problems
+
+
+def _problem_of(err: Any, file: str) -> Problem:
+    """One frictionless error as a problem naming the file, row, column, value and rule."""
+    row = getattr(err, "row_number", None)
+    where = f"{file}, row {row}" if row else file
+    if err.type == "incorrect-label":
+        return Problem(
+            f"header of column {getattr(err, 'field_number', '?')}",
+            getattr(err, "label", None),
+            f"the header must be '{getattr(err, 'field_name', '')}' (the snapshot's schema)",
+            where,
+        )
+    if err.type == "primary-key":
+        cells = ", ".join(str(c) for c in getattr(err, "cells", []) or [])
+        return Problem("primary key", cells, f"{err.type}: {err.note}", where)
+    column = getattr(err, "field_name", None) or "-"
+    return Problem(column, getattr(err, "cell", None), f"{err.type}: {err.note}", where)
 
 
 def _completeness_problems(

@@ -92,7 +92,7 @@ def _totals(
                 relocations,
                 f"below the minimum of Art. 12(2) ({floor.relocations} relocations / EUR "
                 f"{floor.financial}); only an exceptional year with no projected need (Art. 12(4)) "
-                "allows it: pass exceptional=True",
+                "allows it: use --exceptional (exceptional=True in Python)",
             )
         )
     if problems:
