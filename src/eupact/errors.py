@@ -30,6 +30,9 @@ class EupactError(Exception):
     problems: list[Problem] = field(default_factory=list)
     summary: str = "invalid input"
 
+    # The HTTP status the API answers with: 422 for a broken rule unless a subclass says more.
+    http_status = 422
+
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
@@ -44,3 +47,19 @@ def fail(
 ) -> EupactError:
     """Build an error with a single problem (raise the result)."""
     return EupactError([Problem(field, value, rule, location)], summary or "invalid input")
+
+
+class NotFound(EupactError):
+    http_status = 404
+
+
+class Conflict(EupactError):
+    http_status = 409
+
+
+class PreconditionFailed(EupactError):
+    http_status = 412
+
+
+class Unauthorized(EupactError):
+    http_status = 401

@@ -1,0 +1,192 @@
+"""The cycle's tables (SQLAlchemy 2). Money is stored as integer euro cents, never as float.
+
+The schema is created and changed only by the Alembic migrations in ``migrations/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class CycleRow(Base):
+    """One annual cycle, named by the pool year it prepares."""
+
+    __tablename__ = "cycles"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    phase: Mapped[str] = mapped_column(String(32))
+    forum_reconvened: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StepRow(Base):
+    """When each transition of the cycle happened, by whom, under which article."""
+
+    __tablename__ = "cycle_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    on: Mapped[dt.date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(64))
+    article: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("year", "action"),)
+
+
+class PledgeRow(Base):
+    """One state's pledge of one type; ``version`` guards against lost updates."""
+
+    __tablename__ = "pledges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(16))
+    relocations: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    requested_by: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("year", "state", "kind"),)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DeductionRow(Base):
+    """A deduction request (Art. 61, 62), its assessment and the Council's decision."""
+
+    __tablename__ = "deductions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    article: Mapped[str] = mapped_column(String(4))
+    full: Mapped[bool] = mapped_column(Boolean)
+    relocations: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    self_assessed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    assessment_due: Mapped[dt.date] = mapped_column(Date)
+    assessment: Mapped[str] = mapped_column(Text, default="")
+    assessed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    council_act: Mapped[str] = mapped_column(String(128), default="")
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class OffsetRequestRow(Base):
+    """A benefitting state's request for responsibility offsets and the reply (Art. 63, 69)."""
+
+    __tablename__ = "offset_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    benefitting_state: Mapped[str] = mapped_column(String(2))
+    contributing_state: Mapped[str] = mapped_column(String(2))
+    applications: Mapped[int] = mapped_column(BigInteger)
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    reply_due: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    accepted: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    replied_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ImplementationRow(Base):
+    """What was carried out: persons relocated, money transferred (Art. 60, 64, 67, 68)."""
+
+    __tablename__ = "implementation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(16))
+    benefitting_state: Mapped[str] = mapped_column(String(2))
+    relocations: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    on: Mapped[dt.date] = mapped_column(Date)
+
+
+class TokenRow(Base):
+    """An API token: only its SHA-256 is stored."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    label: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IdempotencyRow(Base):
+    """The stored answer to a write, so that a retried request is answered, not repeated."""
+
+    __tablename__ = "idempotency_keys"
+
+    actor: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditHeadRow(Base):
+    """The last entry of the audit chain: one row, locked while an entry is appended."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditRow(Base):
+    """Append-only audit entry, hash-chained to the previous one."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    article: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
