@@ -38,7 +38,8 @@ app.add_typer(data_app, name="data")
 
 # Piped output (make demo, logs) gets a wide page rather than Rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 180)
-err_console = Console(stderr=True)
+# Errors are never wrapped: a path or a rule cut in two is harder to read and to grep.
+err_console = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv, json or markdown")]
@@ -435,6 +436,93 @@ def data_coverage(form: FormatOpt = Format.table) -> None:
 
     rows = load_snapshot().coverage()
     print_tables(console, [Table("coverage", "Snapshot coverage", tuple(rows[0]), rows)], form)
+
+
+db_app = typer.Typer(help="The cycle service's database.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens (only their hashes are stored).", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL (default: $EUPACT_DATABASE_URL or sqlite:///eupact.db)",
+    ),
+]
+
+
+def _service(url: str | None) -> Any:
+    from eupact.cycle.service import CycleService
+    from eupact.cycle.store.db import make_engine, sessions, upgrade
+
+    upgrade(url)
+    return CycleService(sessions(make_engine(url)))
+
+
+@db_app.command("upgrade")
+@user_errors
+def db_upgrade(database_url: DbUrl = None) -> None:
+    """Create or migrate the schema (Alembic) to the latest version."""
+    from eupact.cycle.store.db import database_url as resolve
+    from eupact.cycle.store.db import upgrade
+
+    upgrade(database_url)
+    console.print(f"schema up to date: {resolve(database_url)}")
+
+
+@tokens_app.command("create")
+@user_errors
+def tokens_create(
+    role: Annotated[
+        str, typer.Option(help="commission, council, coordinator, member_state, observer")
+    ],
+    state: Annotated[str | None, typer.Option(help="geo code, for a Member State token")] = None,
+    label: Annotated[str, typer.Option(help="Who holds it")] = "",
+    database_url: DbUrl = None,
+) -> None:
+    """Create an API token; it is printed once and only its SHA-256 is stored."""
+    from eupact.cycle.phases import Role
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise fail("--role", role, f"one of {', '.join(r.value for r in Role)}") from None
+    print(_service(database_url).create_token(chosen, state.upper() if state else None, label))
+
+
+@audit_app.command("verify")
+@user_errors
+def audit_verify(database_url: DbUrl = None) -> None:
+    """Recompute the audit log's hash chain; exit 1 if any entry was edited or deleted."""
+    result = _service(database_url).verify_audit()
+    console.print(result)
+    if not result["ok"]:
+        raise typer.Exit(1)
+
+
+@app.command("serve")
+@user_errors
+def serve(
+    database_url: DbUrl = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+) -> None:
+    """Run the cycle service's REST API (uvicorn); SQLite by default."""
+    import uvicorn
+
+    from eupact.cycle.store.db import database_url as resolve
+    from eupact.cycle.store.db import upgrade
+
+    url = resolve(database_url)
+    upgrade(url)
+    os.environ["EUPACT_DATABASE_URL"] = url
+    console.print(
+        f"eupact cycle service on http://{host}:{port} (database {url}); OpenAPI at /docs"
+    )
+    uvicorn.run("eupact.api.main:app", host=host, port=port, workers=workers, log_level="warning")
 
 
 def main() -> None:  # pragma: no cover - console-script entry
