@@ -15,7 +15,6 @@ year's close. It ends by verifying the audit log's hash chain.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import uuid
 from typing import Any
