@@ -150,7 +150,7 @@ def test_key_cli_with_population_file_shows_its_source(tmp_path):
 
 def test_data_show_gives_each_value_its_source():
     out = CliRunner().invoke(
-        app, ["data", "show", "first_time_applicants", "--period", "2024", "--format", "json"]
+        app, ["data", "show", "asylum_applicants_first_time", "--period", "2024", "--format", "json"]
     )
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)["data"]["rows"]
@@ -164,7 +164,7 @@ def test_data_show_marks_missing_cells_as_missing():
         [
             "data",
             "show",
-            "first_time_applicants",
+            "asylum_applicants_first_time",
             "--geo",
             "AT",
             "--period",
@@ -180,17 +180,19 @@ def test_data_show_marks_missing_cells_as_missing():
 def test_coverage_counts_filled_cells():
     rows = {(r["indicator"], r["period"]): r for r in load_snapshot().coverage()}
     assert rows[("population", "2024-01-01")]["filled"] == 27
-    assert rows[("first_time_applicants", "2024")]["filled"] >= 5
+    assert rows[("asylum_applicants_first_time", "2024")]["filled"] >= 5
 
 
 def test_edited_snapshot_is_validated_again(tmp_path):
-    """The validation cache is keyed by the files' bytes: an edit is never served from it."""
+    """The validation cache is keyed by the files' bytes, not their place: a copy of a validated
+    package with one edited cell is validated again, and refused."""
     import shutil
 
-    folder = tmp_path / "snap"
-    shutil.copytree(SNAPSHOT_DIR, folder)
-    load_snapshot(str(folder))
-    path = folder / "gdp_current_prices_meur.csv"
+    first, edited = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(SNAPSHOT_DIR, first)
+    load_snapshot(str(first))
+    shutil.copytree(first, edited)
+    path = edited / "gdp_current_prices_meur.csv"
     path.write_text(path.read_text().replace("AT,449382.2", "AT,-1"))
     with pytest.raises(EupactError, match="gdp_2022"):
-        load_snapshot(str(folder) + "/")
+        load_snapshot(str(edited))

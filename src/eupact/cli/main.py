@@ -54,6 +54,22 @@ GdpFile = Annotated[Path | None, typer.Option(help="Your own GDP CSV/XLSX (snaps
 SarOpt = Annotated[str | None, typer.Option(help="Indicative SAR share, e.g. 0.42 or 21/50")]
 
 
+@app.callback()
+def _options(
+    snapshot: Annotated[
+        Path | None,
+        typer.Option(
+            "--snapshot",
+            envvar="EUPACT_SNAPSHOT",
+            help="Data package folder to use instead of the shipped snapshot",
+        ),
+    ] = None,
+) -> None:
+    """eupact — the EU Pact on Migration and Asylum's annual cycle, explained."""
+    if snapshot is not None:
+        os.environ["EUPACT_SNAPSHOT"] = str(snapshot)
+
+
 def user_errors(func: F) -> F:
     """Show refused input as a list of problems, never as a traceback; exit code 2."""
 
@@ -386,9 +402,13 @@ def cycle_run(
 @data_app.command("vintages")
 @user_errors
 def data_vintages(form: FormatOpt = Format.table) -> None:
-    """Every data series in the snapshot, with its source and reference date."""
+    """Every data series in the snapshot, with its source and reference date; and the snapshot
+    versions written by `eupact data update`."""
     from eupact.data.snapshot import load_snapshot
+    from eupact.data.update import versions
 
+    for version in versions():
+        err_console.print(f"snapshot version available: {version}", highlight=False)
     rows = [
         {
             "indicator": s.indicator,
@@ -407,11 +427,48 @@ def data_vintages(form: FormatOpt = Format.table) -> None:
     )
 
 
+@data_app.command("update")
+@user_errors
+def data_update(
+    offline: Annotated[bool, typer.Option(help="Use only cached Eurostat responses")] = False,
+    out: Annotated[Path | None, typer.Option(help="Folder of snapshot versions")] = None,
+) -> None:
+    """Fetch the cycle's Eurostat datasets and write a new versioned snapshot with a diff."""
+    from rich.progress import Progress
+
+    from eupact.data.eurostat.client import EurostatClient
+    from eupact.data.update import SNAPSHOT_INDICATORS, update_snapshot
+
+    with EurostatClient(offline=offline) as client, Progress(console=console) as progress:
+        task = progress.add_task("Eurostat datasets", total=len(SNAPSHOT_INDICATORS))
+
+        def step(name: str, report: Any) -> None:
+            progress.console.print(
+                f"  {name}: {report.status}"
+                + (f" ({report.cells} cells, updated {report.updated})" if report.cells else ""),
+                highlight=False,
+            )
+            progress.advance(task)
+
+        result = update_snapshot(client, out_root=out, offline=offline, on_progress=step)
+    rows = [c.as_dict() for c in result.changes[:200]]
+    if rows:
+        print_tables(
+            console,
+            [Table("diff", f"Changes against {result.base}", tuple(rows[0]), rows)],
+            Format.table,
+        )
+    console.print(
+        f"snapshot {result.version} written to {result.path}: {len(result.changes)} "
+        f"changed figures; use it with `eupact --snapshot {result.path} ...` or EUPACT_SNAPSHOT"
+    )
+
+
 @data_app.command("show")
 @user_errors
 def data_show(
     indicator: Annotated[
-        str, typer.Argument(help="Indicator, e.g. population, gdp, first_time_applicants")
+        str, typer.Argument(help="Indicator, e.g. population, gdp, asylum_applicants_first_time")
     ],
     geo: Annotated[str | None, typer.Option(help="Member State, e.g. DE")] = None,
     period: Annotated[str | None, typer.Option(help="Reference date or period, e.g. 2024")] = None,

@@ -130,7 +130,10 @@ def provenance(result: CycleResult) -> dict[str, Any]:
         "council_act": result.act.citation,
         "parameters_date": params.date.isoformat(),
         "vintage": result.key.vintage.label() if result.key.vintage else "",
-        "data": [result.key.population.source.as_dict(), result.key.gdp.source.as_dict()],
+        "data": [
+            {**series.source.as_dict(), "flags": series.flagged()}
+            for series in (result.key.population, result.key.gdp)
+        ],
         "snapshot": {
             "name": result.snapshot.name,
             "version": result.snapshot.version,

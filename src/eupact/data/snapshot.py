@@ -54,8 +54,16 @@ class Snapshot:
     classification: dict[str, Classification]
     tables: dict[str, list[dict[str, Any]]]
 
-    def find(self, indicator: str, reference_date: str, release: str | None = None) -> StateSeries:
-        """The series of ``indicator`` at ``reference_date`` (latest release unless named)."""
+    def find(
+        self,
+        indicator: str,
+        reference_date: str,
+        release: str | None = None,
+        covering: tuple[str, ...] = (),
+    ) -> StateSeries:
+        """The series of ``indicator`` at ``reference_date``: the named release, else the first
+        (fetched figures come before shipped ones) that has a value for every state of
+        ``covering`` — never a mix of releases."""
         matches = [
             s
             for s in self.series
@@ -63,6 +71,18 @@ class Snapshot:
         ]
         if release is not None:
             matches = [s for s in matches if release in (s.source.release, s.source.column)]
+        complete = [s for s in matches if all(g in s.values for g in covering)]
+        if matches and not complete:
+            gaps = "; ".join(
+                f"{s.source.column} lacks {' '.join(g for g in covering if g not in s.values)}"
+                for s in matches
+            )
+            raise fail(
+                f"{indicator} {reference_date}",
+                release or "any release",
+                f"no release has a value for every participating state ({gaps})",
+                summary="data vintage incomplete",
+            )
         if not matches:
             same = [s for s in self.series if s.indicator == indicator]
             if release is not None and any(s.source.reference_date == reference_date for s in same):
@@ -79,7 +99,7 @@ class Snapshot:
                 f"not in the snapshot {self.name} {self.version}; available {what}: {', '.join(known)}",
                 summary="data vintage not available",
             )
-        return matches[0]
+        return complete[0]
 
     def vintages(self) -> list[Source]:
         return [s.source for s in self.series]
@@ -295,7 +315,7 @@ def _long_series(
             for r in members
         }
         own = _long_source(meta, package, key, members[0]["unit"], "published releases (per value)")
-        values = {r["geo"]: _count_or_number(r["value"]) for r in members}
+        values = {r["geo"]: _count_or_number(r["value"]) for r in members if r["value"] is not None}
         flags = {r["geo"]: r["flags"] for r in members if r.get("flags")}
         missing = tuple(g for g in all_geo if g not in values)
         out.append(StateSeries(key[0], values, own, missing, flags, per_value))
@@ -391,10 +411,15 @@ def _cached_tables(base: Path, descriptor: dict[str, Any]) -> dict[str, list[dic
     return tables
 
 
-@cache
 def load_snapshot(folder: str | None = None) -> Snapshot:
-    """Load a data package folder (the shipped snapshot by default), validated."""
-    base = Path(folder) if folder else SNAPSHOT_DIR
+    """Load a data package folder, validated: ``folder``, else ``$EUPACT_SNAPSHOT``, else the
+    shipped snapshot."""
+    return _load(str(Path(folder or os.environ.get("EUPACT_SNAPSHOT") or SNAPSHOT_DIR).resolve()))
+
+
+@cache
+def _load(folder: str) -> Snapshot:
+    base = Path(folder)
     descriptor = _descriptor(base / "datapackage.json")
     tables = _cached_tables(base, descriptor)
     series: list[StateSeries] = []

@@ -85,8 +85,19 @@ class ReferenceKey:
                 ParameterUse.of(self.params, "key.weight.population"),
                 ParameterUse.of(self.params, "key.weight.gdp"),
             ),
-            sources=(self.population.source, self.gdp.source),
-            notes=("shares are exact fractions; the percentage shown is rounded for display",),
+            sources=(self.population.source_of(geo), self.gdp.source_of(geo)),
+            notes=(
+                "shares are exact fractions; the percentage shown is rounded for display",
+                *self.flag_notes(geo),
+            ),
+        )
+
+    def flag_notes(self, geo: str) -> tuple[str, ...]:
+        """Eurostat's flags on the figures behind a share (provisional, estimated, break...)."""
+        return tuple(
+            f"{series.indicator} of {geo} is flagged '{series.flags[geo]}' in {series.source.dataset}"
+            for series in (self.population, self.gdp)
+            if series.flags.get(geo)
         )
 
 
@@ -207,9 +218,12 @@ def key_from_snapshot(
     states: tuple[str, ...] | None = None,
 ) -> ReferenceKey:
     """The reference key on one data vintage of a snapshot."""
-    population = snapshot.find("population", vintage.population_date, vintage.population_release)
-    gdp = snapshot.find("gdp", vintage.gdp_year)
-    return compute_reference_key(population, gdp, params, states, vintage)
+    chosen = tuple(states) if states is not None else tuple(params("scope.bound_member_states"))
+    population = snapshot.find(
+        "population", vintage.population_date, vintage.population_release, covering=chosen
+    )
+    gdp = snapshot.find("gdp", vintage.gdp_year, covering=chosen)
+    return compute_reference_key(population, gdp, params, chosen, vintage)
 
 
 def parse_date(text: str, field_name: str) -> dt.date:
