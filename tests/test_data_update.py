@@ -177,3 +177,31 @@ def test_versions_are_listed(tmp_path, monkeypatch):
     out = CliRunner().invoke(app, ["data", "vintages", "--format", "csv"])
     assert out.exit_code == 0
     assert "2026-01-01T000000Z" in out.stderr
+
+
+def test_import_of_a_ministrys_table(tmp_path):
+    good = tmp_path / "national.csv"
+    good.write_text(
+        "indicator,geo,period,value,unit,reference_date,source_title,source,notes\n"
+        "asylum_applicants_first_time,AT,2024,24900,persons,2024,Ministry of the Interior "
+        "statistics 2024,https://example.invalid/bmi,national definition\n"
+    )
+    result = CliRunner().invoke(app, ["data", "import", str(good), "--out", str(tmp_path / "v")])
+    assert result.exit_code == 0, result.output
+    [version] = (tmp_path / "v").iterdir()
+    snap = load_snapshot(str(version))
+    series = next(s for s in snap.series if s.source.file == "user_figures.csv")
+    assert series.values == {"AT": 24900}
+    assert "user file national.csv" in series.source_of("AT").release
+
+
+def test_import_names_file_row_and_column(tmp_path):
+    bad = tmp_path / "national.csv"
+    bad.write_text(
+        "indicator,geo,period,value,unit,reference_date,source_title,source,notes\n"
+        "asylum_applicants_first_time,AT,2024,-3,persons,2024,Ministry,https://x.invalid,\n"
+    )
+    result = CliRunner().invoke(app, ["data", "import", str(bad), "--out", str(tmp_path / "v")])
+    assert result.exit_code == 2
+    assert "national.csv, row 2: field 'value'" in result.stderr
+    assert not (tmp_path / "v").exists() or not any((tmp_path / "v").iterdir())

@@ -464,6 +464,22 @@ def data_update(
     )
 
 
+@data_app.command("import")
+@user_errors
+def data_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX with the columns of published_figures")],
+    out: Annotated[Path | None, typer.Option(help="Folder of snapshot versions")] = None,
+) -> None:
+    """Import your own figures (e.g. a ministry's national table) into a new snapshot version."""
+    from eupact.data.update import import_figures
+
+    result = import_figures(file, out_root=out)
+    console.print(
+        f"snapshot {result.version} with {file.name} written to {result.path}: "
+        f"{len(result.changes)} figures differ from {result.base}"
+    )
+
+
 @data_app.command("show")
 @user_errors
 def data_show(

@@ -25,7 +25,7 @@ from typing import Any
 from eupact.data.eurostat.client import EurostatClient
 from eupact.data.eurostat.indicators import INDICATORS, Panel, fetch_indicator
 from eupact.data.snapshot import LAYOUT, Snapshot, load_snapshot
-from eupact.errors import EupactError
+from eupact.errors import EupactError, Problem
 
 OBSERVATIONS = "eurostat_observations"
 # The indicators a snapshot carries, and the first year fetched.
@@ -171,19 +171,21 @@ def diff(
     return changes
 
 
-def _descriptor(base: Snapshot, version: str, rows_count: int) -> dict[str, Any]:
+def _descriptor(
+    base: Snapshot, version: str, rows_count: int, name: str = OBSERVATIONS, title: str = ""
+) -> dict[str, Any]:
     descriptor: dict[str, Any] = json.loads(
         (base.path / "datapackage.json").read_text(encoding="utf-8")
     )
-    resources = [r for r in descriptor["resources"] if r["name"] != OBSERVATIONS]
+    resources = [r for r in descriptor["resources"] if r["name"] != name]
     template = next(r for r in resources if r.get(LAYOUT) == "long")
     geo_field = next(f for f in template["schema"]["fields"] if f["name"] == "geo")
     observations = {
-        "name": OBSERVATIONS,
-        "path": f"{OBSERVATIONS}.csv",
+        "name": name,
+        "path": f"{name}.csv",
         "format": "csv",
         "encoding": "utf-8",
-        "title": f"Figures fetched from Eurostat's dissemination API ({rows_count} cells)",
+        "title": title or f"Figures fetched from Eurostat's dissemination API ({rows_count} cells)",
         "eupact:dataset": "Eurostat dissemination API (dataset per row)",
         LAYOUT: "long",
         "sources": [
@@ -266,15 +268,17 @@ def _write(
     changes: list[Change],
     reports: list[FetchReport],
     root: Path,
+    name: str = OBSERVATIONS,
+    title: str = "",
 ) -> Path:
     """Write the version folder atomically (a temporary folder renamed at the end)."""
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
     try:
-        descriptor = _descriptor(base, version, len(rows))
+        descriptor = _descriptor(base, version, len(rows), name, title)
         for res in descriptor["resources"][1:]:
             shutil.copy2(base.path / res["path"], staging / res["path"])
-        with (staging / f"{OBSERVATIONS}.csv").open("w", newline="", encoding="utf-8") as fh:
+        with (staging / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
             writer.writeheader()
             for row in rows:
@@ -317,3 +321,46 @@ def versions(root: Path | None = None) -> list[Path]:
         if root.exists()
         else []
     )
+
+
+def import_figures(
+    path: Path, *, base: Snapshot | None = None, out_root: Path | None = None
+) -> UpdateResult:
+    """A new snapshot version with a user's own figures (a ministry's national table).
+
+    The file (CSV or XLSX) has the columns of ``published_figures``: indicator, geo, period,
+    value, unit, reference_date, source_title, source, notes. It is validated against that
+    schema — every broken cell is reported with its file, row and column — before anything is
+    written; its figures then travel with their own source like any other.
+    """
+    from frictionless import Resource, Schema
+
+    from eupact.data.snapshot import _validate_resource
+
+    base = base or load_snapshot()
+    path = Path(path)
+    if path.suffix.lower() not in {".csv", ".xlsx"} or not path.is_file():
+        raise EupactError(
+            [Problem("file", str(path), "must be an existing .csv or .xlsx file")],
+            "cannot import figures",
+        )
+    descriptor = json.loads((base.path / "datapackage.json").read_text(encoding="utf-8"))
+    template = next(r for r in descriptor["resources"] if r["name"] == "published_figures")
+    resource = Resource(str(path.resolve()), schema=Schema.from_descriptor(template["schema"]))
+    rows = _validate_resource(resource, path.parent, long=True)
+    version = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    table = [{**{k: ("" if v is None else v) for k, v in row.items()}, "flags": ""} for row in rows]
+    for row in table:
+        row["source_title"] = f"user file {path.name}: {row['source_title']}"
+    changes = diff(_previous_values(base), table)
+    result_path = _write(
+        base,
+        version,
+        table,
+        changes,
+        [FetchReport(f"user file {path.name}", "imported", len(table))],
+        out_root or data_dir(),
+        "user_figures",
+        f"Figures imported from the user file {path.name}",
+    )
+    return UpdateResult(result_path, version, f"{base.name} {base.version}", [], changes)
