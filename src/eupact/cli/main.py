@@ -607,3 +607,6 @@ def main() -> None:  # pragma: no cover - console-script entry
 
 
 __all__ = ["Problem", "app", "main"]
+from eupact.cli.match import match_cmd  # noqa: E402
+
+app.command("match")(match_cmd)

@@ -1,0 +1,766 @@
+"""Matching inputs and outputs as files: CSV and JSON, validated with pydantic.
+
+Every malformed row is reported — file, row, field, value and the rule it breaks — and nothing
+is returned if any is. CSV rows are numbered as a spreadsheet shows them (the header is row 1,
+comment lines count). Lines starting with ``#`` at the top of a CSV file are its label; a file
+labelled SYNTHETIC makes every output say so.
+
+Applicants (CSV columns, or JSON ``{"label": ..., "applicants": [{...}]}``)::
+
+    id, benefitting_state, family_unit, nationality, languages, links, vulnerabilities,
+    preferences, status, consent
+
+Lists in a CSV cell are separated by ``;`` (``ar;fr``); a link is ``STATE:kind``
+(``DE:family;FR:cultural``); ``status`` is ``applicant`` or ``beneficiary``; ``consent`` is
+``true``/``false``. Only ``id`` and ``benefitting_state`` are required.
+
+Pledged places (CSV columns ``contributing_state, places, benefitting_state``, the last empty or
+``*`` for any benefitting state; or JSON ``{"pledges": [...], "profiles": [...],
+"needs": {"IT": 1200}}``; or an eupact pool pledges YAML file, whose relocation pledges are taken
+as places for any benefitting state). State profiles (CSV columns ``state,
+accepts_unaccompanied_minors, accepts_beneficiaries, max_unit_size, languages``, or in the
+pledges JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from eupact.errors import EupactError, Problem, fail
+
+from .languages import GEO
+from .model import (
+    LINK_KINDS,
+    VULNERABILITIES,
+    Applicant,
+    ApplicantTable,
+    Link,
+    LinkKind,
+    PledgedPlaces,
+    StateProfile,
+    Status,
+    Vulnerability,
+)
+from .result import MatchResult
+
+MAX_PROBLEMS = 100
+
+
+def _split(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
+    return value
+
+
+class LinkRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    state: str = Field(min_length=2, max_length=2)
+    kind: LinkKind
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class ApplicantRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(min_length=1)
+    benefitting_state: str = Field(min_length=2, max_length=2)
+    family_unit: str = ""
+    nationality: str = ""
+    languages: list[str] = Field(default_factory=list)
+    links: list[LinkRow] = Field(default_factory=list)
+    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
+    preferences: list[str] = Field(default_factory=list)
+    status: Status = Status.APPLICANT
+    consent: bool = False
+
+    @field_validator("benefitting_state", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("languages", "vulnerabilities", mode="before")
+    @classmethod
+    def _lower_list(cls, value: Any) -> Any:
+        items = _split(value)
+        return (
+            [v.lower() if isinstance(v, str) else v for v in items]
+            if isinstance(items, list)
+            else items
+        )
+
+    @field_validator("preferences", mode="before")
+    @classmethod
+    def _upper_list(cls, value: Any) -> Any:
+        items = _split(value)
+        return (
+            [v.upper() if isinstance(v, str) else v for v in items]
+            if isinstance(items, list)
+            else items
+        )
+
+    @field_validator("links", mode="before")
+    @classmethod
+    def _links(cls, value: Any) -> Any:
+        items = _split(value)
+        if not isinstance(items, list):
+            return items
+        out: list[Any] = []
+        for item in items:
+            if isinstance(item, str):
+                state, sep, kind = item.partition(":")
+                if not sep:
+                    raise ValueError(
+                        f"link {item!r} must be STATE:kind, kind one of "
+                        + ", ".join(k.value for k in LINK_KINDS)
+                    )
+                out.append({"state": state.strip(), "kind": kind.strip().lower()})
+            else:
+                out.append(item)
+        return out
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: Any) -> Any:
+        return value.strip().lower() or "applicant" if isinstance(value, str) else value
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _consent(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return False
+        return value
+
+    @field_validator("family_unit", "nationality", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class PlacesRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    contributing_state: str = Field(min_length=2, max_length=2)
+    places: int = Field(ge=0)
+    benefitting_state: str | None = None
+
+    @field_validator("contributing_state", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("benefitting_state", mode="before")
+    @classmethod
+    def _any(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        text = str(value).strip().upper()
+        return None if text in {"", "*", "ALL", "ANY"} else text
+
+
+class ProfileRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    state: str = Field(min_length=2, max_length=2)
+    accepts_unaccompanied_minors: bool = True
+    accepts_beneficiaries: bool = True
+    max_unit_size: int | None = Field(default=None, ge=1)
+    languages: list[str] | None = None
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("accepts_unaccompanied_minors", "accepts_beneficiaries", mode="before")
+    @classmethod
+    def _blank_true(cls, value: Any) -> Any:
+        return True if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("max_unit_size", mode="before")
+    @classmethod
+    def _blank_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _langs(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        items = _split(value)
+        return (
+            [v.lower() if isinstance(v, str) else v for v in items]
+            if isinstance(items, list)
+            else items
+        )
+
+
+# ------------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Rows:
+    label: str
+    rows: list[dict[str, Any]]
+    where: list[str]
+    doc: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_text(path: Path, what: str) -> str:
+    if not path.is_file():
+        raise fail("file", str(path), "does not exist", summary=f"cannot read {what}")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(
+            "file", str(path), f"cannot be read: {exc}", summary=f"cannot read {what}"
+        ) from None
+
+
+def _csv_rows(
+    path: Path, text: str, what: str, required: Sequence[str], known: Iterable[str]
+) -> _Rows:
+    lines = text.splitlines()
+    label_lines: list[str] = []
+    body: list[str] = []
+    numbers: list[int] = []
+    for n, line in enumerate(lines, start=1):
+        if line.startswith("#"):
+            if not body:
+                label_lines.append(line.lstrip("# ").strip())
+            continue
+        if not line.strip():
+            continue
+        body.append(line)
+        numbers.append(n)
+    if not body:
+        raise fail("file", path.name, "has no header row", summary=f"cannot read {what}")
+    reader = csv.reader(io.StringIO("\n".join(body)))
+    header = [h.strip() for h in next(reader)]
+    header_row = numbers[0]
+    problems: list[Problem] = []
+    where_header = f"{path.name}, row {header_row}"
+    known_set = set(known)
+    for name in header:
+        if name not in known_set:
+            problems.append(
+                Problem(
+                    "header",
+                    name,
+                    f"unknown column; expected some of: {', '.join(known)}",
+                    where_header,
+                )
+            )
+    for name in required:
+        if name not in header:
+            problems.append(Problem("header", name, "required column is missing", where_header))
+    if len(set(header)) != len(header):
+        problems.append(Problem("header", ",".join(header), "a column appears twice", where_header))
+    if problems:
+        raise EupactError(problems, f"cannot read {what}")
+    rows: list[dict[str, Any]] = []
+    where: list[str] = []
+    for record in reader:
+        line_no = numbers[min(reader.line_num - 1, len(numbers) - 1)]
+        if len(record) != len(header):
+            problems.append(
+                Problem(
+                    "row",
+                    ",".join(record),
+                    f"has {len(record)} cells; the header has {len(header)}",
+                    f"{path.name}, row {line_no}",
+                )
+            )
+            continue
+        rows.append(dict(zip(header, record, strict=True)))
+        where.append(f"{path.name}, row {line_no}")
+    if problems:
+        raise EupactError(problems[:MAX_PROBLEMS], f"cannot read {what}")
+    return _Rows(" ".join(label_lines), rows, where)
+
+
+def _json_doc(path: Path, text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise fail(
+            "file", path.name, f"is not valid JSON: {exc}", summary=f"cannot read {what}"
+        ) from None
+
+
+def _problems(exc: ValidationError, where: str) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "-"
+        out.append(Problem(loc, err.get("input"), err["msg"], where))
+    return out
+
+
+@dataclass(frozen=True)
+class ApplicantsFile:
+    path: Path
+    label: str
+    table: ApplicantTable
+
+    @property
+    def synthetic(self) -> bool:
+        return "SYNTHETIC" in self.label.upper()
+
+
+APPLICANT_COLUMNS = tuple(ApplicantRow.model_fields)
+
+
+def read_applicants(path: str | Path) -> ApplicantsFile:
+    """Read an applicants file (CSV or JSON) into a table; refuse it with every problem found."""
+    path = Path(path)
+    what = "applicants"
+    text = _read_text(path, what)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = _csv_rows(path, text, what, ("id", "benefitting_state"), APPLICANT_COLUMNS)
+    elif suffix == ".json":
+        doc = _json_doc(path, text, what)
+        items = doc.get("applicants") if isinstance(doc, dict) else doc
+        if not isinstance(items, list):
+            raise fail(
+                "applicants",
+                type(items).__name__,
+                "the file holds a list of applicants, or a mapping with a list 'applicants'",
+                path.name,
+                summary=f"cannot read {what}",
+            )
+        label = str(doc.get("label", "")) if isinstance(doc, dict) else ""
+        raw = _Rows(label, items, [f"{path.name}, applicants[{i}]" for i in range(len(items))])
+    else:
+        raise fail("file", path.name, "must be .csv or .json", summary=f"cannot read {what}")
+    problems: list[Problem] = []
+    applicants: list[Applicant] = []
+    for item, where in zip(raw.rows, raw.where, strict=True):
+        if not isinstance(item, dict):
+            problems.append(Problem("applicant", item, "must be an object", where))
+            continue
+        try:
+            row = ApplicantRow.model_validate(item)
+        except ValidationError as exc:
+            problems += _problems(exc, where)
+            if len(problems) >= MAX_PROBLEMS:
+                break
+            continue
+        applicants.append(
+            Applicant(
+                id=row.id,
+                benefitting_state=row.benefitting_state,
+                family_unit=row.family_unit,
+                nationality=row.nationality,
+                languages=tuple(row.languages),
+                links=tuple(Link(lk.state, lk.kind) for lk in row.links),
+                vulnerabilities=tuple(row.vulnerabilities),
+                preferences=tuple(row.preferences),
+                status=row.status,
+                consent=row.consent,
+                source=where,
+            )
+        )
+    if problems:
+        raise EupactError(problems[:MAX_PROBLEMS], f"invalid {what} in {path.name}")
+    if not applicants:
+        raise fail(
+            "applicants", 0, "the file holds no applicant", path.name, summary=f"invalid {what}"
+        )
+    table = ApplicantTable.from_applicants(applicants, raw.label)
+    return ApplicantsFile(path, raw.label, table)
+
+
+@dataclass(frozen=True)
+class PledgesInput:
+    path: Path
+    label: str
+    places: tuple[PledgedPlaces, ...]
+    profiles: tuple[StateProfile, ...] = ()
+    needs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        return "SYNTHETIC" in self.label.upper()
+
+
+PLACES_COLUMNS = tuple(PlacesRow.model_fields)
+PROFILE_COLUMNS = tuple(ProfileRow.model_fields)
+
+
+def _places(
+    rows: Sequence[Any], where: Sequence[str], problems: list[Problem]
+) -> list[PledgedPlaces]:
+    out: list[PledgedPlaces] = []
+    for item, loc in zip(rows, where, strict=True):
+        if not isinstance(item, dict):
+            problems.append(Problem("pledge", item, "must be an object", loc))
+            continue
+        try:
+            row = PlacesRow.model_validate(item)
+        except ValidationError as exc:
+            problems += _problems(exc, loc)
+            continue
+        out.append(PledgedPlaces(row.contributing_state, row.places, row.benefitting_state, loc))
+    return out
+
+
+def _profiles(
+    rows: Sequence[Any], where: Sequence[str], problems: list[Problem]
+) -> list[StateProfile]:
+    out: list[StateProfile] = []
+    for item, loc in zip(rows, where, strict=True):
+        if not isinstance(item, dict):
+            problems.append(Problem("profile", item, "must be an object", loc))
+            continue
+        try:
+            row = ProfileRow.model_validate(item)
+        except ValidationError as exc:
+            problems += _problems(exc, loc)
+            continue
+        out.append(
+            StateProfile(
+                row.state,
+                row.accepts_unaccompanied_minors,
+                row.accepts_beneficiaries,
+                row.max_unit_size,
+                None if row.languages is None else tuple(row.languages),
+                loc,
+            )
+        )
+    return out
+
+
+def _needs(raw: Any, where: str, problems: list[Problem]) -> dict[str, int]:
+    if raw in (None, {}):
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem("needs", raw, "must map benefitting states to persons", where))
+        return {}
+    out: dict[str, int] = {}
+    for k, v in raw.items():
+        if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
+            problems.append(Problem(f"needs.{k}", v, "must be a whole number > 0", where))
+        else:
+            out[str(k).upper()] = v
+    return out
+
+
+def read_pledges(path: str | Path) -> PledgesInput:
+    """Read pledged places (CSV, JSON, or an eupact pool pledges YAML file)."""
+    path = Path(path)
+    what = "pledged places"
+    suffix = path.suffix.lower()
+    problems: list[Problem] = []
+    if suffix in {".yaml", ".yml"}:
+        return _pool_pledges(path)
+    text = _read_text(path, what)
+    if suffix == ".csv":
+        raw = _csv_rows(path, text, what, ("contributing_state", "places"), PLACES_COLUMNS)
+        places = _places(raw.rows, raw.where, problems)
+        result = PledgesInput(path, raw.label, tuple(places))
+    elif suffix == ".json":
+        doc = _json_doc(path, text, what)
+        if not isinstance(doc, dict) or not isinstance(doc.get("pledges"), list):
+            raise fail(
+                "pledges",
+                type(doc).__name__,
+                "the file holds a mapping with a list 'pledges' (and optional 'profiles', 'needs')",
+                path.name,
+                summary=f"cannot read {what}",
+            )
+        items = doc["pledges"]
+        places = _places(items, [f"{path.name}, pledges[{i}]" for i in range(len(items))], problems)
+        prof_items = doc.get("profiles") or []
+        profiles = _profiles(
+            prof_items, [f"{path.name}, profiles[{i}]" for i in range(len(prof_items))], problems
+        )
+        needs = _needs(doc.get("needs"), f"{path.name}, needs", problems)
+        result = PledgesInput(
+            path, str(doc.get("label", "")), tuple(places), tuple(profiles), needs
+        )
+    else:
+        raise fail(
+            "file", path.name, "must be .csv, .json, .yaml or .yml", summary=f"cannot read {what}"
+        )
+    if problems:
+        raise EupactError(problems[:MAX_PROBLEMS], f"invalid {what} in {path.name}")
+    return result
+
+
+def _pool_pledges(path: Path) -> PledgesInput:
+    from eupact.cycle.inputs import read_pledges_file
+    from eupact.pool.pledges import PledgeKind
+
+    pool = read_pledges_file(path)
+    places: list[PledgedPlaces] = []
+    problems: list[Problem] = []
+    for p in pool.pledges:
+        if p.kind != PledgeKind.RELOCATION:
+            continue
+        if p.amount != int(p.amount):
+            problems.append(
+                Problem("amount", str(p.amount), "relocations are whole persons", p.location)
+            )
+            continue
+        places.append(PledgedPlaces(p.state, int(p.amount), None, p.location or path.name))
+    if problems:
+        raise EupactError(problems, f"invalid pledged places in {path.name}")
+    return PledgesInput(path, pool.label, tuple(places))
+
+
+def read_profiles(path: str | Path) -> tuple[StateProfile, ...]:
+    """Read state profiles (CSV, or JSON: a list, or a mapping with a list 'profiles')."""
+    path = Path(path)
+    what = "state profiles"
+    text = _read_text(path, what)
+    problems: list[Problem] = []
+    if path.suffix.lower() == ".csv":
+        raw = _csv_rows(path, text, what, ("state",), PROFILE_COLUMNS)
+        out = _profiles(raw.rows, raw.where, problems)
+    elif path.suffix.lower() == ".json":
+        doc = _json_doc(path, text, what)
+        items = doc.get("profiles") if isinstance(doc, dict) else doc
+        if not isinstance(items, list):
+            raise fail("profiles", type(items).__name__, "must be a list", path.name, summary=what)
+        out = _profiles(items, [f"{path.name}, profiles[{i}]" for i in range(len(items))], problems)
+    else:
+        raise fail("file", path.name, "must be .csv or .json", summary=f"cannot read {what}")
+    if problems:
+        raise EupactError(problems[:MAX_PROBLEMS], f"invalid {what} in {path.name}")
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------------- writing
+
+
+def _label_lines(label: str) -> str:
+    return "".join(f"# {line}\n" for line in label.splitlines() if line.strip()) if label else ""
+
+
+def write_applicants_csv(table: ApplicantTable, path: Path) -> Path:
+    """The table as an applicants CSV (label as a comment line)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(_label_lines(table.label))
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(APPLICANT_COLUMNS)
+        codes = table.language_codes
+        for i in range(len(table)):
+            mask = int(table.vulnerabilities[i])
+            w.writerow(
+                [
+                    table.ids[i],
+                    GEO[int(table.benefitting[i])],
+                    table.unit_names[int(table.unit[i])],
+                    table.nationality[i],
+                    ";".join(codes[int(k)] for k in table.languages.row(i)),
+                    ";".join(
+                        f"{GEO[int(c) // 8]}:{LINK_KINDS[int(c) % 8].value}"
+                        for c in table.links.row(i)
+                    ),
+                    ";".join(v.value for k, v in enumerate(VULNERABILITIES) if mask >> k & 1),
+                    ";".join(GEO[int(s)] for s in table.preferences.row(i)),
+                    "beneficiary" if table.beneficiary[i] else "applicant",
+                    "true" if table.consent[i] else "false",
+                ]
+            )
+    return path
+
+
+def write_pledges(
+    places: Sequence[PledgedPlaces], profiles: Sequence[StateProfile], path: Path, label: str
+) -> list[Path]:
+    """Pledged places as CSV (profiles beside it, ``<name>.profiles.csv``) or JSON (together)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [
+        {
+            "contributing_state": p.contributing_state,
+            "places": p.places,
+            "benefitting_state": p.benefitting_state or "*",
+        }
+        for p in places
+    ]
+    profs = [
+        {
+            "state": p.state,
+            "accepts_unaccompanied_minors": p.accepts_unaccompanied_minors,
+            "accepts_beneficiaries": p.accepts_beneficiaries,
+            "max_unit_size": p.max_unit_size,
+            "languages": None if p.languages is None else list(p.languages),
+        }
+        for p in profiles
+    ]
+    if path.suffix.lower() == ".json":
+        doc = {"label": label, "synthetic": "SYNTHETIC" in label.upper(), "pledges": rows}
+        doc["profiles"] = profs
+        path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+        return [path]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(_label_lines(label))
+        w = csv.DictWriter(fh, fieldnames=list(PLACES_COLUMNS), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    out = [path]
+    if profs:
+        prof_path = profiles_path_for(path)
+        with prof_path.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(_label_lines(label))
+            w = csv.DictWriter(fh, fieldnames=list(PROFILE_COLUMNS), lineterminator="\n")
+            w.writeheader()
+            for prof in profiles:
+                w.writerow(
+                    {
+                        "state": prof.state,
+                        "accepts_unaccompanied_minors": prof.accepts_unaccompanied_minors,
+                        "accepts_beneficiaries": prof.accepts_beneficiaries,
+                        "max_unit_size": "" if prof.max_unit_size is None else prof.max_unit_size,
+                        "languages": "" if prof.languages is None else ";".join(prof.languages),
+                    }
+                )
+        out.append(prof_path)
+    return out
+
+
+def profiles_path_for(pledges_csv: Path) -> Path:
+    return pledges_csv.with_name(pledges_csv.stem + ".profiles.csv")
+
+
+ASSIGNMENT_COLUMNS = (
+    "applicant_id",
+    "family_unit",
+    "unit_size",
+    "benefitting_state",
+    "assigned_state",
+    "reason",
+    "points",
+    "explanation",
+)
+
+
+def write_results(result: MatchResult, out: Path) -> list[Path]:
+    """assignments.csv, assignments.json, summary.json and summary.md in ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = result.summary()
+    label = result.label
+    csv_path = out / "assignments.csv"
+    explained = []
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(_label_lines(label))
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(ASSIGNMENT_COLUMNS)
+        for e in result.explanations():
+            explained.append(e.as_dict())
+            text = "; ".join(
+                [e.summary]
+                + [f"{f.text} [{f.article}]" for f in e.factors]
+                + [f"constraint: {c.text}" for c in e.constraints]
+            )
+            w.writerow(
+                [
+                    e.applicant,
+                    e.family_unit,
+                    e.unit_size,
+                    e.benefitting_state,
+                    e.assigned_state or "",
+                    str(e.reason),
+                    "" if e.points is None else e.points,
+                    text,
+                ]
+            )
+    json_path = out / "assignments.json"
+    doc = {
+        "label": label,
+        "synthetic": summary.synthetic,
+        "summary": summary.as_dict(),
+        "assignments": explained,
+    }
+    json_path.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    summary_json = out / "summary.json"
+    summary_json.write_text(
+        json.dumps(summary.as_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    md = out / "summary.md"
+    md.write_text(render_summary_markdown(summary), encoding="utf-8")
+    return [csv_path, json_path, summary_json, md]
+
+
+def _pct(x: Any) -> str:
+    return "—" if x is None else f"{100 * float(x):.2f} %"
+
+
+def render_summary_markdown(s: Any) -> str:
+    t, v = s.totals, s.solver
+    bound = "—" if v["bound"] is None else f"{v['bound']:,.0f}"
+    greedy = "—" if v["greedy_objective"] is None else f"{v['greedy_objective']:,.0f}"
+    lines: list[str] = []
+    if s.synthetic:
+        lines += [f"**{s.label}**", ""]
+    elif s.label:
+        lines += [s.label, ""]
+    lines += [
+        "# Relocation matching (Art. 60(4), 67 AMMR)",
+        "",
+        f"{t['relocated_persons']:,} of {t['eligible_persons']:,} eligible persons relocated "
+        f"({t['relocated_units']:,} family units) to {t['places']:,} pledged places; "
+        f"{t['relocated_vulnerable_persons']:,} vulnerable persons; "
+        f"{t['relocated_with_link_to_their_state']:,} to a state they have a meaningful link to.",
+        "",
+        f"Solver: {v['method']}, status **{v['status']}**, objective {v['objective']:,.0f}, "
+        f"bound {bound}, gap {_pct(v['gap'])}, {v['seconds']} s ({v['classes']:,} classes"
+        + (f", {v['blocks']} blocks" if v["blocks"] else "")
+        + ").",
+        "",
+        f"Greedy first-come baseline: objective {greedy}, "
+        f"{v['greedy_relocated_persons'] or 0:,} persons; gain of the optimum "
+        f"{_pct(v['gain_over_greedy'])}.",
+        "",
+        f"Outcome model: {v['outcome_model_description']}.",
+        "",
+        "## By state of relocation",
+        "",
+        "| state | places | relocated | fill | with link | without link |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['state']} | {r['places']:,} | {r['relocated']:,} | {_pct(r['fill_rate'])} | "
+        f"{r['with_link_to_state']:,} | {r['without_link']:,} |"
+        for r in s.by_state
+    ]
+    lines += [
+        "",
+        "## By benefitting state (balance rule, Art. 60(2))",
+        "",
+        "| benefitting state | identified | need share | floor | relocated | share of relocated |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['benefitting_state']} | {r['identified']:,} | {_pct(r['need_share'])} | "
+        f"{_pct(r['balance_floor'])} | {r['relocated']:,} | {_pct(r['share_of_relocated'])} |"
+        for r in s.by_benefitting_state
+    ]
+    lines += ["", "## Persons by reason", "", "| reason | persons |", "|---|---:|"]
+    lines += [f"| {k} | {n:,} |" for k, n in s.reasons.items() if n]
+    lines += ["", "## Parameters", ""]
+    lines += [
+        f"- `{p['name']}` = {p['value']} [{p['citation']}]"
+        + (f" — {p['note']}" if p["note"] else "")
+        for p in s.parameters
+    ]
+    if s.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in s.notes]
+    return "\n".join(lines) + "\n"
