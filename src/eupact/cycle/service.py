@@ -39,6 +39,7 @@ from eupact.cycle.phases import (
     check_transition,
     require_phase,
 )
+from eupact.cycle.store.db import WRITE
 from eupact.cycle.store.models import (
     CycleRow,
     DeductionRow,
@@ -185,7 +186,9 @@ class CycleService:
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
+        """A writing transaction (on SQLite it takes the write lock at once)."""
         with self.sessions() as session, session.begin():
+            session.connection(execution_options={WRITE: True})
             yield session
 
     def _write(
@@ -195,26 +198,18 @@ class CycleService:
         payload: Any,
         work: Callable[[Session], Reply],
     ) -> Reply:
-        """Run ``work`` once per idempotency key, in one transaction with its stored answer."""
+        """Run ``work`` once per idempotency key, in one transaction with its stored answer.
+
+        A retry that raced its own first attempt (the first still running when the retry came)
+        fails inside; it is then answered from the first attempt's stored record, if committed.
+        """
         print_ = fingerprint(payload)
         try:
             with self._tx() as session:
                 if key:
                     seen = session.get(IdempotencyRow, (actor.id, key))
                     if seen is not None:
-                        if seen.fingerprint != print_:
-                            raise Conflict(
-                                [
-                                    Problem(
-                                        "Idempotency-Key",
-                                        key,
-                                        "already used for a "
-                                        "different request; use a new key for a new write",
-                                    )
-                                ],
-                                "idempotency key reused",
-                            )
-                        return Reply(seen.status, dict(seen.response))
+                        return self._replay(seen, key, print_)
                 reply = work(session)
                 if key:
                     session.add(
@@ -228,27 +223,51 @@ class CycleService:
                         )
                     )
                 return reply
-        except StaleDataError:
-            raise PreconditionFailed(
+        except (StaleDataError, IntegrityError, EupactError) as exc:
+            stored = self._stored(actor, key, print_) if key else None
+            if stored is not None:
+                return stored
+            if isinstance(exc, StaleDataError):
+                raise PreconditionFailed(
+                    [
+                        Problem(
+                            "version",
+                            "",
+                            "the record changed since you "
+                            "read it: read it again and retry (no update was lost)",
+                        )
+                    ],
+                    "version conflict",
+                ) from None
+            if isinstance(exc, IntegrityError):
+                raise Conflict(
+                    [Problem("record", "", f"conflicts with an existing one ({exc.orig})")],
+                    "conflict",
+                ) from None
+            raise
+
+    @staticmethod
+    def _replay(seen: IdempotencyRow, key: str, print_: str) -> Reply:
+        if seen.fingerprint != print_:
+            raise Conflict(
                 [
                     Problem(
-                        "version",
-                        "",
-                        "the record changed since you read "
-                        "it: read it again and retry (no update was lost)",
+                        "Idempotency-Key",
+                        key,
+                        "already used for a different request; use a new key for a new write",
                     )
                 ],
-                "version conflict",
-            ) from None
-        except IntegrityError as exc:
-            if key:  # a concurrent retry with the same key won the race: answer as it did
-                with self._tx() as session:
-                    seen = session.get(IdempotencyRow, (actor.id, key))
-                    if seen is not None and seen.fingerprint == print_:
-                        return Reply(seen.status, dict(seen.response))
-            raise Conflict(
-                [Problem("record", "", f"conflicts with an existing one ({exc.orig})")], "conflict"
-            ) from None
+                "idempotency key reused",
+            )
+        return Reply(seen.status, dict(seen.response))
+
+    def _stored(self, actor: Actor, key: str, print_: str) -> Reply | None:
+        """The committed answer of an earlier attempt with the same key and the same request."""
+        with self.sessions() as session:
+            seen = session.get(IdempotencyRow, (actor.id, key))
+            if seen is None or seen.fingerprint != print_:
+                return None
+            return Reply(seen.status, dict(seen.response))
 
     def _audit(
         self,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEFAULT_URL = "sqlite:///eupact.db"
+WRITE = "eupact_write"  # execution option marking a transaction that will write
 
 
 def database_url(url: str | None = None) -> str:
@@ -32,8 +33,8 @@ def make_engine(url: str | None = None) -> Engine:
 
 
 def _sqlite_immediate_transactions(engine: Engine) -> None:
-    """SQLite: take the write lock at BEGIN, so two writers never deadlock on upgrade, and use
-    the write-ahead log so readers do not block the writer."""
+    """SQLite: a writing transaction takes the write lock at BEGIN, so two writers never
+    deadlock on upgrade; the write-ahead log keeps readers and the writer apart."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -46,7 +47,9 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock at BEGIN; readers do not queue behind them (WAL).
+        write = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def alembic_config(url: str) -> Config:
