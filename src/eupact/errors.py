@@ -49,6 +49,10 @@ def fail(
     return EupactError([Problem(field, value, rule, location)], summary or "invalid input")
 
 
+class Forbidden(EupactError):
+    http_status = 403
+
+
 class NotFound(EupactError):
     http_status = 404
 

@@ -11,20 +11,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import math
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eupact import __version__
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Action
 from eupact.cycle.service import CycleService, Reply
-from eupact.errors import EupactError, Problem
+from eupact.errors import EupactError, Problem, Unauthorized
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 
 MAX_BODY = 64 * 1024
@@ -62,9 +64,23 @@ class PledgeIn(BaseModel):
     )
     state: str = Field(min_length=2, max_length=2, description="Eurostat geo code (EL = Greece)")
     kind: PledgeKind
-    amount: Decimal = Field(description="Persons for a relocation pledge, EUR otherwise")
+    amount: Decimal = Field(
+        description="Persons for a relocation pledge, EUR otherwise (at most 2 decimals)",
+        allow_inf_nan=False,
+        decimal_places=2,
+        le=Decimal(10) ** 13,
+    )
     requested_by: list[str] = Field(default_factory=list, max_length=27)
     note: str = Field("", max_length=2000)
+
+    _text = field_validator("note")(lambda v: _plain_text(v))
+
+    @field_validator("requested_by")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len({v.upper() for v in value}) != len(value):
+            raise ValueError("each requesting state once")
+        return value
 
     def pledge(self) -> Pledge:
         return Pledge(
@@ -75,6 +91,13 @@ class PledgeIn(BaseModel):
             self.note,
             "request body",
         )
+
+
+def _plain_text(value: str) -> str:
+    """Refuse control characters (NUL and the like) in free text; keep tabs and newlines."""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ValueError("control characters are not allowed in text")
+    return value
 
 
 class DeductionIn(BaseModel):
@@ -94,10 +117,12 @@ class DeductionIn(BaseModel):
     state: str = Field(min_length=2, max_length=2)
     article: Literal["61", "62"]
     full: bool
-    relocations: int = Field(0, ge=0)
-    financial: Decimal = Field(Decimal(0), ge=0)
+    relocations: int = Field(0, ge=0, le=10_000_000)
+    financial: Decimal = Field(Decimal(0), ge=0, le=Decimal(10) ** 13, decimal_places=2)
     self_assessed: bool = False
     reasons: str = Field("", max_length=10000)
+
+    _text = field_validator("reasons")(lambda v: _plain_text(v))
 
 
 class AssessmentIn(BaseModel):
@@ -111,6 +136,8 @@ class AssessmentIn(BaseModel):
     )
     assessment: str = Field(min_length=1, max_length=10000)
 
+    _text = field_validator("assessment")(lambda v: _plain_text(v))
+
 
 class DecisionIn(BaseModel):
     model_config = ConfigDict(
@@ -123,6 +150,8 @@ class DecisionIn(BaseModel):
     )
     granted: bool
     council_act: str = Field(min_length=1, max_length=128)
+
+    _text = field_validator("council_act")(lambda v: _plain_text(v))
 
 
 class OffsetIn(BaseModel):
@@ -156,7 +185,7 @@ class ImplementationIn(BaseModel):
     state: str = Field(min_length=2, max_length=2)
     kind: PledgeKind
     benefitting_state: str = Field(min_length=2, max_length=2)
-    amount: Decimal
+    amount: Decimal = Field(allow_inf_nan=False, decimal_places=2, gt=0, le=Decimal(10) ** 13)
 
 
 # -- problem+json -------------------------------------------------------------------------------
@@ -178,24 +207,61 @@ def problem(status: int, title: str, problems: list[Problem], instance: str = ""
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # NaN and infinities are not JSON
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
 
 
-class BodyLimit(BaseHTTPMiddleware):
-    """Refuse bodies above 64 KiB before reading them (a pledge is a few hundred bytes)."""
+class BodyLimit:
+    """Refuse bodies above 64 KiB (a pledge is a few hundred bytes), whether the client declares
+    their length or streams them in chunks: the body is read (up to the limit) before the app
+    sees it, then replayed."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            return problem(
-                413,
-                "request body too large",
-                [Problem("Content-Length", length, f"at most {MAX_BODY} bytes")],
-                str(request.url.path),
-            )
-        return await call_next(request)
+            await self._refuse(scope, receive, send, length.decode(errors="replace"))
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = bool(message.get("more_body", False))
+            if size > MAX_BODY:
+                await self._refuse(scope, receive, send, f"{size}+ (streamed)")
+                return
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, length: str) -> None:
+        response = problem(
+            413,
+            "request body too large",
+            [Problem("Content-Length", length, f"at most {MAX_BODY} bytes")],
+            str(scope.get("path", "")),
+        )
+        await response(scope, receive, send)
 
 
 # -- dependencies (module level, so that FastAPI can resolve the annotations) -------------------
@@ -203,9 +269,20 @@ class BodyLimit(BaseHTTPMiddleware):
 
 def actor(request: Request, authorization: Annotated[str | None, Header()] = None) -> Actor:
     """The caller, from 'Authorization: Bearer <token>'."""
-    token = authorization.removeprefix("Bearer ").strip() if authorization else None
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if authorization and scheme.lower() != "bearer":
+        raise Unauthorized(
+            [
+                Problem(
+                    "Authorization",
+                    scheme,
+                    "use the Bearer scheme: 'Authorization: Bearer <token>'",
+                )
+            ],
+            "not authenticated",
+        )
     service: CycleService = request.app.state.service
-    return service.authenticate(token)
+    return service.authenticate(token.strip() or None)
 
 
 Who = Annotated[Actor, Depends(actor)]
@@ -218,6 +295,8 @@ Key = Annotated[
     ),
 ]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+YearPath = Annotated[int, Path(ge=2025, le=2100, description="Pool year")]
+IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=32)]
 
@@ -299,7 +378,7 @@ def create_app(service: CycleService) -> FastAPI:
         return send(service.create_cycle(who, body.year, key), response)
 
     @app.get(f"{v1}/cycles/{{year}}", openapi_extra=perm("cycle.read"), tags=["cycle"])
-    def get_cycle(year: int, who: Who) -> dict[str, Any]:
+    def get_cycle(year: YearPath, who: Who) -> dict[str, Any]:
         """Phase and calendar: each legal deadline, when it was met, what is late."""
         return service.get_cycle(who, year)
 
@@ -307,7 +386,7 @@ def create_app(service: CycleService) -> FastAPI:
         f"{v1}/cycles/{{year}}/transitions", openapi_extra=perm("cycle.transition"), tags=["cycle"]
     )
     def transition(
-        year: int, body: TransitionIn, who: Who, response: Response, key: Key = None
+        year: YearPath, body: TransitionIn, who: Who, response: Response, key: Key = None
     ) -> dict[str, Any]:
         """Move the cycle on (who may take which step is in the state machine)."""
         return send(service.transition(who, year, body.action, body.on, key), response)
@@ -317,25 +396,25 @@ def create_app(service: CycleService) -> FastAPI:
         openapi_extra=perm("cycle.reconvene_forum"),
         tags=["cycle"],
     )
-    def reconvene(year: int, who: Who, response: Response, key: Key = None) -> dict[str, Any]:
+    def reconvene(year: YearPath, who: Who, response: Response, key: Key = None) -> dict[str, Any]:
         """Art. 13(4): the Council reconvenes the High-Level Forum."""
         return send(service.reconvene_forum(who, year, key), response)
 
     @app.get(f"{v1}/cycles/{{year}}/proposal", openapi_extra=perm("proposal.read"), tags=["pool"])
-    def proposal(year: int, who: Who, format: Format = "json") -> Any:
+    def proposal(year: YearPath, who: Who, format: Format = "json") -> Any:
         """The Commission proposal: RESTREINT UE until the Council act (Art. 12(6))."""
         body = service.proposal(who, year)
         return csv_response(body["rows"], "proposal") if format == "csv" else body
 
     @app.get(f"{v1}/cycles/{{year}}/outcome", openapi_extra=perm("outcome.read"), tags=["pool"])
-    def outcome(year: int, who: Who, format: Format = "json") -> Any:
+    def outcome(year: YearPath, who: Who, format: Format = "json") -> Any:
         """The pool's outcome from the recorded pledges and deductions (Art. 57-63)."""
         body = service.outcome(who, year)
         return csv_response(body["rows"], "outcome") if format == "csv" else body
 
     @app.get(f"{v1}/cycles/{{year}}/pledges", openapi_extra=perm("pledge.list"), tags=["pledges"])
     def list_pledges(
-        year: int,
+        year: YearPath,
         who: Who,
         state: str | None = Query(None, max_length=2),
         offset: Offset = 0,
@@ -353,7 +432,7 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["pledges"],
     )
     def create_pledge(
-        year: int, body: PledgeIn, who: Who, response: Response, key: Key = None
+        year: YearPath, body: PledgeIn, who: Who, response: Response, key: Key = None
     ) -> dict[str, Any]:
         """Pledge during the High-Level Forum (Art. 13(3), 57(3)); one pledge per state and type."""
         return send(service.create_pledge(who, year, body.pledge(), key), response)
@@ -363,7 +442,9 @@ def create_app(service: CycleService) -> FastAPI:
         openapi_extra=perm("pledge.read"),
         tags=["pledges"],
     )
-    def get_pledge(year: int, pledge_id: int, who: Who, response: Response) -> dict[str, Any]:
+    def get_pledge(
+        year: YearPath, pledge_id: IdPath, who: Who, response: Response
+    ) -> dict[str, Any]:
         """One pledge, with its ETag (the version to send back in If-Match)."""
         body = service.get_pledge(who, year, pledge_id)
         response.headers["ETag"] = f'"{body["version"]}"'
@@ -388,8 +469,8 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["pledges"],
     )
     def update_pledge(
-        year: int,
-        pledge_id: int,
+        year: YearPath,
+        pledge_id: IdPath,
         body: PledgeIn,
         who: Who,
         response: Response,
@@ -408,8 +489,8 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["pledges"],
     )
     def delete_pledge(
-        year: int,
-        pledge_id: int,
+        year: YearPath,
+        pledge_id: IdPath,
         who: Who,
         response: Response,
         if_match: IfMatch = None,
@@ -425,7 +506,7 @@ def create_app(service: CycleService) -> FastAPI:
         openapi_extra=perm("deduction.list"),
         tags=["deductions"],
     )
-    def list_deductions(year: int, who: Who, format: Format = "json") -> Any:
+    def list_deductions(year: YearPath, who: Who, format: Format = "json") -> Any:
         """Deduction requests and decisions (Art. 61, 62)."""
         items = service.list_deductions(who, year)
         return page(items, len(items), 0, len(items), format, "deductions")
@@ -437,7 +518,7 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["deductions"],
     )
     def request_deduction(
-        year: int, body: DeductionIn, who: Who, response: Response, key: Key = None
+        year: YearPath, body: DeductionIn, who: Who, response: Response, key: Key = None
     ) -> dict[str, Any]:
         """A Member State requests a full or partial deduction (Art. 61(1), 62(1))."""
         d = Deduction(
@@ -457,8 +538,8 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["deductions"],
     )
     def assess(
-        year: int,
-        deduction_id: int,
+        year: YearPath,
+        deduction_id: IdPath,
         body: AssessmentIn,
         who: Who,
         response: Response,
@@ -475,8 +556,8 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["deductions"],
     )
     def decide(
-        year: int,
-        deduction_id: int,
+        year: YearPath,
+        deduction_id: IdPath,
         body: DecisionIn,
         who: Who,
         response: Response,
@@ -489,7 +570,7 @@ def create_app(service: CycleService) -> FastAPI:
         )
 
     @app.get(f"{v1}/cycles/{{year}}/offsets", openapi_extra=perm("offset.list"), tags=["offsets"])
-    def list_offsets(year: int, who: Who, format: Format = "json") -> Any:
+    def list_offsets(year: YearPath, who: Who, format: Format = "json") -> Any:
         """Offsets requests and replies (Art. 63, 69)."""
         items = service.list_offsets(who, year)
         return page(items, len(items), 0, len(items), format, "offsets")
@@ -501,7 +582,7 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["offsets"],
     )
     def request_offsets(
-        year: int, body: OffsetIn, who: Who, response: Response, key: Key = None
+        year: YearPath, body: OffsetIn, who: Who, response: Response, key: Key = None
     ) -> dict[str, Any]:
         """A benefitting state asks a contributing state to take responsibility (Art. 63(1), 69)."""
         return send(
@@ -522,8 +603,8 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["offsets"],
     )
     def reply_offsets(
-        year: int,
-        offset_id: int,
+        year: YearPath,
+        offset_id: IdPath,
         body: OffsetReplyIn,
         who: Who,
         response: Response,
@@ -537,7 +618,7 @@ def create_app(service: CycleService) -> FastAPI:
         openapi_extra=perm("implementation.list"),
         tags=["implementation"],
     )
-    def list_implementation(year: int, who: Who, format: Format = "json") -> Any:
+    def list_implementation(year: YearPath, who: Who, format: Format = "json") -> Any:
         """Relocations carried out and money transferred."""
         items = service.list_implementation(who, year)
         return page(items, len(items), 0, len(items), format, "implementation")
@@ -549,7 +630,7 @@ def create_app(service: CycleService) -> FastAPI:
         tags=["implementation"],
     )
     def record_implementation(
-        year: int, body: ImplementationIn, who: Who, response: Response, key: Key = None
+        year: YearPath, body: ImplementationIn, who: Who, response: Response, key: Key = None
     ) -> dict[str, Any]:
         """Record what a contributing state carried out (Art. 60(3), 64, 68)."""
         return send(
@@ -578,6 +659,7 @@ def create_app(service: CycleService) -> FastAPI:
 
     @app.get("/healthz", tags=["service"])
     def health() -> dict[str, str]:
+        """Liveness: the service answers and says its version."""
         return {"status": "ok", "version": __version__}
 
     return app
@@ -589,8 +671,9 @@ def csv_response(rows: list[dict[str, Any]], name: str) -> Response:
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
+        # Lists and objects (audit before/after) as JSON, so any CSV reader can parse them.
         writer.writerow(
-            {k: v if not isinstance(v, list | dict) else str(v) for k, v in row.items()}
+            {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in row.items()}
         )
     return Response(
         buf.getvalue(),

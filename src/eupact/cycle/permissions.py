@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eupact.cycle.phases import Role
-from eupact.errors import EupactError, Problem
+from eupact.errors import Forbidden, Problem
 
-
-class Forbidden(EupactError):
-    http_status = 403
+__all__ = ["Actor", "Forbidden", "authorize"]
 
 
 C, CO, SC, MS, OB = (

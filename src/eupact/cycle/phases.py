@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from eupact.errors import EupactError, Problem
+from eupact.errors import EupactError, Forbidden, Problem
 
 
 class Role(StrEnum):
@@ -154,15 +154,19 @@ EMBARGO_PHASES = frozenset(ORDER[: ORDER.index(Phase.COUNCIL_ACT_ADOPTED)])
 def check_transition(phase: Phase, action: Action, role: Role) -> Transition:
     """The transition if ``role`` may take ``action`` in ``phase``; else the rule that forbids it."""
     t = TRANSITIONS[action]
-    problems = []
     if role not in t.roles:
-        problems.append(
-            Problem(
-                "role",
-                str(role),
-                f"only {', '.join(sorted(t.roles))} may {action.replace('_', ' ')} ({t.article})",
-            )
+        raise Forbidden(
+            [
+                Problem(
+                    "role",
+                    str(role),
+                    f"only {', '.join(sorted(t.roles))} may "
+                    f"{action.replace('_', ' ')} ({t.article})",
+                )
+            ],
+            "not allowed",
         )
+    problems = []
     if phase is not t.source:
         problems.append(
             Problem(

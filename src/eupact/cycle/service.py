@@ -72,7 +72,11 @@ MAX_EUR = Decimal(10) ** 13  # above the whole EU budget: a typo, not a pledge
 
 
 def cents(amount: Decimal) -> int:
-    return int((amount / CENT).to_integral_value())
+    """Euro to cents, exactly: an amount with a fraction of a cent is refused, not rounded."""
+    exact = amount / CENT
+    if exact != exact.to_integral_value():
+        raise EupactError([Problem("amount", str(amount), "at most two decimals (euro cents)")])
+    return int(exact)
 
 
 def eur(amount_cents: int) -> Decimal:
@@ -106,7 +110,7 @@ def pledge_view(row: PledgeRow) -> dict[str, Any]:
         "requested_by": [s for s in row.requested_by.split(",") if s],
         "note": row.note,
         "version": row.version,
-        "updated_at": row.updated_at.isoformat(),
+        "updated_at": _utc(row.updated_at).isoformat(),
     }
 
 
@@ -159,6 +163,11 @@ def implementation_view(row: ImplementationRow) -> dict[str, Any]:
         "amount_eur": str(eur(row.amount_cents)),
         "on": row.on.isoformat(),
     }
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -298,6 +307,19 @@ class CycleService:
             raise NotFound([Problem("year", year, "no cycle for this pool year")], "not found")
         return row
 
+    def _after_act(self, session: Session, year: int, what: str) -> None:
+        cycle = self._cycle(session, year)
+        require_phase(
+            Phase(cycle.phase),
+            AFTER_ACT,
+            DEDUCTION_RULE if "deduction" in what else OFFSET_RULE,
+            what,
+        )
+
+    def _require_cycle(self, year: int) -> None:
+        with self.sessions() as session:
+            self._cycle(session, year)
+
     def _today(self) -> dt.date:
         return self.clock().date()
 
@@ -421,6 +443,17 @@ class CycleService:
     ) -> Reply:
         authorize(actor, "cycle.transition")
 
+        if on is not None and not dt.date(year - 2, 1, 1) <= on <= dt.date(year + 1, 12, 31):
+            raise EupactError(
+                [
+                    Problem(
+                        "on",
+                        on.isoformat(),
+                        f"a step of the {year} cycle happens between {year - 2} and {year + 1}",
+                    )
+                ]
+            )
+
         def work(session: Session) -> Reply:
             row = self._cycle(session, year, lock=True)
             t = check_transition(Phase(row.phase), action, actor.role)
@@ -542,6 +575,7 @@ class CycleService:
         self, actor: Actor, year: int, pledge: Pledge, key: str | None = None
     ) -> Reply:
         authorize(actor, "pledge.create", pledge.state)
+        self._require_cycle(year)
         self._check_pledge(year, pledge)
 
         def work(session: Session) -> Reply:
@@ -616,6 +650,7 @@ class CycleService:
         key: str | None = None,
     ) -> Reply:
         authorize(actor, "pledge.update", pledge.state)
+        self._require_cycle(year)
         self._check_pledge(year, pledge)
 
         def work(session: Session) -> Reply:
@@ -794,6 +829,7 @@ class CycleService:
         authorize(actor, "deduction.assess")
 
         def work(session: Session) -> Reply:
+            self._after_act(session, year, "deduction assessment")
             row = self._deduction(session, year, deduction_id)
             if row.status != str(DeductionStatus.REQUESTED) or row.assessed_on is not None:
                 raise Conflict(
@@ -841,9 +877,30 @@ class CycleService:
             )
 
         def work(session: Session) -> Reply:
+            self._after_act(session, year, "deduction decision")
             row = self._deduction(session, year, deduction_id)
             if row.status != str(DeductionStatus.REQUESTED):
                 raise Conflict([Problem("status", row.status, "already decided")], "conflict")
+            other = session.execute(
+                select(DeductionRow.id).where(
+                    DeductionRow.year == year,
+                    DeductionRow.state == row.state,
+                    DeductionRow.status == str(DeductionStatus.GRANTED),
+                )
+            ).scalar_one_or_none()
+            if granted and other is not None:
+                raise Conflict(
+                    [
+                        Problem(
+                            "state",
+                            row.state,
+                            f"already granted a deduction (id "
+                            f"{other}) this year: one granted deduction per state; amend that "
+                            "one",
+                        )
+                    ],
+                    "conflict",
+                )
             if row.assessed_on is None:
                 raise EupactError(
                     [
@@ -991,7 +1048,10 @@ class CycleService:
     ) -> Reply:
         """Art. 69(2): the contributing state replies within 30 days and may accept fewer."""
 
+        authorize(actor, "offset.reply", actor.state)
+
         def work(session: Session) -> Reply:
+            self._after_act(session, year, "offsets reply")
             row = session.get(OffsetRequestRow, offset_id)
             if row is None or row.year != year:
                 raise NotFound([Problem("id", offset_id, "no such offsets request")], "not found")
@@ -1213,7 +1273,7 @@ class CycleService:
             outcome = self._outcome(session, year, cycle.forum_reconvened)
         table = outcome_table(outcome)
         rows = [{k: plain(v) for k, v in r.items()} for r in table.rows]
-        if phase in EMBARGO_PHASES and not actor.institution:
+        if phase in EMBARGO_PHASES and actor.role not in (Role.COMMISSION, Role.COUNCIL):
             if actor.role is not Role.MEMBER_STATE:
                 self._embargo(actor, phase, "pool outcome")
             rows = [r for r in rows if r["geo"] == actor.state]
