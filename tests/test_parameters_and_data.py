@@ -150,7 +150,8 @@ def test_key_cli_with_population_file_shows_its_source(tmp_path):
 
 def test_data_show_gives_each_value_its_source():
     out = CliRunner().invoke(
-        app, ["data", "show", "asylum_applicants_first_time", "--period", "2024", "--format", "json"]
+        app,
+        ["data", "show", "asylum_applicants_first_time", "--period", "2024", "--format", "json"],
     )
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)["data"]["rows"]

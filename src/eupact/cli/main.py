@@ -369,8 +369,16 @@ def cycle_run(
     gdp_year: GdpYear = None,
     release: Release = None,
     quiet: Annotated[bool, typer.Option(help="Print only where the results went")] = False,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report/--no-report",
+            help="Also run the pressure assessment and write the annual report (HTML, PDF)",
+        ),
+    ] = True,
 ) -> None:
-    """Proposal → fair shares → outcome for a pool year; writes CSV, JSON, Markdown and HTML."""
+    """Assessment → proposal → fair shares → outcome for a pool year; writes CSV, JSON,
+    Markdown and HTML, and the annual report (HTML, PDF)."""
     from eupact.cycle.examples import example_pledges_path
     from eupact.cycle.run import run_cycle, write_results
     from eupact.reports.tables import allocation_table, outcome_table, totals_table
@@ -381,8 +389,9 @@ def cycle_run(
         forum_reconvened=forum_reconvened,
         sar_share=_fraction(sar_share, "--sar-share"),
         vintage=_vintage(year, population_date, gdp_year, release),
+        assess=report,
     )
-    files = write_results(result, out or Path("results") / str(year))
+    files = write_results(result, out or Path("results") / str(year), report=report)
     if not quiet:
         if result.pledges.label:
             err_console.print(f"[bold yellow]{result.pledges.label}[/]")
@@ -610,3 +619,7 @@ __all__ = ["Problem", "app", "main"]
 from eupact.cli.match import match_cmd  # noqa: E402
 
 app.command("match")(match_cmd)
+from eupact.cli.assess import assess_cmd, report_cmd  # noqa: E402
+
+app.command("assess")(assess_cmd)
+app.command("report")(report_cmd)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from eupact import __version__
+from eupact.assessment import Assessment, Methodology, assess_year
 from eupact.cycle.inputs import PledgesFile, read_pledges_file
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.key.reference_key import ReferenceKey, Vintage, key_from_snapshot
@@ -40,6 +41,11 @@ from eupact.reports.tables import (
 DEFAULT_VINTAGES: dict[int, Vintage] = {2026: Vintage("2024-01-01", "2024")}
 
 
+def default_vintage(year: int) -> Vintage:
+    """The vintage recorded for a pool year, else population and GDP of two years before."""
+    return DEFAULT_VINTAGES.get(year, Vintage(f"{year - 2}-01-01", str(year - 2)))
+
+
 @dataclass(frozen=True)
 class CycleResult:
     year: int
@@ -50,6 +56,7 @@ class CycleResult:
     outcome: PoolOutcome
     pledges: PledgesFile
     parameters: ParameterSet
+    assessment: Assessment | None = None  # the pressure assessment of year - 1 (Art. 9-11)
 
     def tables(self) -> list[Table]:
         return [
@@ -85,12 +92,20 @@ def run_cycle(
     snapshot: Snapshot | None = None,
     forum_reconvened: bool | None = None,
     sar_share: Fraction | None = None,
+    assess: bool = True,
+    methodology: Methodology | str | Path | None = None,
 ) -> CycleResult:
-    """Proposal, fair shares and outcome of the pool for ``year``; pure apart from reading inputs."""
+    """Assessment (of the year before, Art. 9-11), proposal, fair shares and outcome of the pool
+    for ``year``; pure apart from reading inputs."""
     parameters = load_parameters()
     act = council_act(year, parameters)
     snapshot = snapshot or load_snapshot()
-    vintage = vintage or DEFAULT_VINTAGES.get(year, Vintage(f"{year - 2}-01-01", str(year - 2)))
+    vintage = vintage or default_vintage(year)
+    assessment = (
+        assess_year(year - 1, snapshot=snapshot, methodology=methodology, parameters=parameters)
+        if assess
+        else None
+    )
     params = parameters.at(act.act_date)
     key = key_from_snapshot(snapshot, params, vintage)
     sar = sar_states(snapshot, act)
@@ -110,7 +125,7 @@ def run_cycle(
         sar_share=sar_share,
         sar_states=sar,
     )
-    return CycleResult(year, act, snapshot, key, proposal, outcome, file, parameters)
+    return CycleResult(year, act, snapshot, key, proposal, outcome, file, parameters, assessment)
 
 
 def provenance(result: CycleResult) -> dict[str, Any]:
@@ -120,7 +135,9 @@ def provenance(result: CycleResult) -> dict[str, Any]:
         {
             p.name
             for p in result.parameters
-            if not p.name.startswith("pool_") or p.name.startswith(f"pool_{result.year}.")
+            # the assessment methodology is recorded under "assessment": it is not a legal value
+            if not p.name.startswith(("pool_", "assessment."))
+            or p.name.startswith(f"pool_{result.year}.")
         }
     )
     return {
@@ -138,6 +155,15 @@ def provenance(result: CycleResult) -> dict[str, Any]:
             "name": result.snapshot.name,
             "version": result.snapshot.version,
             "path": str(result.snapshot.path),
+        },
+        "assessment": None
+        if result.assessment is None
+        else {
+            "year": result.assessment.year,
+            "reporting_period": result.assessment.period.label,
+            "methodology": result.assessment.methodology.name,
+            "methodology_files": list(result.assessment.methodology.files),
+            "under_migratory_pressure": list(result.assessment.in_category("under_pressure")),
         },
         "pledges_file": {
             "path": str(result.pledges.path),
@@ -186,8 +212,23 @@ def _explanations(result: CycleResult) -> dict[str, Any]:
     return out
 
 
-def write_results(result: CycleResult, out_dir: str | Path) -> list[Path]:
-    """Write CSV, JSON, Markdown and HTML results into ``out_dir`` atomically."""
+def _write_report(result: CycleResult, folder: Path) -> None:
+    """The assessment's table and the annual report of the assessment's year (HTML, PDF)."""
+    from eupact.reports.annual import PoolSection, build_report, write_report
+    from eupact.reports.assessment_tables import classification_table
+
+    assert result.assessment is not None
+    _write_csv(folder / "assessment.csv", classification_table(result.assessment))
+    pool = PoolSection(
+        result.year, result.key, result.proposal, result.outcome.fair_shares, result.act
+    )
+    write_report(build_report(result.assessment, pool), folder)
+
+
+def write_results(result: CycleResult, out_dir: str | Path, *, report: bool = True) -> list[Path]:
+    """Write CSV, JSON, Markdown and HTML results into ``out_dir`` atomically; with ``report``
+    (default: on, `cycle run --no-report` turns it off) also the assessment and the annual report
+    (HTML and PDF)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -212,6 +253,8 @@ def write_results(result: CycleResult, out_dir: str | Path) -> list[Path]:
         )
         (staging / "summary.md").write_text(render_markdown(result, tables), encoding="utf-8")
         (staging / "summary.html").write_text(render_html(result, tables), encoding="utf-8")
+        if report and result.assessment is not None:
+            _write_report(result, staging)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         staging.rename(out_dir)

@@ -193,3 +193,28 @@ def load_parameters(root: str | None = None) -> ParameterSet:
                 raise fail(param.name, label, "parameter defined twice", summary="parameter files")
             params[param.name] = param
     return ParameterSet(params)
+
+
+def load_parameter_file(path: str | Path) -> ParameterSet:
+    """Load one parameter file on its own (e.g. an assessment methodology given by a user).
+
+    The file has the format of the package's files; a missing file, broken YAML or a missing key
+    is refused with the file named.
+    """
+    path = Path(path)
+    label = str(path)
+    try:
+        params = {p.name: p for p in _parameters_from_file(path, label)}
+    except OSError as exc:
+        raise fail("file", label, f"cannot be read: {exc}", summary="parameter file") from exc
+    except yaml.YAMLError as exc:
+        raise fail("file", label, f"is not valid YAML: {exc}", summary="parameter file") from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise fail(
+            "file",
+            label,
+            "must have 'parameters:' with, for each, description, unit and dated 'values:' "
+            f"(as the files under parameters/): {type(exc).__name__} {exc}",
+            summary="parameter file",
+        ) from exc
+    return ParameterSet(params)

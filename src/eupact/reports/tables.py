@@ -194,4 +194,6 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple):
         return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
     return value
