@@ -321,7 +321,7 @@ def test_every_request_body_has_a_valid_example(openapi):
         model: type[BaseModel] = getattr(api, schema["title"])
         for example in examples:
             model.model_validate(example)  # the examples are requests the API accepts
-    assert bodies == 10
+    assert bodies == 11
 
 
 def test_every_operation_has_a_summary_and_the_api_a_description(openapi):
@@ -412,3 +412,55 @@ def test_the_2026_example_runs_against_eupact_serve(backend, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "SYNTHETIC pledges recorded" in out
     assert "audit chain: chain intact" in out
+
+
+def test_matching_endpoint_keeps_the_family_together_and_explains(tmp_path):
+    """Art. 67(6): the two members of F1 go to the same state; DE, where one has family."""
+    from eupact.api.app import create_app
+    from eupact.cycle.service import CycleService
+    from eupact.cycle.store.db import make_engine, sessions, upgrade
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    upgrade(url)
+    service = CycleService(sessions(make_engine(url)))
+    from eupact.cycle.permissions import Actor
+    from eupact.cycle.phases import Action, Role
+
+    c, co = Actor("c", Role.COMMISSION), Actor("co", Role.COUNCIL)
+    service.create_cycle(c, 2026)
+    for action, who in [
+        (Action.ADOPT_REPORT, c),
+        (Action.ADOPT_DECISION, c),
+        (Action.ADOPT_PROPOSAL, c),
+        (Action.CONVENE_FORUM, co),
+        (Action.OPEN_PLEDGING, co),
+        (Action.CLOSE_PLEDGING, co),
+        (Action.ADOPT_COUNCIL_ACT, co),
+    ]:
+        service.transition(who, 2026, action)
+    token = service.create_token(Role.COORDINATOR)
+    from fastapi.testclient import TestClient
+
+    client = TestClient(create_app(service))
+    body = {
+        "applicants": [
+            {
+                "id": "A1",
+                "benefitting_state": "IT",
+                "family_unit": "F1",
+                "links": [{"state": "DE", "kind": "family"}],
+            },
+            {"id": "A2", "benefitting_state": "IT", "family_unit": "F1"},
+            {"id": "A3", "benefitting_state": "EL"},
+        ],
+        "places": [
+            {"contributing_state": "DE", "places": 2},
+            {"contributing_state": "FR", "places": 1},
+        ],
+    }
+    r = client.post(
+        "/api/v1/cycles/2026/matching", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert r.status_code == 200, r.text
+    states = {a["applicant"]: a["assigned_state"] for a in r.json()["assignments"]}
+    assert states["A1"] == states["A2"] == "DE"

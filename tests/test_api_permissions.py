@@ -77,7 +77,26 @@ def _pledge_body(who: str, amount: str = "200") -> dict[str, Any]:
     return {"state": own(who), "kind": "relocation", "amount": amount}
 
 
+MATCH_BODY = {
+    "applicants": [
+        {
+            "id": "A1",
+            "benefitting_state": "IT",
+            "family_unit": "F1",
+            "links": [{"state": "DE", "kind": "family"}],
+        },
+        {"id": "A2", "benefitting_state": "IT", "family_unit": "F1"},
+    ],
+    "places": [
+        {"contributing_state": "DE", "places": 2},
+        {"contributing_state": "FR", "places": 1},
+    ],
+}
+
 ROUTES: dict[tuple[str, str], Route] = {
+    ("POST", "/api/v1/cycles/{year}/matching"): Route(
+        "act", lambda w, who: {"path": f"/cycles/{YEAR}/matching", "json": MATCH_BODY}
+    ),
     ("GET", "/api/v1/cycles"): Route("act", lambda w, who: {"path": "/cycles"}),
     ("POST", "/api/v1/cycles"): Route(
         "empty", lambda w, who: {"path": "/cycles", "json": {"year": YEAR}}

@@ -27,6 +27,8 @@ from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Action
 from eupact.cycle.service import CycleService, Reply
 from eupact.errors import EupactError, Problem, Unauthorized
+from eupact.matching import Applicant, Link, PledgedPlaces
+from eupact.matching.files import ApplicantRow, PlacesRow
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 
 MAX_BODY = 64 * 1024
@@ -186,6 +188,60 @@ class ImplementationIn(BaseModel):
     kind: PledgeKind
     benefitting_state: str = Field(min_length=2, max_length=2)
     amount: Decimal = Field(allow_inf_nan=False, decimal_places=2, gt=0, le=Decimal(10) ** 13)
+
+
+class MatchIn(BaseModel):
+    """Applicants and pledged places, with the fields of `eupact match`'s JSON files."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "applicants": [
+                        {
+                            "id": "A1",
+                            "benefitting_state": "IT",
+                            "family_unit": "F1",
+                            "languages": ["de"],
+                            "links": [{"state": "DE", "kind": "family"}],
+                        },
+                        {"id": "A2", "benefitting_state": "IT", "family_unit": "F1"},
+                        {"id": "A3", "benefitting_state": "EL"},
+                    ],
+                    "places": [
+                        {"contributing_state": "DE", "places": 2},
+                        {"contributing_state": "FR", "places": 1, "benefitting_state": "EL"},
+                    ],
+                }
+            ]
+        },
+    )
+    applicants: list[ApplicantRow] = Field(min_length=1, max_length=2000)
+    places: list[PlacesRow] = Field(min_length=1, max_length=200)
+
+    def to_domain(self) -> tuple[list[Applicant], list[PledgedPlaces]]:
+        applicants = [
+            Applicant(
+                id=r.id,
+                benefitting_state=r.benefitting_state,
+                family_unit=r.family_unit,
+                nationality=r.nationality,
+                languages=tuple(r.languages),
+                links=tuple(Link(lk.state, lk.kind) for lk in r.links),
+                vulnerabilities=tuple(r.vulnerabilities),
+                preferences=tuple(r.preferences),
+                status=r.status,
+                consent=r.consent,
+                source=f"applicants[{i}]",
+            )
+            for i, r in enumerate(self.applicants)
+        ]
+        places = [
+            PledgedPlaces(r.contributing_state, r.places, r.benefitting_state, f"places[{i}]")
+            for i, r in enumerate(self.places)
+        ]
+        return applicants, places
 
 
 # -- problem+json -------------------------------------------------------------------------------
@@ -645,6 +701,14 @@ def create_app(service: CycleService) -> FastAPI:
             ),
             response,
         )
+
+    @app.post(
+        f"{v1}/cycles/{{year}}/matching", openapi_extra=perm("matching.run"), tags=["matching"]
+    )
+    def run_matching(year: YearPath, body: MatchIn, who: Who) -> dict[str, Any]:
+        """Match applicants to pledged places (Art. 67): optimal, explained; nothing is stored."""
+        applicants, places = body.to_domain()
+        return service.match(who, year, applicants, places)
 
     @app.get(f"{v1}/audit", openapi_extra=perm("audit.read"), tags=["audit"])
     def audit_log(who: Who, offset: Offset = 0, limit: Limit = 100, format: Format = "json") -> Any:

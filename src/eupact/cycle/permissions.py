@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offset.reply": frozenset({MS}),
     "implementation.list": ALL,
     "implementation.record": frozenset({MS, SC}),
+    # Art. 15, 67(4): the Coordinator (and the Commission) may run matching tools; stateless.
+    "matching.run": frozenset({C, SC}),
     "audit.read": INSTITUTIONS,
     "audit.verify": INSTITUTIONS,
 }

@@ -1289,6 +1289,44 @@ class CycleService:
             "notes": list(table.notes),
         }
 
+    # -- relocation matching (Art. 67) -------------------------------------------------------
+
+    def match(
+        self, actor: Actor, year: int, applicants: list[Any], places: list[Any]
+    ) -> dict[str, Any]:
+        """Match applicants to pledged places for the pool year (nothing is stored: the states
+        confirm each relocation themselves, Art. 67(9))."""
+        from eupact.matching import match
+
+        authorize(actor, "matching.run")
+        with self.sessions() as session:
+            cycle = self._cycle(session, year)
+            require_phase(
+                Phase(cycle.phase),
+                AFTER_ACT,
+                "relocations are matched under the pool "
+                "the Council act established (Art. 57, 67 AMMR)",
+                "matching",
+            )
+        result = match(applicants, places)
+        summary = result.summary().as_dict()
+        with self._tx() as session:  # who ran which matching is part of the record
+            self._audit(
+                session,
+                actor,
+                "matching.run",
+                "Art. 67 AMMR",
+                f"cycle:{year}",
+                None,
+                {
+                    "applicants": len(applicants),
+                    "places": sum(p.places for p in places),
+                    "relocated": result.relocated_persons,
+                    "gap": result.gap,
+                },
+            )
+        return {"summary": summary, "assignments": [e.as_dict() for e in result.explanations()]}
+
     # -- audit ---------------------------------------------------------------------------------
 
     def audit_log(
