@@ -73,15 +73,9 @@ def sar_states(snapshot: Snapshot, act: CouncilAct) -> tuple[str, ...]:
     return tuple(
         geo
         for geo in act.benefitting_states
-        if "search and rescue" in snapshot.classification.get(geo, _NONE).pressure_basis
+        if geo in snapshot.classification
+        and "search and rescue" in snapshot.classification[geo].pressure_basis
     )
-
-
-class _NoClass:
-    pressure_basis = ""
-
-
-_NONE: Any = _NoClass()
 
 
 def run_cycle(
