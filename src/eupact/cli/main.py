@@ -128,7 +128,7 @@ def _money(text: str | None, name: str) -> Decimal | None:
     try:
         amount = Decimal(text.replace("_", "").replace(",", ""))
     except InvalidOperation:
-        raise fail(name, text, "must be an amount in EUR, e.g. 600000000") from None
+        raise fail(name, text, "must be an amount in EUR, e.g. 1500000.50") from None
     # Finite and below EUR 10^15 (the whole EU budget is about 10^11): guards NaN, inf and
     # exponents that would make exact arithmetic run for ever.
     if not amount.is_finite() or amount.adjusted() >= 15:

@@ -6,7 +6,7 @@ description, a unit, a legal reference and a list of values keyed by the date fr
 applies (OpenFisca's convention): a value holds until the next dated value.
 
 Values are parsed into exact types: integers stay ``int``; decimals and fractions written as
-strings (``"0.6"``, ``"1/2"``) become :class:`fractions.Fraction`; money written ``"EUR 600000000"``
+strings (``"0.6"``, ``"1/2"``) become :class:`fractions.Fraction`; money written ``"EUR 1500.50"``
 becomes :class:`decimal.Decimal`; dates stay :class:`datetime.date`; lists stay tuples.
 """
 
