@@ -106,6 +106,9 @@ class Server:
             HOST,
             "--port",
             str(self.port),
+            # more uvicorn workers for the load benchmark (one process by default)
+            "--workers",
+            os.environ.get("EUPACT_BENCH_WORKERS", "1"),
         ]
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
