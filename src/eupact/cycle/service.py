@@ -307,14 +307,13 @@ class CycleService:
             raise NotFound([Problem("year", year, "no cycle for this pool year")], "not found")
         return row
 
-    def _after_act(self, session: Session, year: int, what: str) -> None:
-        cycle = self._cycle(session, year)
-        require_phase(
-            Phase(cycle.phase),
-            AFTER_ACT,
-            DEDUCTION_RULE if "deduction" in what else OFFSET_RULE,
-            what,
-        )
+    def _after_act(
+        self, session: Session, year: int, rule: str, what: str, lock: bool = False
+    ) -> CycleRow:
+        """The cycle, if the Council act establishing its pool has been adopted (else ``rule``)."""
+        cycle = self._cycle(session, year, lock=lock)
+        require_phase(Phase(cycle.phase), AFTER_ACT, rule, what)
+        return cycle
 
     def _require_cycle(self, year: int) -> None:
         with self.sessions() as session:
@@ -492,13 +491,13 @@ class CycleService:
         authorize(actor, "cycle.reconvene_forum")
 
         def work(session: Session) -> Reply:
-            row = self._cycle(session, year, lock=True)
-            require_phase(
-                Phase(row.phase),
-                AFTER_ACT,
-                "the Forum is reconvened after the Council "
-                "act, when pledges fall short (Art. 13(4), 63(3) AMMR)",
+            row = self._after_act(
+                session,
+                year,
+                "the Forum is reconvened after the Council act, when pledges fall short "
+                "(Art. 13(4), 63(3) AMMR)",
                 "reconvening",
+                lock=True,
             )
             row.forum_reconvened = True
             session.flush()
@@ -767,8 +766,7 @@ class CycleService:
             )
 
         def work(session: Session) -> Reply:
-            cycle = self._cycle(session, year)
-            require_phase(Phase(cycle.phase), AFTER_ACT, DEDUCTION_RULE, "deduction request")
+            self._after_act(session, year, DEDUCTION_RULE, "deduction request")
             pledges = self._pledges(session, year)
             validate_deductions([d], pledges, act, key_.params, self.snapshot.classification)
             today = self._today()
@@ -829,7 +827,7 @@ class CycleService:
         authorize(actor, "deduction.assess")
 
         def work(session: Session) -> Reply:
-            self._after_act(session, year, "deduction assessment")
+            self._after_act(session, year, DEDUCTION_RULE, "deduction assessment")
             row = self._deduction(session, year, deduction_id)
             if row.status != str(DeductionStatus.REQUESTED) or row.assessed_on is not None:
                 raise Conflict(
@@ -877,7 +875,7 @@ class CycleService:
             )
 
         def work(session: Session) -> Reply:
-            self._after_act(session, year, "deduction decision")
+            self._after_act(session, year, DEDUCTION_RULE, "deduction decision")
             row = self._deduction(session, year, deduction_id)
             if row.status != str(DeductionStatus.REQUESTED):
                 raise Conflict([Problem("status", row.status, "already decided")], "conflict")
@@ -988,8 +986,7 @@ class CycleService:
             raise EupactError(problems, "offsets request refused")
 
         def work(session: Session) -> Reply:
-            cycle = self._cycle(session, year)
-            require_phase(Phase(cycle.phase), AFTER_ACT, OFFSET_RULE, "offsets request")
+            cycle = self._after_act(session, year, OFFSET_RULE, "offsets request")
             outcome = self._outcome(session, year, cycle.forum_reconvened)
             if not (
                 outcome.offsets.requested_possible
@@ -1051,7 +1048,7 @@ class CycleService:
         authorize(actor, "offset.reply", actor.state)
 
         def work(session: Session) -> Reply:
-            self._after_act(session, year, "offsets reply")
+            self._after_act(session, year, OFFSET_RULE, "offsets reply")
             row = session.get(OffsetRequestRow, offset_id)
             if row is None or row.year != year:
                 raise NotFound([Problem("id", offset_id, "no such offsets request")], "not found")
@@ -1300,12 +1297,11 @@ class CycleService:
 
         authorize(actor, "matching.run")
         with self.sessions() as session:
-            cycle = self._cycle(session, year)
-            require_phase(
-                Phase(cycle.phase),
-                AFTER_ACT,
-                "relocations are matched under the pool "
-                "the Council act established (Art. 57, 67 AMMR)",
+            self._after_act(
+                session,
+                year,
+                "relocations are matched under the pool the Council act established "
+                "(Art. 57, 67 AMMR)",
                 "matching",
             )
         result = match(applicants, places)
