@@ -24,6 +24,7 @@ def make_engine(url: str | None = None) -> Engine:
     """An engine whose transactions serialise writers the way the audit chain needs."""
     url = database_url(url)
     if url.startswith("sqlite"):
+        # "timeout" is SQLite's busy timeout (seconds): a writer waits that long for the lock.
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_immediate_transactions(engine)
         return engine
@@ -42,7 +43,6 @@ def _sqlite_immediate_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
