@@ -230,8 +230,9 @@ def write_results(result: CycleResult, out_dir: str | Path, *, report: bool = Tr
         tables = result.tables()
         for table in tables:
             _write_csv(staging / f"{table.name}.csv", table)
+        prov = provenance(result)  # once: every file states the same inputs and time
         document = {
-            "provenance": provenance(result),
+            "provenance": prov,
             "tables": {
                 t.name: {
                     "title": t.title,
@@ -245,8 +246,8 @@ def write_results(result: CycleResult, out_dir: str | Path, *, report: bool = Tr
         (staging / "result.json").write_text(
             json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8"
         )
-        (staging / "summary.md").write_text(render_markdown(result, tables), encoding="utf-8")
-        (staging / "summary.html").write_text(render_html(result, tables), encoding="utf-8")
+        (staging / "summary.md").write_text(render_markdown(result, tables, prov), encoding="utf-8")
+        (staging / "summary.html").write_text(render_html(result, tables, prov), encoding="utf-8")
         if report and result.assessment is not None:
             _write_report(result, staging)
         if out_dir.exists():

@@ -47,20 +47,20 @@ def _env(autoescape: bool) -> Environment:
     return env
 
 
-def _context(result: CycleResult, tables: list[Table]) -> dict[str, Any]:
-    from eupact.cycle.run import provenance
-
+def _context(result: CycleResult, tables: list[Table], prov: dict[str, Any]) -> dict[str, Any]:
     return {
         "r": result,
         "tables": tables,
-        "prov": provenance(result),
+        "prov": prov,
         "offsets": result.outcome.offsets.explain(result.key).render(),
     }
 
 
-def render_markdown(result: CycleResult, tables: list[Table]) -> str:
-    return _env(False).get_template("summary.md.j2").render(**_context(result, tables))
+def render_markdown(result: CycleResult, tables: list[Table], prov: dict[str, Any]) -> str:
+    """The summary in Markdown; ``prov`` is the provenance written to result.json, so both
+    documents state the same computation time and inputs."""
+    return _env(False).get_template("summary.md.j2").render(**_context(result, tables, prov))
 
 
-def render_html(result: CycleResult, tables: list[Table]) -> str:
-    return _env(True).get_template("summary.html.j2").render(**_context(result, tables))
+def render_html(result: CycleResult, tables: list[Table], prov: dict[str, Any]) -> str:
+    return _env(True).get_template("summary.html.j2").render(**_context(result, tables, prov))
