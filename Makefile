@@ -14,10 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The 2026 pool from the shipped Eurostat snapshot and the SYNTHETIC example pledges.
+## The 2026 pool from the shipped Eurostat snapshot and the SYNTHETIC example pledges, then the
+## dashboard on the 2026 demo cycle (stop it with Ctrl-C). DEMO_PORT=8000 by default.
+DEMO_PORT ?= 8000
 demo: $(STAMP)
 	$(BIN)/eupact cycle run 2026 --out results/2026
-	@echo "Open results/2026/summary.html, or read results/2026/summary.md"
+	@echo "Results in results/2026 (summary.html, summary.md, result.json, report_2025.pdf)"
+	$(BIN)/eupact serve --demo --port $(DEMO_PORT)
 
 ## The test suite (unit, golden cases, properties, CLI), in parallel on the machine's cores.
 test: $(STAMP)

@@ -17,16 +17,18 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eupact import __version__
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Action
 from eupact.cycle.service import CycleService, Reply
-from eupact.errors import EupactError, Problem, Unauthorized
+from eupact.errors import EupactError, NotFound, Problem, Unauthorized
 from eupact.matching import Applicant, Link, PledgedPlaces
 from eupact.matching.files import ApplicantRow, PlacesRow
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
@@ -371,9 +373,36 @@ def create_app(service: CycleService) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.state.service = service
 
+    # The dashboard's pages share the app; their errors are pages, the API's problem+json.
+    from eupact.web.routes import error_page, mount_static, web_router
+
+    app.include_router(web_router(service))
+    mount_static(app)
+
+    def for_people(request: Request) -> bool:
+        path = request.url.path
+        return not (path.startswith("/api/") or path in ("/healthz", "/openapi.json"))
+
     @app.exception_handler(EupactError)
-    async def _eupact(request: Request, exc: EupactError) -> JSONResponse:
+    async def _eupact(request: Request, exc: EupactError) -> Response:
+        if for_people(request):
+            return error_page(service, request, exc)
         return problem(exc.http_status, exc.summary, exc.problems, str(request.url.path))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if for_people(request) and exc.status_code in (404, 405):
+            refused: EupactError = NotFound(
+                [Problem("path", request.url.path, "no such page")], "not found"
+            )
+            if exc.status_code == 405:
+                refused = EupactError(
+                    [Problem("method", request.method, "this page does not take it")],
+                    "method not allowed",
+                )
+                refused.http_status = 405
+            return error_page(service, request, refused)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -389,7 +418,9 @@ def create_app(service: CycleService) -> FastAPI:
         return problem(422, "invalid request", problems, str(request.url.path))
 
     @app.exception_handler(Exception)
-    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+    async def _bug(request: Request, exc: Exception) -> Response:
+        if for_people(request):
+            return error_page(service, request, exc)
         return problem(
             500,
             "internal error",

@@ -591,20 +591,65 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Serve a fresh database holding the 2026 cycle with SYNTHETIC pledges "
+            "(default file results/demo/eupact-demo.db), with one token per actor",
+        ),
+    ] = False,
+    demo_until: Annotated[
+        str, typer.Option(help="With --demo: stop the cycle at 'pledging' or 'implementation'")
+    ] = "implementation",
 ) -> None:
-    """Run the cycle service's REST API (uvicorn); SQLite by default."""
+    """Run the cycle service: the dashboard at / and the REST API at /api/v1 (uvicorn)."""
     import uvicorn
 
     from eupact.cycle.store.db import database_url as resolve
     from eupact.cycle.store.db import upgrade
 
-    url = resolve(database_url)
-    upgrade(url)
+    if demo:
+        url = _load_demo(database_url, demo_until)
+    else:
+        url = resolve(database_url)
+        upgrade(url)
     os.environ["EUPACT_DATABASE_URL"] = url
-    console.print(
-        f"eupact cycle service on http://{host}:{port} (database {url}); OpenAPI at /docs"
-    )
+    console.print(f"eupact dashboard on [bold]http://{host}:{port}/[/bold] (database {url})")
+    console.print(f"REST API at http://{host}:{port}/api/v1, OpenAPI at http://{host}:{port}/docs")
     uvicorn.run("eupact.api.main:app", host=host, port=port, workers=workers, log_level="warning")
+
+
+def _load_demo(database_url: str | None, until: str) -> str:
+    """A fresh demo database; the tokens go to a file next to it and the main ones are shown."""
+    from eupact.cycle.demo import load_demo
+
+    if until not in ("pledging", "implementation"):
+        raise fail("--demo-until", until, "'pledging' or 'implementation'")
+    folder = Path("results") / "demo"
+    if database_url is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "eupact-demo.db"
+        path.unlink(missing_ok=True)
+        database_url = f"sqlite:///{path}"
+    elif not database_url.startswith("sqlite"):
+        raise fail("--database-url", database_url, "--demo loads into a new SQLite file only")
+    service = _service(database_url)
+    tokens = load_demo(service, 2026, until)  # type: ignore[arg-type]
+    folder.mkdir(parents=True, exist_ok=True)
+    listing = folder / "tokens.txt"
+    listing.write_text(
+        "# eupact demo tokens (SYNTHETIC demonstration cycle); sign in at /signin\n"
+        + "".join(f"{name}\t{token}\n" for name, token in tokens.items()),
+        encoding="utf-8",
+    )
+    listing.chmod(0o600)
+    console.print(
+        f"2026 demo cycle loaded ({until}); SYNTHETIC pledges. Tokens for all actors: {listing}"
+    )
+    for name in ("commission", "DE", "FR"):
+        console.print(f"  sign in as {name:<10} {tokens[name]}")
+    return database_url
 
 
 def main() -> None:  # pragma: no cover - console-script entry

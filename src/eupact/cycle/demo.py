@@ -1,0 +1,102 @@
+"""A demonstration cycle, loaded in-process through :class:`CycleService` (the same calls the REST
+API makes, audited the same way): the 2026 cycle on its real legal dates, with the SYNTHETIC
+example pledges — not the real ones, which our data does not hold.
+
+``until="pledging"`` stops with pledging open (the state in which Member States enter pledges);
+``until="implementation"`` goes on through the Council act (19 December 2025), a deduction, the
+reconvened Forum, an offsets request and its reply, and the first implementation records — where
+the 2026 cycle stands on the date of this code (the year is not closed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import yaml
+
+from eupact.cycle.examples import example_pledges_path
+from eupact.cycle.permissions import Actor
+from eupact.cycle.phases import Action, Role
+from eupact.cycle.service import CycleService
+from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
+
+Until = Literal["pledging", "implementation"]
+INSTITUTIONS: dict[str, Role] = {
+    "commission": Role.COMMISSION,
+    "council": Role.COUNCIL,
+    "coordinator": Role.COORDINATOR,
+    "observer": Role.OBSERVER,
+}
+SYNTHETIC_NOTE = "SYNTHETIC demonstration record"
+
+
+def demo_tokens(service: CycleService, states: tuple[str, ...]) -> dict[str, str]:
+    """One API token per institution and per Member State (name → token, shown once)."""
+    tokens = {
+        name: service.create_token(role, None, f"demo {name}")
+        for name, role in INSTITUTIONS.items()
+    }
+    for geo in states:
+        tokens[geo] = service.create_token(Role.MEMBER_STATE, geo, f"demo {geo}")
+    return tokens
+
+
+def load_demo(
+    service: CycleService, year: int = 2026, until: Until = "implementation"
+) -> dict[str, str]:
+    """Create the demonstration cycle in an empty database; return the API tokens."""
+    bound = tuple(service.parameters.at(service.clock().date())("scope.bound_member_states"))
+    tokens = demo_tokens(service, bound)
+    who = {name: service.authenticate(token) for name, token in tokens.items()}
+    c, co = who["commission"], who["council"]
+
+    def step(actor: Actor, action: Action, day: str) -> None:
+        service.transition(actor, year, action, dt.date.fromisoformat(day))
+
+    service.create_cycle(c, year)
+    step(c, Action.ADOPT_REPORT, "2025-11-11")
+    step(c, Action.ADOPT_DECISION, "2025-11-11")
+    step(c, Action.ADOPT_PROPOSAL, "2025-11-11")
+    step(co, Action.CONVENE_FORUM, "2025-11-18")
+    step(co, Action.OPEN_PLEDGING, "2025-11-27")
+    document = yaml.safe_load(example_pledges_path(year).read_text(encoding="utf-8"))
+    for p in document["pledges"]:
+        pledge = Pledge(
+            p["state"],
+            PledgeKind(p["kind"]),
+            Decimal(p["amount"]),
+            tuple(p.get("requested_by", ())),
+            SYNTHETIC_NOTE,
+            "demo",
+        )
+        service.create_pledge(who[p["state"]], year, pledge)
+    if until == "pledging":
+        return tokens
+    step(co, Action.CLOSE_PLEDGING, "2025-12-08")
+    step(co, Action.ADOPT_COUNCIL_ACT, "2025-12-19")
+    _deduction_offsets_implementation(service, who, year)
+    return tokens
+
+
+def _deduction_offsets_implementation(
+    service: CycleService, who: dict[str, Actor], year: int
+) -> None:
+    c, co, sc = who["commission"], who["council"], who["coordinator"]
+    request = Deduction("AT", "62", True, 0, Decimal(0), DeductionStatus.REQUESTED, "", False, "")
+    d = service.request_deduction(who["AT"], year, request, SYNTHETIC_NOTE)
+    service.assess_deduction(c, year, d.body["id"], SYNTHETIC_NOTE)
+    service.decide_deduction(co, year, d.body["id"], True, f"{SYNTHETIC_NOTE}: implementing act")
+    service.reconvene_forum(co, year)
+    o = service.request_offsets(who["IT"], year, "IT", "DE", 500)
+    service.reply_offsets(who["DE"], year, o.body["id"], 400)
+    service.request_offsets(who["EL"], year, "EL", "FR", 300)  # left for FR to answer
+    service.transition(sc, year, Action.START_IMPLEMENTATION, dt.date(2026, 6, 12))
+    service.record_implementation(who["DE"], year, "DE", PledgeKind.RELOCATION, "IT", Decimal(120))
+    service.record_implementation(
+        who["FR"], year, "FR", PledgeKind.FINANCIAL, "EL", Decimal(1_000_000)
+    )
+
+
+__all__ = ["INSTITUTIONS", "SYNTHETIC_NOTE", "Until", "demo_tokens", "load_demo"]

@@ -1,0 +1,78 @@
+"""The words the dashboard shows for the service's codes (phases, steps, roles, kinds, categories),
+marked for translation. The service speaks English codes; only the web edge translates them.
+"""
+
+from __future__ import annotations
+
+from eupact.web.i18n import N_
+
+PHASES: dict[str, str] = {
+    "opened": N_("Cycle opened"),
+    "report_adopted": N_("Annual report adopted"),
+    "decision_adopted": N_("Decision on migratory pressure adopted"),
+    "proposal_adopted": N_("Pool proposal adopted (restricted)"),
+    "forum_convened": N_("High-Level Forum convened"),
+    "pledging_open": N_("Pledging open"),
+    "pledging_closed": N_("Pledging closed"),
+    "council_act_adopted": N_("Council implementing act adopted"),
+    "implementation": N_("Implementation"),
+    "closed": N_("Year closed"),
+}
+
+STEPS: dict[str, str] = {
+    "European Annual Asylum and Migration Report": N_(
+        "European Annual Asylum and Migration Report"
+    ),
+    "Decision on migratory pressure": N_("Decision on migratory pressure"),
+    "Proposal for the Annual Solidarity Pool": N_("Proposal for the Annual Solidarity Pool"),
+    "High-Level Forum convened": N_("High-Level Forum convened"),
+    "Council implementing act (before the end of the year)": N_(
+        "Council implementing act (before the end of the year)"
+    ),
+    "Non-financial pledges implemented": N_("Non-financial pledges implemented"),
+    "States confirm what they implemented": N_("States confirm what they implemented"),
+}
+
+ROLES: dict[str, str] = {
+    "commission": N_("European Commission"),
+    "council": N_("Council presidency"),
+    "coordinator": N_("EU Solidarity Coordinator"),
+    "member_state": N_("Member State"),
+    "observer": N_("Observer (published data only)"),
+}
+
+KINDS: dict[str, str] = {
+    "relocation": N_("Relocation"),
+    "financial": N_("Financial contribution"),
+    "alternative": N_("Alternative solidarity measure"),
+}
+
+CATEGORIES: dict[str, str] = {
+    "under migratory pressure": N_("under migratory pressure"),
+    "at risk": N_("at risk of migratory pressure"),
+    "significant migratory situation": N_("significant migratory situation"),
+    "at risk + significant migratory situation": N_(
+        "at risk of migratory pressure + significant migratory situation"
+    ),
+    "none": N_("none of the three"),
+    "undetermined (lack of data)": N_("undetermined (lack of data)"),
+    "not bound (Protocol No 22)": N_("not bound (Protocol No 22)"),
+}
+
+STATE_ROLES: dict[str, str] = {
+    "contributing": N_("contributing"),
+    "benefitting": N_("benefitting"),
+}
+
+STATUSES: dict[str, str] = {
+    "requested": N_("requested"),
+    "assessed": N_("assessed"),
+    "granted": N_("granted"),
+    "refused": N_("refused"),
+    "pending": N_("pending"),
+    "accepted": N_("accepted"),
+    "partly accepted": N_("partly accepted"),
+    "declined": N_("declined"),
+}
+
+__all__ = ["CATEGORIES", "KINDS", "PHASES", "ROLES", "STATE_ROLES", "STATUSES", "STEPS"]

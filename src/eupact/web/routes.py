@@ -1,0 +1,519 @@
+"""The dashboard's pages, served by the same FastAPI app as the REST API (``eupact serve``).
+
+Signing in takes an API token (the same tokens as the API, made with ``eupact tokens create``);
+it is kept in an HttpOnly, SameSite=Strict cookie, and every form carries a token derived from it
+(CSRF). Without signing in, a visitor is an observer: published data only. Errors never reach the
+visitor as a traceback: a refused or invalid request is shown as a page naming the field, the
+value and the rule, and a form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from eupact import __version__
+from eupact.cycle.permissions import Actor
+from eupact.cycle.phases import Role
+from eupact.cycle.service import CycleService
+from eupact.errors import EupactError, Forbidden, NotFound, Problem
+from eupact.web import forms, i18n, labels, views
+from eupact.web.downloads import DOWNLOAD_FORMATS, download, download_names, report_pdf
+
+log = logging.getLogger("eupact.web")
+SESSION_COOKIE = "eupact_session"
+LANG_COOKIE = "eupact_lang"
+PUBLIC = Actor("public", Role.OBSERVER)
+STATIC = Path(__file__).parent / "static"
+NAV = (
+    ("overview", "/", i18n.N_("Cycle")),
+    ("pool", "/pool", i18n.N_("Fair shares and pool")),
+    ("assessment", "/assessment", i18n.N_("Migratory pressure")),
+    ("workspace", "/workspace", i18n.N_("Member-State workspace")),
+    ("audit", "/audit", i18n.N_("Audit trail")),
+    ("sources", "/sources", i18n.N_("Data sources")),
+    ("downloads", "/downloads", i18n.N_("Downloads")),
+)
+
+
+@cache
+def environment(lang: str) -> jinja2.Environment:
+    """One template environment per language (translations bound once: thread-safe)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("eupact.web", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    names = i18n.state_names(lang)
+    env.filters["num"] = lambda value, decimals=0: i18n.number(value, lang, decimals)
+    env.filters["state"] = lambda geo: names.get(geo, geo)
+    env.globals.update(
+        lang=lang,
+        languages=i18n.LANGUAGES,
+        labels=labels,
+        version=__version__,
+        nav=NAV,
+    )
+    return env
+
+
+def csrf_token(session_token: str) -> str:
+    return hmac.new(session_token.encode(), b"eupact-form", hashlib.sha256).hexdigest()[:32]
+
+
+class Page:
+    """One request's context: the visitor, the language, and how to answer with a page."""
+
+    def __init__(self, service: CycleService, request: Request) -> None:
+        self.service = service
+        self.request = request
+        asked = request.query_params.get("lang")
+        self.lang = i18n.negotiate(
+            asked, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+        )
+        self.remember_lang = asked in i18n.LANGUAGES and asked != request.cookies.get(LANG_COOKIE)
+        self.token = request.cookies.get(SESSION_COOKIE, "")
+        self.actor, self.signed_in = PUBLIC, False
+        if self.token:
+            try:
+                self.actor, self.signed_in = service.authenticate(self.token), True
+            except EupactError:
+                self.token = ""  # a revoked or unknown token: a visitor again
+        self._cycle: tuple[int | None, dict[str, Any]] | None = None
+        self.env = environment(self.lang)
+        self.gettext = i18n.translations(self.lang).gettext
+
+    @property
+    def csrf(self) -> str:
+        return csrf_token(self.token) if self.token else ""
+
+    def check_csrf(self, form: Mapping[str, str]) -> None:
+        if not self.token or not hmac.compare_digest(form.get("csrf", ""), self.csrf):
+            raise Forbidden(
+                [Problem("csrf", "", "the form has expired: reload the page and submit again")],
+                "form expired",
+            )
+
+    def year(self, years: list[int]) -> int | None:
+        asked = self.request.query_params.get("year", "")
+        if asked.isdigit() and int(asked) in years:
+            return int(asked)
+        return years[-1] if years else None
+
+    def cycle(self) -> tuple[int | None, dict[str, Any]]:
+        """The pool year shown (``?year=``, else the latest cycle), and whether it holds the
+        demo's SYNTHETIC records (every page then says so)."""
+        if self._cycle is None:
+            years = views.cycle_years(self.service, self.actor)
+            year = self.year(years)
+            synthetic = views.synthetic_records(self.service, year) if year else 0
+            self._cycle = year, {"years": years, "year": year, "synthetic": synthetic}
+        return self._cycle
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        started = time.perf_counter()
+        try:
+            context = {**self.cycle()[1], **context}
+        except EupactError:  # the error page of a failing database read still renders
+            context = {"years": [], "year": None, "synthetic": 0, **context}
+        html = self.env.get_template(template).render(
+            actor=self.actor,
+            signed_in=self.signed_in,
+            csrf=self.csrf,
+            path=self.request.url.path,
+            query=self.request.url.query,
+            form_key=str(uuid.uuid4()),
+            **context,
+        )
+        response = HTMLResponse(html, status_code=status)
+        response.headers["Server-Timing"] = (
+            f"render;dur={(time.perf_counter() - started) * 1000:.1f}"
+        )
+        response.headers["Content-Language"] = self.lang
+        if self.remember_lang:
+            response.set_cookie(LANG_COOKIE, self.lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    def error(self, exc: EupactError) -> HTMLResponse:
+        return self.render("error.html", exc.http_status, error=exc)
+
+
+def error_page(service: CycleService, request: Request, exc: Exception) -> HTMLResponse:
+    """A refused or invalid request as a page; a bug as a page that says so (and is logged)."""
+    page = Page(service, request)
+    if not isinstance(exc, EupactError):
+        log.exception("dashboard page %s failed", request.url.path, exc_info=exc)
+        exc = EupactError(
+            [Problem("-", "", "a bug in eupact, not in your request; it has been logged")],
+            "internal error",
+        )
+        return page.render("error.html", 500, error=exc)
+    return page.error(exc)
+
+
+def web_router(service: CycleService) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    def page_of(request: Request) -> Page:
+        return Page(service, request)
+
+    def cycle_context(page: Page) -> tuple[int | None, dict[str, Any]]:
+        return page.cycle()
+
+    @router.get("/", response_class=HTMLResponse)
+    def overview(request: Request) -> Response:
+        page = page_of(request)
+        year, ctx = cycle_context(page)
+        data = views.overview(service, page.actor, year) if year else None
+        return page.render("overview.html", active="overview", data=data, **ctx)
+
+    @router.get("/pool", response_class=HTMLResponse)
+    def pool(request: Request) -> Response:
+        page = page_of(request)
+        year, ctx = cycle_context(page)
+        data = views.pool(service, page.actor, year) if year else None
+        charts = _pool_charts(data, page.lang, page.gettext) if data else {}
+        return page.render("pool.html", active="pool", data=data, charts=charts, **ctx)
+
+    @router.get("/assessment", response_class=HTMLResponse)
+    def assessment(request: Request) -> Response:
+        page = page_of(request)
+        year, ctx = cycle_context(page)
+        assessed = (year or service.clock().year + 1) - 1
+        data = _assessment_rows(assessed, page.lang)
+        return page.render(
+            "assessment.html", active="assessment", assessed=assessed, data=data, **ctx
+        )
+
+    # -- the Member-State workspace ------------------------------------------------------------
+
+    @router.get("/workspace", response_class=HTMLResponse)
+    def workspace_home(request: Request) -> Response:
+        page = page_of(request)
+        if not page.signed_in:
+            return RedirectResponse("/signin?next=/workspace", status_code=303)
+        if page.actor.state:
+            return RedirectResponse(f"/workspace/{page.actor.state}", status_code=303)
+        raise Forbidden(
+            [
+                Problem(
+                    "role",
+                    str(page.actor.role),
+                    "the workspace is a Member State's own; sign in with a Member State's token",
+                )
+            ],
+            "not allowed",
+        )
+
+    def _own_state(page: Page, geo: str) -> str:
+        geo = geo.upper()
+        if not page.signed_in:
+            raise Forbidden(
+                [Problem("session", "", "sign in with your Member State's token first")],
+                "not signed in",
+            )
+        if page.actor.state != geo:
+            raise Forbidden(
+                [
+                    Problem(
+                        "state",
+                        geo,
+                        "a Member State sees and acts in its own workspace only; "
+                        f"you are signed in as {page.actor.state or page.actor.role}",
+                    )
+                ],
+                "not allowed",
+            )
+        return geo
+
+    def _workspace(
+        page: Page, geo: str, status: int = 200, errors: dict[str, Any] | None = None
+    ) -> Response:
+        geo = _own_state(page, geo)
+        year, ctx = cycle_context(page)
+        if year is None:
+            raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
+        data = views.workspace(service, page.actor, year)
+        return page.render(
+            "workspace.html",
+            status,
+            active="workspace",
+            data=data,
+            errors=errors or {},
+            done=page.request.query_params.get("done", ""),
+            **ctx,
+        )
+
+    @router.get("/workspace/{geo}", response_class=HTMLResponse)
+    def workspace(request: Request, geo: str) -> Response:
+        page = page_of(request)
+        return _workspace(page, geo)
+
+    async def _submit(
+        request: Request, geo: str, form_name: str, act: Callable[[Page, dict[str, str], int], Any]
+    ) -> Response:
+        page = page_of(request)
+        entered: dict[str, str] = {}
+        try:
+            geo = _own_state(page, geo)
+            entered = {k: str(v) for k, v in (await request.form()).items()}
+            page.check_csrf(entered)
+            year, _ = cycle_context(page)
+            if year is None:
+                raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
+            act(page, entered, year)
+        except EupactError as exc:
+            if exc.http_status in (401, 403) or page.actor.state != geo.upper():
+                return page.error(exc)
+            errors = {
+                "form": form_name,
+                "entered": entered,
+                "problems": exc.problems,
+                "summary": exc.summary,
+            }
+            return _workspace(page, geo, exc.http_status, errors)
+        return RedirectResponse(f"/workspace/{geo}?done={form_name}#{form_name}", status_code=303)
+
+    @router.post("/workspace/{geo}/pledges")
+    async def create_pledge(request: Request, geo: str) -> Response:
+        def act(page: Page, form: dict[str, str], year: int) -> None:
+            benefitting = service.act_and_key(year)[0].benefitting_states
+            p = forms.pledge(form, page.actor.state or "", benefitting)
+            service.create_pledge(page.actor, year, p, form.get("form_key") or None)
+
+        return await _submit(request, geo, "new-pledge", act)
+
+    @router.post("/workspace/{geo}/pledges/{pledge_id}")
+    async def change_pledge(request: Request, geo: str, pledge_id: int) -> Response:
+        def act(page: Page, form: dict[str, str], year: int) -> None:
+            version = forms.version(form)
+            key = form.get("form_key") or None
+            if form.get("action") == "delete":
+                service.delete_pledge(page.actor, year, pledge_id, version, key)
+                return
+            benefitting = service.act_and_key(year)[0].benefitting_states
+            p = forms.pledge(form, page.actor.state or "", benefitting)
+            service.update_pledge(page.actor, year, pledge_id, p, version, key)
+
+        return await _submit(request, geo, f"pledge-{pledge_id}", act)
+
+    @router.post("/workspace/{geo}/deductions")
+    async def request_deduction(request: Request, geo: str) -> Response:
+        def act(page: Page, form: dict[str, str], year: int) -> None:
+            d, reasons = forms.deduction(form, page.actor.state or "")
+            service.request_deduction(page.actor, year, d, reasons, form.get("form_key") or None)
+
+        return await _submit(request, geo, "deduction", act)
+
+    @router.post("/workspace/{geo}/offsets/{offset_id}")
+    async def reply_offsets(request: Request, geo: str, offset_id: int) -> Response:
+        def act(page: Page, form: dict[str, str], year: int) -> None:
+            accepted = forms.integer(form, "accepted")
+            service.reply_offsets(
+                page.actor, year, offset_id, accepted, form.get("form_key") or None
+            )
+
+        return await _submit(request, geo, f"offset-{offset_id}", act)
+
+    # -- signing in ------------------------------------------------------------------------------
+
+    @router.get("/signin", response_class=HTMLResponse)
+    def signin_form(request: Request) -> Response:
+        page = page_of(request)
+        return page.render("signin.html", active="signin", next=_safe_next(request), problem=None)
+
+    @router.post("/signin", response_class=HTMLResponse)
+    async def signin(request: Request) -> Response:
+        page = page_of(request)
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        token = form.get("token", "").strip()
+        try:
+            actor = service.authenticate(token)
+        except EupactError:
+            problem = Problem("token", "", page.gettext("unknown or revoked token"))
+            return page.render(
+                "signin.html", 401, active="signin", next=form.get("next", "/"), problem=problem
+            )
+        target = _safe_next_value(form.get("next", "")) or (
+            f"/workspace/{actor.state}" if actor.state else "/"
+        )
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=8 * 3600
+        )
+        return response
+
+    @router.post("/signout")
+    async def signout(request: Request) -> Response:
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    # -- audit, sources, downloads ---------------------------------------------------------------
+
+    @router.get("/audit", response_class=HTMLResponse)
+    def audit(request: Request) -> Response:
+        page = page_of(request)
+        offset = request.query_params.get("offset", "0")
+        start = int(offset) if offset.isdigit() else 0
+        _, ctx = cycle_context(page)
+        data = views.audit(service, page.actor, start, 50)
+        return page.render("audit.html", active="audit", data=data, **ctx)
+
+    @router.get("/sources", response_class=HTMLResponse)
+    def sources(request: Request) -> Response:
+        page = page_of(request)
+        _, ctx = cycle_context(page)
+        return page.render("sources.html", active="sources", data=views.sources(service), **ctx)
+
+    @router.get("/downloads", response_class=HTMLResponse)
+    def downloads(request: Request) -> Response:
+        page = page_of(request)
+        year, ctx = cycle_context(page)
+        names = download_names(service, page.actor, year)
+        return page.render(
+            "downloads.html", active="downloads", names=names, formats=DOWNLOAD_FORMATS, **ctx
+        )
+
+    @router.get("/downloads/report-{year}.pdf")
+    def report(year: int) -> Response:  # the annual report is published: no sign-in
+        return Response(
+            report_pdf(service, year),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="eupact-report-{year}.pdf"'},
+        )
+
+    @router.get("/downloads/{name}.{fmt}")
+    def table(request: Request, name: str, fmt: str) -> Response:
+        page = page_of(request)
+        year, _ = cycle_context(page)
+        return download(service, page.actor, year, name, fmt)
+
+    @router.get("/static/vega.js")
+    def vega() -> Response:  # built once from vl-convert's bundle, cached on disk
+        from eupact.web.charts import vega_bundle
+
+        return Response(
+            vega_bundle(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    return router
+
+
+def _pool_charts(data: dict[str, Any], lang: str, _: Callable[[str], str]) -> dict[str, str]:
+    from eupact.web.charts import choropleth_spec, embed_html, fair_share_vs_pledged_spec
+
+    names = i18n.state_names(lang)
+    shares = {r["geo"]: float(r["share_pct"]) for r in data["rows"] if r.get("share_pct")}
+    charts = {
+        "map": embed_html(
+            choropleth_spec(
+                shares,
+                title=_("Reference key: share of the solidarity contributions (%)"),
+                value_label=_("share (%)"),
+                names=names,
+                fmt=".2f",
+            ),
+            "chart-map",
+        )
+    }
+    compared = [
+        {
+            "geo": r["geo"],
+            "fair_share_eur": float(r["fair_share_eur"]),
+            "pledged_total_eur": float(r["pledged_total_eur"]),
+        }
+        for r in data["rows"]
+        if r.get("fair_share_eur") not in (None, "")
+    ]
+    if compared:
+        charts["bars"] = embed_html(
+            fair_share_vs_pledged_spec(
+                compared,
+                names=names,
+                labels={
+                    "fair_share": _("fair share"),
+                    "pledged": _("pledged"),
+                    "eur": _("EUR (relocations at the Art. 12(3) equivalence)"),
+                    "state": _("Member State"),
+                },
+            ),
+            "chart-bars",
+        )
+    return charts
+
+
+def _assessment_rows(year: int, lang: str) -> dict[str, Any]:
+    from eupact.web.charts import sparkline_svg
+
+    a = views.assessment(year)
+    names = i18n.state_names(lang)
+    rows = []
+    for geo, res in a.states.items():
+        series = views.monthly_series(a, geo, "asylum_applicants_first_time")
+        comparison = a.comparison.get(geo)
+        rows.append(
+            {
+                "geo": geo,
+                "label": res.label,
+                "basis": res.basis,
+                "fired": [
+                    o.short or o.text
+                    for det in res.determinations.values()
+                    if not det.excluded
+                    for o in det.fired
+                ],
+                "reasons": res.reasons(),
+                "missing": res.missing,
+                "comparison": comparison.status if comparison else "",
+                "months": len(series),
+                "span": f"{series[0][0]} – {series[-1][0]}" if series else "",
+                "sparkline": sparkline_svg(
+                    [v for _, v in series], label=f"{names.get(geo, geo)}: {len(series)}"
+                )
+                if len(series) > 1
+                else "",
+            }
+        )
+    return {"assessment": a, "rows": rows, "period": a.period.label}
+
+
+def _safe_next(request: Request) -> str:
+    return _safe_next_value(request.query_params.get("next", ""))
+
+
+def _safe_next_value(value: str) -> str:
+    """Only our own paths: a sign-in link must not send anyone to another site."""
+    return value if value.startswith("/") and not value.startswith("//") else ""
+
+
+def mount_static(app: Any) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+
+__all__ = [
+    "LANG_COOKIE",
+    "SESSION_COOKIE",
+    "csrf_token",
+    "environment",
+    "error_page",
+    "mount_static",
+    "web_router",
+]

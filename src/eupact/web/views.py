@@ -1,0 +1,243 @@
+"""What each dashboard page shows, computed from :class:`CycleService` with the visitor's rights.
+
+Pure data in, plain dicts out: the templates only lay them out. Every read goes through the
+service, so the embargo (Art. 12(6)) and the permission table apply to pages exactly as to the
+REST API; nothing here decides on its own who may see what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from eupact.cycle.permissions import Actor
+from eupact.cycle.phases import (
+    AFTER_ACT,
+    DEDUCTION_RULE,
+    EMBARGO_PHASES,
+    OFFSET_RULE,
+    PLEDGE_PHASES,
+    PLEDGE_RULE,
+    Phase,
+)
+from eupact.cycle.service import CycleService
+from eupact.cycle.store.models import DeductionRow, PledgeRow
+from eupact.errors import EupactError
+from eupact.key.reference_key import to_decimal
+from eupact.reports.tables import plain
+
+SYNTHETIC = "SYNTHETIC"
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Who is looking: the service's actor, and whether they signed in."""
+
+    actor: Actor
+    signed_in: bool
+
+    @property
+    def institution(self) -> bool:
+        return self.actor.institution
+
+    @property
+    def state(self) -> str | None:
+        return self.actor.state
+
+
+def cycle_years(service: CycleService, actor: Actor) -> list[int]:
+    return [c["year"] for c in service.list_cycles(actor)]
+
+
+def synthetic_records(service: CycleService, year: int) -> int:
+    """How many pledges and deductions of the year are labelled SYNTHETIC (the demo's)."""
+    with service.sessions() as session:
+        pledges = session.execute(
+            select(func.count())
+            .select_from(PledgeRow)
+            .where(PledgeRow.year == year, PledgeRow.note.contains(SYNTHETIC))
+        ).scalar_one()
+        deductions = session.execute(
+            select(func.count())
+            .select_from(DeductionRow)
+            .where(
+                DeductionRow.year == year,
+                or_(
+                    DeductionRow.reasons.contains(SYNTHETIC),
+                    DeductionRow.council_act.contains(SYNTHETIC),
+                ),
+            )
+        ).scalar_one()
+    return int(pledges) + int(deductions)
+
+
+# -- overview -------------------------------------------------------------------------------------
+
+
+def overview(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
+    cycle = service.get_cycle(actor, year)
+    steps = cycle["calendar"]
+    upcoming = [s for s in steps if not s["done"]]
+    return {
+        "cycle": cycle,
+        "steps": steps,
+        "late": [s for s in steps if s["late_by_days"] or s["status"] == "overdue"],
+        "next": upcoming[0] if upcoming else None,
+        "phase_index": list(Phase).index(Phase(cycle["phase"])),
+        "phases": [str(p) for p in Phase],
+    }
+
+
+# -- fair shares and the pool ---------------------------------------------------------------------
+
+
+def key_rows(service: CycleService, year: int) -> list[dict[str, Any]]:
+    """The reference key (Art. 66): public data, so shown to everyone at every phase."""
+    _, key = service.act_and_key(year)
+    return [
+        {
+            "geo": geo,
+            "population": row.population,
+            "gdp_meur": row.gdp,
+            "population_share_pct": percent(row.population_share),
+            "gdp_share_pct": percent(row.gdp_share),
+            "share_pct": plain(key.percent(geo)),
+        }
+        for geo, row in key.rows.items()
+    ]
+
+
+def percent(share: Fraction) -> str:
+    return str(plain(to_decimal(share * 100, 4)))
+
+
+def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
+    act, key = service.act_and_key(year)
+    cycle = service.get_cycle(actor, year)
+    phase = Phase(cycle["phase"])
+    outcome: dict[str, Any] | None = None
+    withheld = ""
+    try:
+        outcome = service.outcome(actor, year)
+    except EupactError as exc:
+        withheld = exc.problems[0].rule if exc.problems else str(exc)
+    rows = {r["geo"]: dict(r) for r in key_rows(service, year)}
+    for r in (outcome or {}).get("rows", []):
+        rows.setdefault(r["geo"], {"geo": r["geo"]}).update(r)
+    return {
+        "act": act,
+        "phase": phase,
+        "embargo": phase in EMBARGO_PHASES,
+        "rows": list(rows.values()),
+        "outcome": outcome,
+        "withheld": withheld,
+        "own_row_only": outcome is not None and "totals" not in outcome,
+        "sources": [s.as_dict() for s in (key.population.source, key.gdp.source)],
+        "equivalence": key.params("pool.equivalence.relocation_eur"),
+        "equivalence_citation": key.params.cite("pool.equivalence.relocation_eur"),
+    }
+
+
+# -- the migratory-pressure assessment ------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def assessment(year: int) -> Any:
+    """The assessment of ``year`` (the report of 15 October that prepares the next pool)."""
+    from eupact.assessment import assess_year
+
+    return assess_year(year)
+
+
+def monthly_series(a: Any, geo: str, series: str) -> list[tuple[str, float]]:
+    """The single-month observations of ``series`` held for ``geo``, oldest first."""
+    points = {
+        o.start: (o.label, o.value) for o in a.data.observations.of(series, geo) if o.start == o.end
+    }
+    return [points[k] for k in sorted(points)]
+
+
+# -- the Member-State workspace -------------------------------------------------------------------
+
+
+def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
+    assert actor.state is not None
+    geo = actor.state
+    cycle = service.get_cycle(actor, year)
+    phase = Phase(cycle["phase"])
+    act, key = service.act_and_key(year)
+    outcome = service.outcome(actor, year)
+    own = next((r for r in outcome["rows"] if r["geo"] == geo), None)
+    pledges, _ = service.list_pledges(actor, year, state=geo, limit=1000)
+    deductions = [d for d in service.list_deductions(actor, year) if d["state"] == geo]
+    offsets = service.list_offsets(actor, year)
+    return {
+        "geo": geo,
+        "phase": phase,
+        "share_pct": plain(key.percent(geo)),
+        "own": own,
+        "benefitting": geo in act.benefitting_states,
+        "deduction_eligible": geo in act.deduction_eligible_states,
+        "pledges": pledges,
+        "pledging_open": phase in PLEDGE_PHASES,
+        "pledge_rule": PLEDGE_RULE,
+        "after_act": phase in AFTER_ACT,
+        "deduction_rule": DEDUCTION_RULE,
+        "offset_rule": OFFSET_RULE,
+        "deductions": deductions,
+        "offsets_to_answer": [
+            o for o in offsets if o["contributing_state"] == geo and o["status"] == "requested"
+        ],
+        "offsets_mine": [
+            o for o in offsets if geo in (o["contributing_state"], o["benefitting_state"])
+        ],
+        "benefitting_states": act.benefitting_states,
+    }
+
+
+# -- audit and sources ----------------------------------------------------------------------------
+
+
+def audit(service: CycleService, actor: Actor, offset: int, limit: int) -> dict[str, Any]:
+    entries, total = service.audit_log(actor, offset, limit)
+    return {
+        "entries": entries,
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "verify": service.verify_audit(actor),
+    }
+
+
+def sources(service: CycleService) -> dict[str, Any]:
+    """Every release in the snapshot, with Eurostat's update time, and the legal acts in force."""
+    releases = sorted(
+        (s.as_dict() for s in service.snapshot.vintages()),
+        key=lambda s: (str(s["dataset"]), str(s["reference_date"])),
+    )
+    snap = service.snapshot
+    return {"releases": releases, "package": f"{snap.name} {snap.version}"}
+
+
+def as_strings(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: plain(v) for k, v in r.items()} for r in rows]
+
+
+__all__ = [
+    "SYNTHETIC",
+    "Visitor",
+    "assessment",
+    "audit",
+    "cycle_years",
+    "key_rows",
+    "overview",
+    "pool",
+    "sources",
+    "synthetic_records",
+    "workspace",
+]
