@@ -117,7 +117,7 @@ def test_pool_page_after_the_act_shows_totals_offsets_and_charts(implementing: S
     html = implementing.client().get("/pool").text
     page = text_of(html)
     assert "21,000" in page  # the reference number of Decision (EU) 2025/2642
-    assert "obligatory" in page  # Art. 63(3) offsets, with the Forum reconvened
+    assert "obligatory (Art. 63(3))" in page  # offsets, with the Forum reconvened
     assert 'id="chart-map"' in html and 'id="chart-bars"' in html
     assert 'src="/static/vega.js"' in html
     assert "vegaEmbed(" in html
@@ -396,3 +396,9 @@ def test_numbers_in_the_visitors_notation(implementing: Site) -> None:
     english = text_of(implementing.client(lang="en").get("/pool").text)
     german = text_of(implementing.client(lang="de").get("/pool").text)
     assert "21,000" in english and "21.000" in german
+
+
+def test_overview_shows_institutions_the_latest_steps(implementing: Site) -> None:
+    assert "Latest recorded steps" not in implementing.client().get("/").text
+    page = implementing.client("coordinator").get("/").text
+    assert "Latest recorded steps" in page and "implementation.record" in page

@@ -230,7 +230,14 @@ def test_embed_html_cannot_be_closed_by_the_spec() -> None:
     assert "<!--" not in html and "\u2028" not in html
     payload = html[len('<script>vegaEmbed("#chart-1", ') :].split(', {"actions"')[0]
     assert json.loads(payload) == spec
-    assert '"actions": false' in html and '"renderer": "svg"' in html
+    assert '"actions":false' in html and '"renderer":"svg"' in html
+
+
+def test_embed_html_formats_numbers_in_the_pages_language() -> None:
+    """German pages write 1.234,5 in the charts too (d3-format locale passed to vega-embed)."""
+    options = charts.embed_html({"mark": "bar"}, "c", "de").split("}, ")[-1]
+    assert '"decimal":","' in options and '"thousands":"."' in options
+    assert '"decimal":"."' in charts.embed_html({"mark": "bar"}, "c", "xx")
 
 
 @pytest.mark.parametrize("bad", ["", "1chart", 'x");alert(1);("', "a b", "#chart"])

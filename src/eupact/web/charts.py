@@ -394,15 +394,29 @@ def _script_json(value: Any) -> str:
     )
 
 
-def embed_html(spec: dict[str, Any], element_id: str) -> str:
-    """The ``<script>`` that renders ``spec`` into the element ``#element_id`` with vega-embed.
+# d3-format locales, so that axes and tooltips write numbers as the page does.
+FORMAT_LOCALES: dict[str, dict[str, Any]] = {
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+    "fr": {"decimal": ",", "thousands": "\u202f", "grouping": [3], "currency": ["", "\u00a0€"]},
+    "de": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0€"]},
+}
+
+
+def embed_html(spec: dict[str, Any], element_id: str, lang: str = "en") -> str:
+    """The ``<script>`` that renders ``spec`` into the element ``#element_id`` with vega-embed,
+    numbers formatted in ``lang``'s notation.
 
     Place it after the element and after the script serving :func:`vega_bundle`. ``element_id``
     must be a plain HTML id (letter first, then letters, digits, ``-`` or ``_``).
     """
     if not _ELEMENT_ID.match(element_id):
         raise ValueError(f"not a plain HTML element id: {element_id!r}")
+    options = {
+        "actions": False,
+        "renderer": "svg",
+        "formatLocale": FORMAT_LOCALES.get(lang, FORMAT_LOCALES["en"]),
+    }
     return (
         f'<script>vegaEmbed("#{element_id}", {_script_json(spec)}, '
-        '{"actions": false, "renderer": "svg"}).catch(console.error);</script>'
+        f"{_script_json(options)}).catch(console.error);</script>"
     )

@@ -75,4 +75,10 @@ STATUSES: dict[str, str] = {
     "declined": N_("declined"),
 }
 
-__all__ = ["CATEGORIES", "KINDS", "PHASES", "ROLES", "STATE_ROLES", "STATUSES", "STEPS"]
+OFFSETS: dict[str, str] = {
+    "obligatory": N_("obligatory (Art. 63(3))"),
+    "triggered, pending the reconvened Forum": N_("triggered, pending the reconvened Forum"),
+    "not triggered": N_("not triggered"),
+}
+
+__all__ = ["CATEGORIES", "KINDS", "OFFSETS", "PHASES", "ROLES", "STATE_ROLES", "STATUSES", "STEPS"]

@@ -83,7 +83,12 @@ def overview(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     cycle = service.get_cycle(actor, year)
     steps = cycle["calendar"]
     upcoming = [s for s in steps if not s["done"]]
+    recent: list[dict[str, Any]] = []
+    if actor.institution:  # the audit trail is the institutions' (permission table)
+        total = service.audit_log(actor, 0, 1)[1]
+        recent = service.audit_log(actor, max(total - 10, 0), 10)[0][::-1]
     return {
+        "recent": recent,
         "cycle": cycle,
         "steps": steps,
         "late": [s for s in steps if s["late_by_days"] or s["status"] == "overdue"],
