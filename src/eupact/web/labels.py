@@ -81,4 +81,32 @@ OFFSETS: dict[str, str] = {
     "not triggered": N_("not triggered"),
 }
 
-__all__ = ["CATEGORIES", "KINDS", "OFFSETS", "PHASES", "ROLES", "STATE_ROLES", "STATUSES", "STEPS"]
+# Monthly series shown as sparklines: per family, the count first, else the rate.
+MONTHLY_SERIES: tuple[tuple[tuple[str, str], ...], ...] = (
+    (
+        ("asylum_applicants_first_time", N_("first-time asylum applicants")),
+        (
+            "asylum_applicants_first_time_per_100000",
+            N_("first-time asylum applicants per 100,000 inhabitants"),
+        ),
+    ),
+    (
+        ("temporary_protection_beneficiaries", N_("beneficiaries of temporary protection")),
+        (
+            "temporary_protection_beneficiaries_per_1000",
+            N_("beneficiaries of temporary protection per 1,000 inhabitants"),
+        ),
+    ),
+)
+
+__all__ = [
+    "CATEGORIES",
+    "KINDS",
+    "MONTHLY_SERIES",
+    "OFFSETS",
+    "PHASES",
+    "ROLES",
+    "STATE_ROLES",
+    "STATUSES",
+    "STEPS",
+]

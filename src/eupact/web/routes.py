@@ -468,13 +468,9 @@ def _bars_html(lang: str, compared: tuple[tuple[str, float, float], ...]) -> str
 
 
 def _assessment_rows(year: int, lang: str) -> dict[str, Any]:
-    from eupact.web.charts import sparkline_svg
-
     a = views.assessment(year)
-    names = i18n.state_names(lang)
     rows = []
     for geo, res in a.states.items():
-        series = views.monthly_series(a, geo, "asylum_applicants_first_time")
         comparison = a.comparison.get(geo)
         rows.append(
             {
@@ -490,16 +486,36 @@ def _assessment_rows(year: int, lang: str) -> dict[str, Any]:
                 "reasons": res.reasons(),
                 "missing": res.missing,
                 "comparison": comparison.status if comparison else "",
-                "months": len(series),
-                "span": f"{series[0][0]} – {series[-1][0]}" if series else "",
-                "sparkline": sparkline_svg(
-                    [v for _, v in series], label=f"{names.get(geo, geo)}: {len(series)}"
-                )
-                if len(series) > 1
-                else "",
+                "sparklines": _sparklines(a, geo, lang),
             }
         )
     return {"assessment": a, "rows": rows, "period": a.period.label}
+
+
+def _sparklines(a: Any, geo: str, lang: str) -> list[dict[str, Any]]:
+    """One sparkline per family of monthly series the snapshot holds for ``geo`` (the count, or
+    failing that the rate): the real monthly figures are sparse, and a blank says so."""
+    from eupact.web.charts import sparkline_svg
+
+    _ = i18n.translations(lang).gettext
+    name = i18n.state_name(geo, lang)
+    lines = []
+    for family in labels.MONTHLY_SERIES:
+        for series, title in family:
+            points = views.monthly_series(a, geo, series)
+            if len(points) > 1:
+                text = f"{name}: {_(title)}, {points[0][0]} – {points[-1][0]}"
+                lines.append(
+                    {
+                        "title": _(title),
+                        "svg": sparkline_svg([v for _, v in points], label=text),
+                        "span": f"{points[0][0]} – {points[-1][0]}",
+                        "months": len(points),
+                        "last": points[-1][1],
+                    }
+                )
+                break
+    return lines
 
 
 def _safe_next(request: Request) -> str:
