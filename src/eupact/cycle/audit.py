@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from eupact.cycle.store.models import AuditHeadRow, AuditRow
@@ -46,12 +46,16 @@ def append(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     at: dt.datetime,
-) -> AuditRow:
-    """Append one entry inside the caller's transaction (locking the chain's head)."""
-    head = session.execute(
-        select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
-    ).scalar_one()
-    seq = head.seq + 1
+) -> int:
+    """Append one entry inside the caller's transaction (locking the chain's head); its seq.
+
+    No ORM objects: advancing the head's ``seq`` takes the head's row lock and answers the
+    previous hash in one round trip (``UPDATE … RETURNING``); then the entry is inserted and the
+    head's hash set (one statement on PostgreSQL, two on SQLite). The lock is held from here to
+    the caller's COMMIT, so callers append as the last step of their transaction.
+    """
+    conn = session.connection()
+    seq, prev_hash = conn.execute(_ADVANCE).one()
     fields = {
         "actor": actor,
         "role": role,
@@ -61,11 +65,38 @@ def append(
         "before": before,
         "after": after,
     }
-    digest = _digest(head.hash, seq, at, fields)
-    row = AuditRow(seq=seq, at=at, prev_hash=head.hash, hash=digest, **fields)
-    session.add(row)
-    head.seq, head.hash = seq, digest
-    return row
+    digest = _digest(prev_hash, seq, at, fields)
+    entry = {"seq": seq, "at": at, "prev_hash": prev_hash, "hash": digest, **fields}
+    if conn.dialect.name == "postgresql":
+        # one round trip less while the head is locked: INSERT in a CTE of the head's UPDATE
+        conn.execute(_APPEND, {f"e_{k}": v for k, v in entry.items()})
+    else:
+        conn.execute(_INSERT, entry)
+        conn.execute(_SET_HASH, {"digest": digest})
+    return int(seq)
+
+
+_ADVANCE = (
+    update(AuditHeadRow)
+    .where(AuditHeadRow.id == 1)
+    .values(seq=AuditHeadRow.seq + 1)
+    .returning(AuditHeadRow.seq, AuditHeadRow.hash)  # the new seq, the previous entry's hash
+)
+_INSERT = insert(AuditRow)
+# PostgreSQL: the entry's INSERT rides in a CTE of the head's UPDATE (both take ``e_hash``)
+_APPEND = (
+    update(AuditHeadRow)
+    .where(AuditHeadRow.id == 1)
+    .values(hash=bindparam("e_hash"))
+    .add_cte(
+        insert(AuditRow)
+        .values(
+            {c.name: bindparam(f"e_{c.name}", type_=c.type) for c in AuditRow.__table__.columns}
+        )
+        .cte("entry")
+    )
+)
+_SET_HASH = update(AuditHeadRow).where(AuditHeadRow.id == 1).values(hash=bindparam("digest"))
 
 
 @dataclass(frozen=True)

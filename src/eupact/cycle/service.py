@@ -11,13 +11,13 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Delete, Engine, Row, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,7 +39,7 @@ from eupact.cycle.phases import (
     check_transition,
     require_phase,
 )
-from eupact.cycle.store.db import WRITE
+from eupact.cycle.store.db import WRITE, write_lock
 from eupact.cycle.store.models import (
     CycleRow,
     DeductionRow,
@@ -100,18 +100,42 @@ def hash_token(token: str) -> str:
 
 
 def pledge_view(row: PledgeRow) -> dict[str, Any]:
+    return _pledge_view({c: getattr(row, c) for c in _PLEDGE_COLUMNS})
+
+
+def _pledge_view(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A pledge as the API shows it, from its columns (an ORM row's or a Core row's)."""
     return {
-        "id": row.id,
-        "year": row.year,
-        "state": row.state,
-        "kind": row.kind,
-        "relocations": row.relocations,
-        "amount_eur": str(eur(row.amount_cents)),
-        "requested_by": [s for s in row.requested_by.split(",") if s],
-        "note": row.note,
-        "version": row.version,
-        "updated_at": _utc(row.updated_at).isoformat(),
+        "id": row["id"],
+        "year": row["year"],
+        "state": row["state"],
+        "kind": row["kind"],
+        "relocations": row["relocations"],
+        "amount_eur": str(eur(row["amount_cents"])),
+        "requested_by": [s for s in row["requested_by"].split(",") if s],
+        "note": row["note"],
+        "version": row["version"],
+        "updated_at": _utc(row["updated_at"]).isoformat(),
     }
+
+
+_PLEDGE_COLUMNS = tuple(c.name for c in PledgeRow.__table__.columns)
+
+# The pledge writes' statements, built once (Core: no ORM unit of work on the hot path).
+_PHASE = select(CycleRow.phase).where(CycleRow.year == bindparam("year"))
+_PLEDGE = select(*PledgeRow.__table__.columns).where(PledgeRow.id == bindparam("id"))
+_PLEDGE_OF = select(PledgeRow.id).where(
+    PledgeRow.year == bindparam("year"),
+    PledgeRow.state == bindparam("state"),
+    PledgeRow.kind == bindparam("kind"),
+)
+_SEEN = select(IdempotencyRow.fingerprint, IdempotencyRow.status, IdempotencyRow.response).where(
+    IdempotencyRow.actor == bindparam("actor"), IdempotencyRow.key == bindparam("key")
+)
+_TOKEN = select(TokenRow.id, TokenRow.role, TokenRow.state, TokenRow.revoked).where(
+    TokenRow.token_hash == bindparam("token_hash")
+)
+_AUDIT = "eupact_audit"  # Session.info key: the audit entries a write appends before COMMIT
 
 
 def deduction_view(row: DeductionRow) -> dict[str, Any]:
@@ -190,13 +214,19 @@ class CycleService:
         self.snapshot = snapshot or load_snapshot()
         self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
         self._keys: dict[int, tuple[CouncilAct, ReferenceKey]] = {}
+        self.engine: Engine = sessions.kw["bind"]
+        self._write_lock = write_lock(self.engine)
+        # Pool years seen to have a cycle: the service never deletes one, so a year once found
+        # is not looked up again before a write (the write's transaction reads the cycle anyway).
+        self._years: set[int] = set()
 
     # -- plumbing -----------------------------------------------------------------------------
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
-        """A writing transaction (on SQLite it takes the write lock at once)."""
-        with self.sessions() as session, session.begin():
+        """A writing transaction (on SQLite it takes the write lock at once, after queueing for
+        it inside the process: :func:`eupact.cycle.store.db.write_lock`)."""
+        with self._write_lock, self.sessions() as session, session.begin():
             session.connection(execution_options={WRITE: True})
             yield session
 
@@ -211,26 +241,36 @@ class CycleService:
 
         A retry that raced its own first attempt (the first still running when the retry came)
         fails inside; it is then answered from the first attempt's stored record, if committed.
+
+        The audit entries ``work`` records are appended last, just before COMMIT, so that the
+        audit chain's head (the one row every write locks) is held as briefly as possible.
         """
         print_ = fingerprint(payload)
         try:
             with self._tx() as session:
+                conn = session.connection()
                 if key:
-                    seen = session.get(IdempotencyRow, (actor.id, key))
+                    seen = conn.execute(_SEEN, {"actor": actor.id, "key": key}).one_or_none()
                     if seen is not None:
                         return self._replay(seen, key, print_)
+                entries: list[dict[str, Any]] = []
+                session.info[_AUDIT] = entries
                 reply = work(session)
                 if key:
-                    session.add(
-                        IdempotencyRow(
-                            actor=actor.id,
-                            key=key,
-                            fingerprint=print_,
-                            status=reply.status,
-                            response=reply.body,
-                            created_at=self.clock(),
-                        )
+                    conn.execute(
+                        insert(IdempotencyRow),
+                        {
+                            "actor": actor.id,
+                            "key": key,
+                            "fingerprint": print_,
+                            "status": reply.status,
+                            "response": reply.body,
+                            "created_at": self.clock(),
+                        },
                     )
+                session.flush()  # the ORM's pending changes, before the audit head is locked
+                for entry in entries:
+                    audit.append(session, **entry, at=self.clock())
                 return reply
         except (StaleDataError, IntegrityError, EupactError) as exc:
             stored = self._stored(actor, key, print_) if key else None
@@ -256,7 +296,7 @@ class CycleService:
             raise
 
     @staticmethod
-    def _replay(seen: IdempotencyRow, key: str, print_: str) -> Reply:
+    def _replay(seen: IdempotencyRow | Row[Any], key: str, print_: str) -> Reply:
         if seen.fingerprint != print_:
             raise Conflict(
                 [
@@ -288,17 +328,21 @@ class CycleService:
         before: dict[str, Any] | None,
         after: dict[str, Any] | None,
     ) -> None:
-        audit.append(
-            session,
-            actor=actor.id,
-            role=str(actor.role),
-            action=action,
-            article=article,
-            entity=entity,
-            before=before,
-            after=after,
-            at=self.clock(),
-        )
+        """Record an audit entry: appended at once, or (inside :meth:`_write`) before COMMIT."""
+        entry: dict[str, Any] = {
+            "actor": actor.id,
+            "role": str(actor.role),
+            "action": action,
+            "article": article,
+            "entity": entity,
+            "before": before,
+            "after": after,
+        }
+        pending = session.info.get(_AUDIT)
+        if pending is None:
+            audit.append(session, **entry, at=self.clock())
+        else:
+            pending.append(entry)
 
     def _cycle(self, session: Session, year: int, lock: bool = False) -> CycleRow:
         stmt = select(CycleRow).where(CycleRow.year == year)
@@ -316,8 +360,25 @@ class CycleService:
         return cycle
 
     def _require_cycle(self, year: int) -> None:
-        with self.sessions() as session:
-            self._cycle(session, year)
+        if year not in self._years:
+            with self.sessions() as session:
+                self._cycle(session, year)
+            self._years.add(year)
+
+    @staticmethod
+    def _phase(session: Session, year: int) -> Phase:
+        """The cycle's phase (one Core statement; NotFound without a cycle)."""
+        phase = session.connection().execute(_PHASE, {"year": year}).scalar_one_or_none()
+        if phase is None:
+            raise NotFound([Problem("year", year, "no cycle for this pool year")], "not found")
+        return Phase(phase)
+
+    @staticmethod
+    def _pledge_row(session: Session, year: int, pledge_id: int) -> Row[Any]:
+        row = session.connection().execute(_PLEDGE, {"id": pledge_id}).one_or_none()
+        if row is None or row.year != year:
+            raise NotFound([Problem("id", pledge_id, "no such pledge")], "not found")
+        return row
 
     def _today(self) -> dt.date:
         return self.clock().date()
@@ -371,10 +432,12 @@ class CycleService:
                 [Problem("Authorization", "", "send 'Authorization: Bearer <token>'")],
                 "not authenticated",
             )
-        with self.sessions() as session:
-            row = session.execute(
-                select(TokenRow).where(TokenRow.token_hash == hash_token(token))
-            ).scalar_one_or_none()
+        # One indexed read per request (a revoked token is refused on its next request), on a
+        # pooled connection without a Session; on PostgreSQL without BEGIN/ROLLBACK round trips.
+        with self.engine.connect() as conn:
+            if conn.dialect.name != "sqlite":
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            row = conn.execute(_TOKEN, {"token_hash": hash_token(token)}).one_or_none()
         if row is None or row.revoked:
             raise Unauthorized(
                 [Problem("Authorization", "…", "unknown or revoked token")], "not authenticated"
@@ -578,15 +641,10 @@ class CycleService:
         self._check_pledge(year, pledge)
 
         def work(session: Session) -> Reply:
-            cycle = self._cycle(session, year)
-            require_phase(Phase(cycle.phase), PLEDGE_PHASES, PLEDGE_RULE, "pledge")
-            exists = session.execute(
-                select(PledgeRow.id).where(
-                    PledgeRow.year == year,
-                    PledgeRow.state == pledge.state,
-                    PledgeRow.kind == str(pledge.kind),
-                )
-            ).scalar_one_or_none()
+            require_phase(self._phase(session, year), PLEDGE_PHASES, PLEDGE_RULE, "pledge")
+            conn = session.connection()
+            slot = {"year": year, "state": pledge.state, "kind": str(pledge.kind)}
+            exists = conn.execute(_PLEDGE_OF, slot).scalar_one_or_none()
             if exists is not None:
                 raise Conflict(
                     [
@@ -600,18 +658,17 @@ class CycleService:
                     ],
                     "duplicate pledge",
                 )
-            row = PledgeRow(
-                year=year,
-                state=pledge.state,
-                kind=str(pledge.kind),
-                updated_at=self.clock(),
-                **self._amounts(pledge),
-            )
-            session.add(row)
-            session.flush()
-            view = pledge_view(row)
+            row = {**slot, **self._amounts(pledge), "version": 1, "updated_at": self.clock()}
+            row["id"] = conn.execute(insert(PledgeRow).returning(PledgeRow.id), row).scalar_one()
+            view = _pledge_view(row)
             self._audit(
-                session, actor, "pledge.create", "Art. 57(3) AMMR", f"pledge:{row.id}", None, view
+                session,
+                actor,
+                "pledge.create",
+                "Art. 57(3) AMMR",
+                f"pledge:{row['id']}",
+                None,
+                view,
             )
             return Reply(201, view)
 
@@ -653,10 +710,10 @@ class CycleService:
         self._check_pledge(year, pledge)
 
         def work(session: Session) -> Reply:
-            cycle = self._cycle(session, year)
-            row = self._pledge(session, year, pledge_id)
+            phase = self._phase(session, year)
+            row = self._pledge_row(session, year, pledge_id)
             authorize(actor, "pledge.update", row.state)
-            require_phase(Phase(cycle.phase), PLEDGE_PHASES, PLEDGE_RULE, "pledge change")
+            require_phase(phase, PLEDGE_PHASES, PLEDGE_RULE, "pledge change")
             if (row.state, row.kind) != (pledge.state, str(pledge.kind)):
                 raise EupactError(
                     [
@@ -668,14 +725,22 @@ class CycleService:
                     ]
                 )
             self._match(row.version, if_match)
-            before = pledge_view(row)
-            for name, value in self._amounts(pledge).items():
-                setattr(row, name, value)
-            row.updated_at = self.clock()
-            session.flush()
-            view = pledge_view(row)
+            changes = {**self._amounts(pledge), "updated_at": self.clock()}
+            self._versioned(
+                session,
+                update(PledgeRow).values(**changes, version=row.version + 1),
+                pledge_id,
+                row.version,
+            )
+            view = _pledge_view({**row._mapping, **changes, "version": row.version + 1})
             self._audit(
-                session, actor, "pledge.update", "Art. 57(3) AMMR", f"pledge:{row.id}", before, view
+                session,
+                actor,
+                "pledge.update",
+                "Art. 57(3) AMMR",
+                f"pledge:{row.id}",
+                _pledge_view(row._mapping),
+                view,
             )
             return Reply(200, view)
 
@@ -685,6 +750,14 @@ class CycleService:
             {"op": "pledge.update", "id": pledge_id, "if_match": if_match, **self._payload(pledge)},
             work,
         )
+
+    @staticmethod
+    def _versioned(session: Session, stmt: Update | Delete, pledge_id: int, version: int) -> None:
+        """Update or delete the pledge at ``version``; StaleDataError if it changed since read
+        (as the ORM's version counter does)."""
+        stmt = stmt.where(PledgeRow.id == pledge_id, PledgeRow.version == version)
+        if session.connection().execute(stmt).rowcount != 1:
+            raise StaleDataError(f"pledge {pledge_id} is no longer at version {version}")
 
     @staticmethod
     def _match(version: int, if_match: int) -> None:
@@ -707,14 +780,13 @@ class CycleService:
         authorize(actor, "pledge.delete", actor.state)
 
         def work(session: Session) -> Reply:
-            cycle = self._cycle(session, year)
-            row = self._pledge(session, year, pledge_id)
+            phase = self._phase(session, year)
+            row = self._pledge_row(session, year, pledge_id)
             authorize(actor, "pledge.delete", row.state)
-            require_phase(Phase(cycle.phase), PLEDGE_PHASES, PLEDGE_RULE, "pledge withdrawal")
+            require_phase(phase, PLEDGE_PHASES, PLEDGE_RULE, "pledge withdrawal")
             self._match(row.version, if_match)
-            before = pledge_view(row)
-            session.delete(row)
-            session.flush()
+            before = _pledge_view(row._mapping)
+            self._versioned(session, delete(PledgeRow), pledge_id, row.version)
             self._audit(
                 session,
                 actor,
