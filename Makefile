@@ -22,9 +22,10 @@ demo: $(STAMP)
 	@echo "Results in results/2026 (summary.html, summary.md, result.json, report_2025.pdf)"
 	$(BIN)/eupact serve --demo --port $(DEMO_PORT)
 
-## The test suite (unit, golden cases, properties, CLI), in parallel on the machine's cores.
+## The test suite (unit, golden cases, properties, CLI, API, browser), in parallel on the
+## machine's cores; the browser tests share one worker (one pair of demo servers, one chromium).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 ## Benchmarks (pytest-benchmark); figures go to docs/performance.md by hand.
 bench: $(STAMP)

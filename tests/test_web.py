@@ -402,3 +402,17 @@ def test_overview_shows_institutions_the_latest_steps(implementing: Site) -> Non
     assert "Latest recorded steps" not in implementing.client().get("/").text
     page = implementing.client("coordinator").get("/").text
     assert "Latest recorded steps" in page and "implementation.record" in page
+
+
+def test_a_bug_is_a_500_page_without_traceback(
+    implementing: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(service: CycleService) -> dict[str, Any]:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("eupact.web.views.sources", broken)
+    client = TestClient(implementing.app, raise_server_exceptions=False)
+    response = client.get("/sources")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text and "Status 500" in response.text
+    assert "simulated bug" not in response.text and "Traceback" not in response.text

@@ -158,11 +158,12 @@ def error_page(service: CycleService, request: Request, exc: Exception) -> HTMLR
     page = Page(service, request)
     if not isinstance(exc, EupactError):
         log.exception("dashboard page %s failed", request.url.path, exc_info=exc)
-        exc = EupactError(
+        bug = EupactError(
             [Problem("-", "", "a bug in eupact, not in your request; it has been logged")],
             "internal error",
         )
-        return page.render("error.html", 500, error=exc)
+        bug.http_status = 500  # shown on the page as well as sent
+        return page.render("error.html", 500, error=bug)
     return page.error(exc)
 
 
