@@ -207,7 +207,7 @@ def test_pledge_endpoint_p95_at_200_rps(benchmark, backend: str, tmp_path: Path)
     with fresh_database(backend, tmp_path) as url:
         upgrade(url)
         engine = make_engine(url)
-        server = Server(url, free_port(), tmp_path / "server.log")
+        server = Server(url, free_port(), tmp_path / "server.log", workers=None)
         try:
             tokens = open_pledging(CycleService(sessions(engine)))
             states = sorted(s for s in tokens if s != "commission")
@@ -227,7 +227,9 @@ def test_pledge_endpoint_p95_at_200_rps(benchmark, backend: str, tmp_path: Path)
             server.kill()
             engine.dispose()
     info = _summary(samples)
-    info["workers"] = int(os.environ.get("EUPACT_BENCH_WORKERS", "1"))
+    # `eupact serve`'s default unless set: 1 on SQLite, one per core (up to 4) on PostgreSQL
+    default = "1" if backend == "sqlite" else str(max(1, min(4, os.cpu_count() or 1)))
+    info["workers"] = int(os.environ.get("EUPACT_BENCH_WORKERS", default))
     # CPU per request sent (all of the run, warm-up included): the server's processes, this
     # load generator; PostgreSQL's own processes come on top
     info["server_cpu_ms_per_request"] = round(1000 * server_cpu / len(samples), 2)

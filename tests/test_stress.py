@@ -83,8 +83,9 @@ def free_port() -> int:
 class Server:
     """`eupact serve` in a subprocess of its own process group, on a fixed port and database."""
 
-    def __init__(self, url: str, port: int, log: Path) -> None:
-        self.url, self.port, self.log = url, port, log
+    def __init__(self, url: str, port: int, log: Path, workers: str | None = "1") -> None:
+        """``workers=None``: `eupact serve`'s own default (1 on SQLite, per core on PostgreSQL)."""
+        self.url, self.port, self.log, self.workers = url, port, log, workers
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.kills = 0
@@ -106,10 +107,10 @@ class Server:
             HOST,
             "--port",
             str(self.port),
-            # more uvicorn workers for the load benchmark (one process by default)
-            "--workers",
-            os.environ.get("EUPACT_BENCH_WORKERS", "1"),
         ]
+        workers = os.environ.get("EUPACT_BENCH_WORKERS", self.workers)
+        if workers:
+            argv += ["--workers", workers]
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

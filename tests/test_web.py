@@ -416,3 +416,24 @@ def test_a_bug_is_a_500_page_without_traceback(
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text and "Status 500" in response.text
     assert "simulated bug" not in response.text and "Traceback" not in response.text
+
+
+def test_a_reset_database_connection_is_a_503_retry(
+    implementing: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without pool pre-ping, the first statement after a PostgreSQL restart fails once; the
+    API says so (503, Retry-After) instead of reporting a bug."""
+    from sqlalchemy.exc import OperationalError
+
+    def reset(*args: Any, **kwargs: Any) -> Any:
+        closed = Exception("server closed the connection")
+        raise OperationalError("SELECT 1", {}, closed, connection_invalidated=True)
+
+    monkeypatch.setattr(implementing.service, "list_cycles", reset)
+    client = TestClient(implementing.app, raise_server_exceptions=False)
+    response = client.get(
+        "/api/v1/cycles", headers={"Authorization": f"Bearer {implementing.tokens['observer']}"}
+    )
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert "retry the request" in response.text

@@ -21,6 +21,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -419,6 +420,12 @@ def create_app(service: CycleService) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # the database restarted under a pooled connection; the pool is renewed: retry
+            reset = Problem("-", "", "the database connection was reset; retry the request")
+            answer = problem(503, "service unavailable", [reset], str(request.url.path))
+            answer.headers["Retry-After"] = "1"
+            return answer
         if for_people(request):
             return error_page(service, request, exc)
         return problem(

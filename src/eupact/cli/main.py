@@ -590,7 +590,13 @@ def serve(
     database_url: DbUrl = None,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="uvicorn worker processes (default: 1 on SQLite, whose single writer gains "
+            "nothing from more; up to 4, one per core, on PostgreSQL)"
+        ),
+    ] = None,
     demo: Annotated[
         bool,
         typer.Option(
@@ -615,6 +621,8 @@ def serve(
         url = resolve(database_url)
         upgrade(url)
     os.environ["EUPACT_DATABASE_URL"] = url
+    if workers is None:
+        workers = 1 if url.startswith("sqlite") else max(1, min(4, os.cpu_count() or 1))
     console.print(f"eupact dashboard on [bold]http://{host}:{port}/[/bold] (database {url})")
     console.print(f"REST API at http://{host}:{port}/api/v1, OpenAPI at http://{host}:{port}/docs")
     uvicorn.run("eupact.api.main:app", host=host, port=port, workers=workers, log_level="warning")
