@@ -140,3 +140,14 @@ def test_language_negotiation() -> None:
     assert i18n.negotiate("fr", "de", "de-DE") == "fr"
     assert i18n.negotiate(None, "de", "fr-FR") == "de"
     assert i18n.negotiate("xx", None, "it-IT,es;q=0.8") == "en"
+
+
+def test_translated_rules_are_the_services_rules() -> None:
+    """The workspace translates the service's phase rules by their English text: if a rule in
+    phases.py changes, its catalogue entry must change with it."""
+    from eupact.cycle.phases import DEDUCTION_RULE, PLEDGE_RULE
+    from eupact.web.labels import RULES
+
+    assert set(RULES) == {PLEDGE_RULE, DEDUCTION_RULE}
+    for rule in RULES:
+        assert i18n.translations("de").gettext(rule) != rule

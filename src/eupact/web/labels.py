@@ -99,6 +99,16 @@ MONTHLY_SERIES: tuple[tuple[tuple[str, str], ...], ...] = (
     ),
 )
 
+# The service's rules shown as notices in the workspace (keys: phases.py's constants; a test
+# keeps them equal, so a changed rule cannot silently lose its translation).
+RULES: tuple[str, ...] = (
+    N_("pledges are made during the High-Level Forum's pledging exercise (Art. 13(3), 57(3) AMMR)"),
+    N_(
+        "a deduction is requested of contributions set out in the Council implementing act "
+        "(Art. 61(1), 62(1) AMMR): only after the act and before the year is closed"
+    ),
+)
+
 __all__ = [
     "CATEGORIES",
     "KINDS",
