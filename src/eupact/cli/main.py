@@ -657,6 +657,8 @@ def _load_demo(database_url: str | None, until: str) -> str:
     )
     for name in ("commission", "DE", "FR"):
         console.print(f"  sign in as {name:<10} {tokens[name]}")
+    if until != "pledging":
+        console.print("  (pledging is closed in this phase; --demo-until pledging reopens it)")
     return database_url
 
 
