@@ -173,33 +173,28 @@ def web_router(service: CycleService) -> APIRouter:
     def page_of(request: Request) -> Page:
         return Page(service, request)
 
-    def cycle_context(page: Page) -> tuple[int | None, dict[str, Any]]:
-        return page.cycle()
-
     @router.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> Response:
         page = page_of(request)
-        year, ctx = cycle_context(page)
+        year, _ = page.cycle()
         data = views.overview(service, page.actor, year) if year else None
-        return page.render("overview.html", active="overview", data=data, **ctx)
+        return page.render("overview.html", active="overview", data=data)
 
     @router.get("/pool", response_class=HTMLResponse)
     def pool(request: Request) -> Response:
         page = page_of(request)
-        year, ctx = cycle_context(page)
+        year, _ = page.cycle()
         data = views.pool(service, page.actor, year) if year else None
         charts = _pool_charts(data, page.lang, page.gettext) if data else {}
-        return page.render("pool.html", active="pool", data=data, charts=charts, **ctx)
+        return page.render("pool.html", active="pool", data=data, charts=charts)
 
     @router.get("/assessment", response_class=HTMLResponse)
     def assessment(request: Request) -> Response:
         page = page_of(request)
-        year, ctx = cycle_context(page)
+        year, _ = page.cycle()
         assessed = (year or service.clock().year + 1) - 1
         data = _assessment_rows(assessed, page.lang)
-        return page.render(
-            "assessment.html", active="assessment", assessed=assessed, data=data, **ctx
-        )
+        return page.render("assessment.html", active="assessment", assessed=assessed, data=data)
 
     # -- the Member-State workspace ------------------------------------------------------------
 
@@ -246,7 +241,7 @@ def web_router(service: CycleService) -> APIRouter:
         page: Page, geo: str, status: int = 200, errors: dict[str, Any] | None = None
     ) -> Response:
         geo = _own_state(page, geo)
-        year, ctx = cycle_context(page)
+        year, _ = page.cycle()
         if year is None:
             raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
         data = views.workspace(service, page.actor, year)
@@ -257,7 +252,6 @@ def web_router(service: CycleService) -> APIRouter:
             data=data,
             errors=errors or {},
             done=page.request.query_params.get("done", ""),
-            **ctx,
         )
 
     @router.get("/workspace/{geo}", response_class=HTMLResponse)
@@ -274,7 +268,7 @@ def web_router(service: CycleService) -> APIRouter:
             geo = _own_state(page, geo)
             entered = {k: str(v) for k, v in (await request.form()).items()}
             page.check_csrf(entered)
-            year, _ = cycle_context(page)
+            year, _ = page.cycle()
             if year is None:
                 raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
             act(page, entered, year)
@@ -372,23 +366,21 @@ def web_router(service: CycleService) -> APIRouter:
         page = page_of(request)
         offset = request.query_params.get("offset", "0")
         start = int(offset) if offset.isdigit() else 0
-        _, ctx = cycle_context(page)
         data = views.audit(service, page.actor, start, 50)
-        return page.render("audit.html", active="audit", data=data, **ctx)
+        return page.render("audit.html", active="audit", data=data)
 
     @router.get("/sources", response_class=HTMLResponse)
     def sources(request: Request) -> Response:
         page = page_of(request)
-        _, ctx = cycle_context(page)
-        return page.render("sources.html", active="sources", data=views.sources(service), **ctx)
+        return page.render("sources.html", active="sources", data=views.sources(service))
 
     @router.get("/downloads", response_class=HTMLResponse)
     def downloads(request: Request) -> Response:
         page = page_of(request)
-        year, ctx = cycle_context(page)
+        year, _ = page.cycle()
         names = download_names(service, page.actor, year)
         return page.render(
-            "downloads.html", active="downloads", names=names, formats=DOWNLOAD_FORMATS, **ctx
+            "downloads.html", active="downloads", names=names, formats=DOWNLOAD_FORMATS
         )
 
     @router.get("/downloads/report-{year}.pdf")
@@ -402,7 +394,7 @@ def web_router(service: CycleService) -> APIRouter:
     @router.get("/downloads/{name}.{fmt}")
     def table(request: Request, name: str, fmt: str) -> Response:
         page = page_of(request)
-        year, _ = cycle_context(page)
+        year, _ = page.cycle()
         return download(service, page.actor, year, name, fmt)
 
     @router.get("/static/vega.js")

@@ -5,6 +5,7 @@
   function value(cell) {
     var raw = cell.getAttribute("data-sort");
     if (raw === null) raw = cell.textContent.trim();
+    if (raw === "" || raw === "–") return -Infinity; // a blank (withheld or missing) sorts first
     var n = Number(raw);
     return raw !== "" && !isNaN(n) ? n : raw.toLocaleLowerCase();
   }
