@@ -1022,6 +1022,14 @@ class CycleService:
                 for r in session.execute(stmt.order_by(OffsetRequestRow.id)).scalars()
             ]
 
+    @staticmethod
+    def _not_benefitting(act: CouncilAct, state: str, rule: str) -> list[Problem]:
+        """No problem if ``state`` benefits from the act's pool; else one naming ``rule``."""
+        if state in act.benefitting_states:
+            return []
+        states = ", ".join(act.benefitting_states)
+        return [Problem("benefitting_state", state, f"{rule}; {act.year}: {states}")]
+
     def request_offsets(
         self,
         actor: Actor,
@@ -1033,16 +1041,9 @@ class CycleService:
     ) -> Reply:
         authorize(actor, "offset.request", benefitting)
         act, key_ = self.act_and_key(year)
-        problems = []
-        if benefitting not in act.benefitting_states:
-            problems.append(
-                Problem(
-                    "benefitting_state",
-                    benefitting,
-                    "only a benefitting state "
-                    f"requests offsets (Art. 63(1)); {year}: {', '.join(act.benefitting_states)}",
-                )
-            )
+        problems = self._not_benefitting(
+            act, benefitting, "only a benefitting state requests offsets (Art. 63(1))"
+        )
         bound = key_.params("scope.bound_member_states")
         if contributing not in bound or contributing in act.benefitting_states:
             problems.append(
@@ -1176,15 +1177,9 @@ class CycleService:
     ) -> Reply:
         authorize(actor, "implementation.record", state)
         act, _ = self.act_and_key(year)
-        problems = []
-        if benefitting not in act.benefitting_states:
-            problems.append(
-                Problem(
-                    "benefitting_state",
-                    benefitting,
-                    "solidarity goes to a benefitting Member State (Art. 58, 60)",
-                )
-            )
+        problems = self._not_benefitting(
+            act, benefitting, "solidarity goes to a benefitting Member State (Art. 58, 60)"
+        )
         if amount <= 0 or not amount.is_finite() or amount > MAX_EUR:
             problems.append(Problem("amount", str(amount), "must be positive and plausible"))
         if kind is PledgeKind.RELOCATION and amount != amount.to_integral_value():
