@@ -464,3 +464,20 @@ def test_matching_endpoint_keeps_the_family_together_and_explains(tmp_path):
     assert r.status_code == 200, r.text
     states = {a["applicant"]: a["assigned_state"] for a in r.json()["assignments"]}
     assert states["A1"] == states["A2"] == "DE"
+
+
+def test_every_list_pages_the_same_way(world_of):
+    """Deductions, offsets and implementation records page like pledges: total, offset, limit
+    (the default 100), each page a slice of the stable order."""
+    world = world_of("act")
+    for table in ("deductions", "offsets", "implementation"):
+        everything = world.call("GET", f"{Y}/{table}?limit=1000", "commission").json()
+        assert everything["limit"] == 1000 and everything["offset"] == 0
+        assert everything["total"] == len(everything["items"])
+        default = world.call("GET", f"{Y}/{table}", "commission").json()
+        assert (default["offset"], default["limit"]) == (0, 100)
+        beyond = world.call("GET", f"{Y}/{table}?offset={everything['total']}", "council").json()
+        assert beyond["items"] == [] and beyond["total"] == everything["total"]
+        if everything["total"]:
+            second = world.call("GET", f"{Y}/{table}?offset=1&limit=1", "council").json()
+            assert second["items"] == everything["items"][1:2]

@@ -600,10 +600,12 @@ def create_app(service: CycleService) -> FastAPI:
         openapi_extra=perm("deduction.list"),
         tags=["deductions"],
     )
-    def list_deductions(year: YearPath, who: Who, format: Format = "json") -> Any:
+    def list_deductions(
+        year: YearPath, who: Who, offset: Offset = 0, limit: Limit = 100, format: Format = "json"
+    ) -> Any:
         """Deduction requests and decisions (Art. 61, 62)."""
         items = service.list_deductions(who, year)
-        return page(items, len(items), 0, len(items), format, "deductions")
+        return page(items[offset : offset + limit], len(items), offset, limit, format, "deductions")
 
     @app.post(
         f"{v1}/cycles/{{year}}/deductions",
@@ -664,10 +666,12 @@ def create_app(service: CycleService) -> FastAPI:
         )
 
     @app.get(f"{v1}/cycles/{{year}}/offsets", openapi_extra=perm("offset.list"), tags=["offsets"])
-    def list_offsets(year: YearPath, who: Who, format: Format = "json") -> Any:
+    def list_offsets(
+        year: YearPath, who: Who, offset: Offset = 0, limit: Limit = 100, format: Format = "json"
+    ) -> Any:
         """Offsets requests and replies (Art. 63, 69)."""
         items = service.list_offsets(who, year)
-        return page(items, len(items), 0, len(items), format, "offsets")
+        return page(items[offset : offset + limit], len(items), offset, limit, format, "offsets")
 
     @app.post(
         f"{v1}/cycles/{{year}}/offsets",
@@ -712,10 +716,14 @@ def create_app(service: CycleService) -> FastAPI:
         openapi_extra=perm("implementation.list"),
         tags=["implementation"],
     )
-    def list_implementation(year: YearPath, who: Who, format: Format = "json") -> Any:
+    def list_implementation(
+        year: YearPath, who: Who, offset: Offset = 0, limit: Limit = 100, format: Format = "json"
+    ) -> Any:
         """Relocations carried out and money transferred."""
         items = service.list_implementation(who, year)
-        return page(items, len(items), 0, len(items), format, "implementation")
+        return page(
+            items[offset : offset + limit], len(items), offset, limit, format, "implementation"
+        )
 
     @app.post(
         f"{v1}/cycles/{{year}}/implementation",
