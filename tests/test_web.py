@@ -72,9 +72,11 @@ def pledging(
     yield from _site(request.param, tmp_path_factory.mktemp("web"), "pledging")
 
 
-@pytest.fixture(scope="module")
-def implementing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    yield from _site("sqlite", tmp_path_factory.mktemp("web"), "implementation")
+@pytest.fixture(scope="module", params=BACKENDS)
+def implementing(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Site]:
+    yield from _site(request.param, tmp_path_factory.mktemp("web"), "implementation")
 
 
 def text_of(html: str) -> str:
