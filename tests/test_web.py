@@ -439,3 +439,26 @@ def test_a_reset_database_connection_is_a_503_retry(
     assert response.status_code == 503
     assert response.headers["retry-after"] == "1"
     assert "retry the request" in response.text
+
+
+def test_a_deduction_request_from_the_workspace_art_62(implementing: Site) -> None:
+    """A state the Council act lists under Art. 62 requests a full deduction; it is recorded as
+    requested (only a Council act grants it) and shown in its workspace."""
+    client = implementing.client("HR")
+    response = client.post(
+        "/workspace/HR/deductions",
+        data={
+            "csrf": implementing.csrf("HR"),
+            "article": "62",
+            "full": "on",
+            "reasons": "reception capacity exhausted (test)",
+            "form_key": "hr-deduction-1",
+        },
+    )
+    assert response.status_code == 303, response.text[:800]
+    page = client.get(response.headers["location"]).text
+    table = page.split('id="deductions-h"')[1].split("</table>")[0]
+    assert "requested" in table and "full" in table
+    actor = implementing.service.authenticate(implementing.tokens["HR"])
+    mine = [d for d in implementing.service.list_deductions(actor, 2026) if d["state"] == "HR"]
+    assert len(mine) == 1 and mine[0]["status"] == "requested"
