@@ -62,6 +62,8 @@ def environment(lang: str) -> jinja2.Environment:
     names = i18n.state_names(lang)
     env.filters["num"] = lambda value, decimals=0: i18n.number(value, lang, decimals)
     env.filters["state"] = lambda geo: names.get(geo, geo)
+    # French sets a (narrow no-break) space before a colon; English and German do not.
+    env.filters["colon"] = lambda text: f"{text}\u202f:" if lang == "fr" else f"{text}:"
     env.globals.update(
         lang=lang,
         languages=i18n.LANGUAGES,
