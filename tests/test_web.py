@@ -462,3 +462,11 @@ def test_a_deduction_request_from_the_workspace_art_62(implementing: Site) -> No
     actor = implementing.service.authenticate(implementing.tokens["HR"])
     mine = [d for d in implementing.service.list_deductions(actor, 2026) if d["state"] == "HR"]
     assert len(mine) == 1 and mine[0]["status"] == "requested"
+
+
+def test_pool_table_starts_with_the_largest_share(implementing: Site) -> None:
+    """Rows in descending key share, compared as numbers (Germany's 21.69 % first, Malta last)."""
+    html = implementing.client().get("/pool").text
+    table = html.split('id="key-table"')[1].split("</table>")[0]
+    order = re.findall(r'<span class="code">([A-Z]{2})</span>', table)
+    assert order[0] == "DE" and order[-1] == "MT" and len(order) == 26

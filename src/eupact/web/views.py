@@ -138,7 +138,8 @@ def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "act": act,
         "phase": phase,
         "embargo": phase in EMBARGO_PHASES,
-        "rows": list(rows.values()),
+        # largest share first, by number (the cells are strings: "21.6903" < "6.5357" as text)
+        "rows": sorted(rows.values(), key=lambda r: Fraction(str(r["share_pct"])), reverse=True),
         "outcome": outcome,
         "withheld": withheld,
         "own_row_only": outcome is not None and "totals" not in outcome,
