@@ -8,10 +8,7 @@ name the field, the value and the rule; writes take an ``Idempotency-Key``; pled
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import math
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -33,6 +30,7 @@ from eupact.errors import EupactError, NotFound, Problem, Unauthorized
 from eupact.matching import Applicant, Link, PledgedPlaces
 from eupact.matching.files import ApplicantRow, PlacesRow
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
+from eupact.reports.tables import csv_text
 
 MAX_BODY = 64 * 1024
 PROBLEM = "application/problem+json"
@@ -776,17 +774,8 @@ def create_app(service: CycleService) -> FastAPI:
 
 
 def csv_response(rows: list[dict[str, Any]], name: str) -> Response:
-    buf = io.StringIO()
-    columns = list(rows[0]) if rows else []
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        # Lists and objects (audit before/after) as JSON, so any CSV reader can parse them.
-        writer.writerow(
-            {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in row.items()}
-        )
     return Response(
-        buf.getvalue(),
+        csv_text(rows),
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )

@@ -3,7 +3,10 @@ so that every interface shows the same numbers."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -197,3 +200,19 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
     return value
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Rows of a table as CSV (columns of the first row); lists and objects (audit before/after)
+    as JSON, so that any CSV reader can parse them."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, default=str) if isinstance(v, list | dict) else v
+                for k, v in row.items()
+            }
+        )
+    return buf.getvalue()

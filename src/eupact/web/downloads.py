@@ -8,7 +8,6 @@ a cycle are named ``…-SYNTHETIC.csv``.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from eupact import __version__
 from eupact.cycle.permissions import Actor
 from eupact.cycle.service import CycleService
 from eupact.errors import EupactError, NotFound, Problem
-from eupact.reports.tables import plain
+from eupact.reports.tables import csv_text, plain
 from eupact.web import views
 
 DOWNLOAD_FORMATS = ("csv", "xlsx", "json")
@@ -135,11 +134,7 @@ def _cell(value: Any) -> Any:
 
 
 def _csv(rows: Rows, about: dict[str, Any]) -> tuple[str, bytes]:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return "text/csv; charset=utf-8", buf.getvalue().encode()
+    return "text/csv; charset=utf-8", csv_text(rows).encode()
 
 
 def _json(rows: Rows, about: dict[str, Any]) -> tuple[str, bytes]:
