@@ -7,8 +7,6 @@ REST API; nothing here decides on its own who may see what.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -32,22 +30,6 @@ from eupact.key.reference_key import to_decimal
 from eupact.reports.tables import plain
 
 SYNTHETIC = "SYNTHETIC"
-
-
-@dataclass(frozen=True, slots=True)
-class Visitor:
-    """Who is looking: the service's actor, and whether they signed in."""
-
-    actor: Actor
-    signed_in: bool
-
-    @property
-    def institution(self) -> bool:
-        return self.actor.institution
-
-    @property
-    def state(self) -> str | None:
-        return self.actor.state
 
 
 def cycle_years(service: CycleService, actor: Actor) -> list[int]:
@@ -230,13 +212,8 @@ def sources(service: CycleService) -> dict[str, Any]:
     return {"releases": releases, "package": f"{snap.name} {snap.version}"}
 
 
-def as_strings(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: plain(v) for k, v in r.items()} for r in rows]
-
-
 __all__ = [
     "SYNTHETIC",
-    "Visitor",
     "assessment",
     "audit",
     "cycle_years",
