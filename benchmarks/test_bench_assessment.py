@@ -56,7 +56,7 @@ def test_whole_cycle_assessment_proposal_outcome(benchmark):
 
 
 def test_report_html_pdf_with_charts(benchmark, tmp_path):
-    from eupact.cycle.run import default_vintage
+    from eupact.pool.year import default_vintage
     from eupact.parameters import load_parameters
     from eupact.reports.annual import build_report, pool_section, write_report
 

@@ -118,7 +118,7 @@ class World:
         return self.service.authenticate(self.tokens[who])
 
     def phase(self) -> Phase:
-        return Phase(self.service.get_cycle(self.actor("commission"), YEAR)["phase"])
+        return Phase(self.service.get_cycle(self.actor("commission"), YEAR).phase)
 
     def create_cycle(self) -> None:
         self.service.create_cycle(self.actor("commission"), YEAR)
@@ -136,21 +136,21 @@ class World:
         self, state: str, kind: str, amount: str | int, requested_by: tuple[str, ...] = ()
     ) -> dict[str, Any]:
         p = Pledge(state, PledgeKind(kind), Decimal(amount), requested_by)
-        return self.service.create_pledge(self.actor(state), YEAR, p).body
+        return self.service.create_pledge(self.actor(state), YEAR, p).as_dict()
 
     def deduction(self, state: str, article: str = "62", **kw: Any) -> dict[str, Any]:
         d = Deduction(state, article, kw.pop("full", True), **kw)
-        return self.service.request_deduction(self.actor(state), YEAR, d, "test").body
+        return self.service.request_deduction(self.actor(state), YEAR, d, "test").as_dict()
 
     def assess(self, deduction_id: int) -> dict[str, Any]:
         return self.service.assess_deduction(
             self.actor("commission"), YEAR, deduction_id, "substantiated"
-        ).body
+        ).as_dict()
 
     def decide(self, deduction_id: int, granted: bool = True) -> dict[str, Any]:
         return self.service.decide_deduction(
             self.actor("council"), YEAR, deduction_id, granted, "Council Implementing Decision (T)"
-        ).body
+        ).as_dict()
 
     def reconvene(self) -> None:
         self.service.reconvene_forum(self.actor("council"), YEAR)
@@ -158,7 +158,7 @@ class World:
     def offsets(self, benefitting: str, contributing: str, n: int) -> dict[str, Any]:
         return self.service.request_offsets(
             self.actor(benefitting), YEAR, benefitting, contributing, n
-        ).body
+        ).as_dict()
 
     # -- the database as a whole ------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from eupact.cycle.store.models import AuditRow
 from eupact.errors import Conflict, EupactError, PreconditionFailed
 from eupact.pool.pledges import Pledge, PledgeKind
 
+from .audit_attacks import drop_audit_guards
 from .databases import BACKENDS, fresh_database
 
 C = Actor("c", Role.COMMISSION)
@@ -57,7 +58,7 @@ def test_illegal_transition_names_its_rule(service):
 def test_calendar_flags_the_late_2025_report(service):
     """Art. 9(4): report due 15 Oct 2025, adopted 11 Nov 2025 → 27 days late."""
     _to_pledging(service)
-    first = service.get_cycle(C, 2026)["calendar"][0]
+    first = service.get_cycle(C, 2026).calendar[0]
     assert (first["due"], first["late_by_days"]) == ("2025-10-15", 27)
 
 
@@ -69,11 +70,11 @@ def test_pledge_idempotency_and_optimistic_lock(service):
     assert first == again and service.list_pledges(C, 2026)[1] == 1
     with pytest.raises(Conflict, match="different request"):
         service.create_pledge(DE, 2026, Pledge("DE", PledgeKind.RELOCATION, Decimal(101)), key="k")
-    pid = first.body["id"]
+    pid = first.id
     service.update_pledge(DE, 2026, pid, Pledge("DE", PledgeKind.RELOCATION, Decimal(200)), 1)
     with pytest.raises(PreconditionFailed):
         service.update_pledge(DE, 2026, pid, Pledge("DE", PledgeKind.RELOCATION, Decimal(300)), 1)
-    assert service.get_pledge(DE, 2026, pid)["relocations"] == 200
+    assert service.get_pledge(DE, 2026, pid).relocations == 200
 
 
 def test_member_state_pledges_only_for_itself(service):
@@ -85,6 +86,7 @@ def test_member_state_pledges_only_for_itself(service):
 def test_audit_verify_detects_an_edited_entry(service):
     _to_pledging(service)
     assert service.verify_audit()["ok"]
+    drop_audit_guards(service.engine)  # as the database's owner could; else UPDATE is refused
     with service.sessions() as session, session.begin():
         session.execute(update(AuditRow).where(AuditRow.seq == 3).values(actor="someone else"))
     verdict = service.verify_audit()
@@ -93,6 +95,7 @@ def test_audit_verify_detects_an_edited_entry(service):
 
 def test_audit_verify_detects_a_deleted_entry(service):
     _to_pledging(service)
+    drop_audit_guards(service.engine)  # as the database's owner could; else DELETE is refused
     with service.sessions() as session, session.begin():
         session.query(AuditRow).filter(AuditRow.seq == 2).delete()
     verdict = service.verify_audit()

@@ -94,7 +94,7 @@ def report_cmd(
     indicators, classification with reasons, comparison with the 2025 decision, sensitivity,
     forward look, the pool proposal and fair shares, and a data annex."""
     from eupact.assessment import assess_year
-    from eupact.cycle.run import default_vintage
+    from eupact.pool.year import default_vintage
     from eupact.data.snapshot import load_snapshot
     from eupact.parameters import load_parameters
     from eupact.reports.annual import build_report, pool_section, write_report

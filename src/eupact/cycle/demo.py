@@ -86,11 +86,11 @@ def _deduction_offsets_implementation(
     c, co, sc = who["commission"], who["council"], who["coordinator"]
     request = Deduction("AT", "62", True, 0, Decimal(0), DeductionStatus.REQUESTED, "", False, "")
     d = service.request_deduction(who["AT"], year, request, SYNTHETIC_NOTE)
-    service.assess_deduction(c, year, d.body["id"], SYNTHETIC_NOTE)
-    service.decide_deduction(co, year, d.body["id"], True, f"{SYNTHETIC_NOTE}: implementing act")
+    service.assess_deduction(c, year, d.id, SYNTHETIC_NOTE)
+    service.decide_deduction(co, year, d.id, True, f"{SYNTHETIC_NOTE}: implementing act")
     service.reconvene_forum(co, year)
     o = service.request_offsets(who["IT"], year, "IT", "DE", 500)
-    service.reply_offsets(who["DE"], year, o.body["id"], 400)
+    service.reply_offsets(who["DE"], year, o.id, 400)
     service.request_offsets(who["EL"], year, "EL", "FR", 300)  # left for FR to answer
     service.transition(sc, year, Action.START_IMPLEMENTATION, dt.date(2026, 6, 12))
     service.record_implementation(who["DE"], year, "DE", PledgeKind.RELOCATION, "IT", Decimal(120))

@@ -10,11 +10,9 @@ import yaml
 
 from eupact.data.snapshot import load_snapshot
 from eupact.errors import fail
-from eupact.key.reference_key import key_from_snapshot
 from eupact.parameters import load_parameters
-from eupact.pool.acts import council_act
-from eupact.pool.allocation import allocate
 from eupact.pool.synthetic import LABEL, synthetic_pledges
+from eupact.pool.year import pool_year
 
 
 def example_pledges_path(year: int) -> Path:
@@ -28,12 +26,8 @@ def example_pledges_path(year: int) -> Path:
 
 def synthetic_document(year: int, seed: int) -> dict[str, Any]:
     """The YAML document of SYNTHETIC pledges for ``year``."""
-    from eupact.cycle.run import DEFAULT_VINTAGES
-
-    parameters = load_parameters()
-    act = council_act(year, parameters)
-    key = key_from_snapshot(load_snapshot(), parameters.at(act.act_date), DEFAULT_VINTAGES[year])
-    fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3)")
+    pool = pool_year(year, load_parameters(), load_snapshot())
+    act, fair = pool.act, pool.fair_shares()
     pledges, deductions = synthetic_pledges(fair, act, seed)
     return {
         "label": LABEL.format(seed=seed, act=act.citation),

@@ -1,18 +1,20 @@
-"""Who may do what: every operation's permission in one table.
+"""Who may do what: every operation's permission in one table, the embargo included.
 
 ``OWN_STATE`` operations are open to a Member State only for its own state (its pledges,
-deduction requests, offset replies, implementation reports). Reading the proposal is restricted
-to the Commission and the Council until the Council act (Art. 12(6): RESTREINT UE).
+deduction requests, offset replies, implementation reports). ``EMBARGOES`` says who sees what
+before the Council act (Art. 12(6): the proposal is RESTREINT UE; Member States see their own
+pledges and their own row of the outcome). What the embargo hides answers as if it did not
+exist (404), so that no answer tells one state what another has pledged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eupact.cycle.phases import Role
+from eupact.cycle.phases import EMBARGO_PHASES, Phase, Role
 from eupact.errors import Forbidden, Problem
 
-__all__ = ["Actor", "Forbidden", "authorize"]
+__all__ = ["EMBARGOES", "Actor", "Embargo", "Forbidden", "authorize", "embargoed", "visible_states"]
 
 
 C, CO, SC, MS, OB = (
@@ -66,6 +68,27 @@ OWN_STATE = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class Embargo:
+    """Who sees an operation's records before the Council act (Art. 12(6) AMMR)."""
+
+    everything: frozenset[Role]  # these roles see all of it
+    own_rows: bool  # a Member State sees the rows of its own state
+    what: str  # named in the refusal
+
+
+_PROPOSAL = Embargo(frozenset({C, CO}), False, "Commission proposal")
+_PLEDGES = Embargo(INSTITUTIONS, True, "pledges")
+EMBARGOES: dict[str, Embargo] = {
+    "proposal.read": _PROPOSAL,
+    "outcome.read": Embargo(frozenset({C, CO}), True, "pool outcome"),
+    "pledge.list": _PLEDGES,
+    "pledge.read": _PLEDGES,
+    "pledge.update": _PLEDGES,
+    "pledge.delete": _PLEDGES,
+}
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     """Who is calling: a role, and for a Member State its geo code."""
 
@@ -102,4 +125,33 @@ def authorize(actor: Actor, operation: str, state: str | None = None) -> None:
                 )
             ],
             "not allowed",
+        )
+
+
+def visible_states(actor: Actor, operation: str, phase: Phase) -> frozenset[str] | None:
+    """None when ``actor`` sees every state's records of ``operation`` in ``phase``; else the
+    states whose records it sees (a Member State its own, others none)."""
+    embargo = EMBARGOES.get(operation)
+    if embargo is None or phase not in EMBARGO_PHASES or actor.role in embargo.everything:
+        return None
+    if embargo.own_rows and actor.role is Role.MEMBER_STATE and actor.state:
+        return frozenset({actor.state})
+    return frozenset()
+
+
+def embargoed(actor: Actor, operation: str, phase: Phase) -> None:
+    """Refuse ``operation`` to an actor who sees nothing of it before the Council act."""
+    if visible_states(actor, operation, phase) == frozenset():
+        embargo = EMBARGOES[operation]
+        allowed = " and ".join(sorted(embargo.everything))
+        raise Forbidden(
+            [
+                Problem(
+                    "phase",
+                    str(phase),
+                    f"the {embargo.what} is RESTREINT UE until the Council act: "
+                    f"{allowed} only (Art. 12(6) AMMR)",
+                )
+            ],
+            "embargoed",
         )

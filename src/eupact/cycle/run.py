@@ -19,14 +19,16 @@ from typing import Any
 
 from eupact import __version__
 from eupact.assessment import Assessment, Methodology, assess_year
+from eupact.cells import inert
 from eupact.cycle.inputs import PledgesFile, read_pledges_file
 from eupact.data.snapshot import Snapshot, load_snapshot
-from eupact.key.reference_key import ReferenceKey, Vintage, key_from_snapshot
+from eupact.key.reference_key import ReferenceKey, Vintage
 from eupact.parameters import ParameterSet, load_parameters
-from eupact.pool.acts import CouncilAct, council_act
+from eupact.pool.acts import CouncilAct
 from eupact.pool.outcome import PoolOutcome, compute_outcome
 from eupact.pool.pledges import validate_deductions, validate_pledges
-from eupact.pool.proposal import Proposal, propose_pool
+from eupact.pool.proposal import Proposal
+from eupact.pool.year import pool_year
 from eupact.reports.summary import render_html, render_markdown
 from eupact.reports.tables import (
     Table,
@@ -36,14 +38,6 @@ from eupact.reports.tables import (
     plain,
     totals_table,
 )
-
-# The data vintage that best reproduces the published 2026 shares (shared/spec §3).
-DEFAULT_VINTAGES: dict[int, Vintage] = {2026: Vintage("2024-01-01", "2024")}
-
-
-def default_vintage(year: int) -> Vintage:
-    """The vintage recorded for a pool year, else population and GDP of two years before."""
-    return DEFAULT_VINTAGES.get(year, Vintage(f"{year - 2}-01-01", str(year - 2)))
 
 
 @dataclass(frozen=True)
@@ -68,16 +62,6 @@ class CycleResult:
         ]
 
 
-def sar_states(snapshot: Snapshot, act: CouncilAct) -> tuple[str, ...]:
-    """Benefitting states identified under pressure because of SAR disembarkations (Art. 11(3))."""
-    return tuple(
-        geo
-        for geo in act.benefitting_states
-        if geo in snapshot.classification
-        and "search and rescue" in snapshot.classification[geo].pressure_basis
-    )
-
-
 def run_cycle(
     year: int,
     pledges_path: str | Path,
@@ -92,20 +76,15 @@ def run_cycle(
     """Assessment (of the year before, Art. 9-11), proposal, fair shares and outcome of the pool
     for ``year``; pure apart from reading inputs."""
     parameters = load_parameters()
-    act = council_act(year, parameters)
     snapshot = snapshot or load_snapshot()
-    vintage = vintage or default_vintage(year)
+    pool = pool_year(year, parameters, snapshot, vintage)
+    act, params, key, sar = pool.act, pool.params, pool.key, pool.sar_states
     assessment = (
         assess_year(year - 1, snapshot=snapshot, methodology=methodology, parameters=parameters)
         if assess
         else None
     )
-    params = parameters.at(act.act_date)
-    key = key_from_snapshot(snapshot, params, vintage)
-    sar = sar_states(snapshot, act)
-    proposal = propose_pool(
-        key, act.proposal.relocations, act.proposal.financial, sar_share=sar_share, sar_states=sar
-    )
+    proposal = pool.proposal(sar_share)
     file = read_pledges_file(pledges_path)
     pledges = validate_pledges(file.pledges, act, params)
     deductions = validate_deductions(file.deductions, pledges, act, params, snapshot.classification)
@@ -177,7 +156,7 @@ def _write_csv(path: Path, table: Table) -> None:
         writer = csv.DictWriter(fh, fieldnames=list(table.columns))
         writer.writeheader()
         for row in table.rows:
-            writer.writerow({k: plain(v) for k, v in row.items()})
+            writer.writerow({k: inert(plain(v)) for k, v in row.items()})
 
 
 def _explanations(result: CycleResult) -> dict[str, Any]:

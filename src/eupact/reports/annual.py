@@ -170,8 +170,8 @@ def pool_section(
     from eupact.errors import EupactError
     from eupact.key.reference_key import key_from_snapshot
     from eupact.pool.acts import council_act
-    from eupact.pool.allocation import allocate
     from eupact.pool.proposal import propose_pool
+    from eupact.pool.year import pool_year as assemble
 
     try:
         act = council_act(pool_year, parameters)
@@ -187,10 +187,8 @@ def pool_section(
             f"No Council act is recorded for {pool_year}: the proposal is shown at the floors of "
             "Art. 12(2) and no fair shares are computed.",
         )
-    key = key_from_snapshot(snapshot, parameters.at(act.act_date), vintage)
-    proposal = propose_pool(key, act.proposal.relocations, act.proposal.financial)
-    fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
-    return PoolSection(pool_year, key, proposal, fair, act)
+    year = assemble(pool_year, parameters, snapshot, vintage)
+    return PoolSection(pool_year, year.key, year.proposal(), year.fair_shares(), act)
 
 
 def _env() -> Environment:

@@ -17,9 +17,12 @@ from typing import Any
 from fastapi.responses import Response
 
 from eupact import __version__
+from eupact.cells import xlsx_value
 from eupact.cycle.permissions import Actor
 from eupact.cycle.service import CycleService
 from eupact.errors import EupactError, NotFound, Problem
+from eupact.pool.year import default_vintage
+from eupact.reports.documents import outcome_document, proposal_document
 from eupact.reports.tables import csv_text, plain
 from eupact.web import views
 
@@ -31,7 +34,7 @@ Rows = list[dict[str, Any]]
 
 
 def _calendar(service: CycleService, actor: Actor, year: int) -> Rows:
-    return list(service.get_cycle(actor, year)["calendar"])
+    return [dict(d) for d in service.get_cycle(actor, year).calendar]
 
 
 def _key(service: CycleService, actor: Actor, year: int) -> Rows:
@@ -39,19 +42,20 @@ def _key(service: CycleService, actor: Actor, year: int) -> Rows:
 
 
 def _proposal(service: CycleService, actor: Actor, year: int) -> Rows:
-    return list(service.proposal(actor, year)["rows"])
+    return list(proposal_document(service.proposal(actor, year))["rows"])
 
 
 def _outcome(service: CycleService, actor: Actor, year: int) -> Rows:
-    return list(service.outcome(actor, year)["rows"])
+    read = service.outcome(actor, year)
+    return list(outcome_document(read.outcome, read.own_state)["rows"])
 
 
 def _pledges(service: CycleService, actor: Actor, year: int) -> Rows:
-    return service.list_pledges(actor, year, limit=100_000)[0]
+    return [p.as_dict() for p in service.list_pledges(actor, year, limit=100_000)[0]]
 
 
 def _audit(service: CycleService, actor: Actor, year: int) -> Rows:
-    return service.audit_log(actor, 0, 1_000_000)[0]
+    return [e.as_dict() for e in service.audit_log(actor, 0, 1_000_000)[0]]
 
 
 def _assessment(service: CycleService, actor: Actor, year: int) -> Rows:
@@ -70,9 +74,9 @@ TABLES: dict[str, Callable[[CycleService, Actor, int], Rows]] = {
     "proposal": _proposal,
     "outcome": _outcome,
     "pledges": _pledges,
-    "deductions": lambda s, a, y: s.list_deductions(a, y),
-    "offsets": lambda s, a, y: s.list_offsets(a, y),
-    "implementation": lambda s, a, y: s.list_implementation(a, y),
+    "deductions": lambda s, a, y: [r.as_dict() for r in s.list_deductions(a, y)],
+    "offsets": lambda s, a, y: [r.as_dict() for r in s.list_offsets(a, y)],
+    "implementation": lambda s, a, y: [r.as_dict() for r in s.list_implementation(a, y)],
     "assessment": _assessment,
     "audit": _audit,
     "sources": _sources,
@@ -151,39 +155,20 @@ def _xlsx(rows: Rows, about: dict[str, Any]) -> tuple[str, bytes]:
     sheet = book.active
     sheet.title = about["table"][:31]
     columns = list(rows[0]) if rows else []
-    sheet.append(columns)
+    sheet.append([xlsx_value(c) for c in columns])
     for r in rows:
-        sheet.append([_xlsx_value(r[c]) for c in columns])
+        sheet.append([xlsx_value(r[c]) for c in columns])
     info = book.create_sheet("About")
-    for item in about.items():
-        info.append(list(item))
+    for name, value in about.items():
+        info.append([xlsx_value(name), xlsx_value(value)])
     buf = io.BytesIO()
     book.save(buf)
     return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.getvalue()
 
 
-def _xlsx_value(value: Any) -> Any:
-    """Numbers as numbers (so a spreadsheet can sum them); everything else as text."""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    try:
-        return int(text) if text.lstrip("-").isdigit() else float(text) if _decimal(text) else text
-    except ValueError:
-        return text
-
-
-def _decimal(text: str) -> bool:
-    head, dot, tail = text.lstrip("-").partition(".")
-    return bool(dot) and head.isdigit() and tail.isdigit()
-
-
 def report_pdf(service: CycleService, year: int) -> bytes:
     """The European Annual Asylum and Migration Report of ``year`` as PDF (rendered once, then
     served from the report cache)."""
-    from eupact.cycle.run import default_vintage
     from eupact.reports.annual import build_report, pool_section, write_report
     from eupact.reports.cache import cache_dir
 

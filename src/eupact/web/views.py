@@ -11,8 +11,6 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, or_, select
-
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import (
     AFTER_ACT,
@@ -24,51 +22,34 @@ from eupact.cycle.phases import (
     Phase,
 )
 from eupact.cycle.service import CycleService
-from eupact.cycle.store.models import DeductionRow, PledgeRow
 from eupact.errors import EupactError
 from eupact.key.reference_key import to_decimal
+from eupact.reports.documents import outcome_document
 from eupact.reports.tables import plain
 
 SYNTHETIC = "SYNTHETIC"
 
 
 def cycle_years(service: CycleService, actor: Actor) -> list[int]:
-    return [c["year"] for c in service.list_cycles(actor)]
+    return service.cycles.years(actor)
 
 
 def synthetic_records(service: CycleService, year: int) -> int:
     """How many pledges and deductions of the year are labelled SYNTHETIC (the demo's)."""
-    with service.sessions() as session:
-        pledges = session.execute(
-            select(func.count())
-            .select_from(PledgeRow)
-            .where(PledgeRow.year == year, PledgeRow.note.contains(SYNTHETIC))
-        ).scalar_one()
-        deductions = session.execute(
-            select(func.count())
-            .select_from(DeductionRow)
-            .where(
-                DeductionRow.year == year,
-                or_(
-                    DeductionRow.reasons.contains(SYNTHETIC),
-                    DeductionRow.council_act.contains(SYNTHETIC),
-                ),
-            )
-        ).scalar_one()
-    return int(pledges) + int(deductions)
+    return service.reads.synthetic_records(year)
 
 
 # -- overview -------------------------------------------------------------------------------------
 
 
 def overview(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
-    cycle = service.get_cycle(actor, year)
+    cycle = service.get_cycle(actor, year).as_dict()
     steps = cycle["calendar"]
     upcoming = [s for s in steps if not s["done"]]
     recent: list[dict[str, Any]] = []
     if actor.institution:  # the audit trail is the institutions' (permission table)
         total = service.audit_log(actor, 0, 1)[1]
-        recent = service.audit_log(actor, max(total - 10, 0), 10)[0][::-1]
+        recent = [e.as_dict() for e in service.audit_log(actor, max(total - 10, 0), 10)[0]][::-1]
     return {
         "recent": recent,
         "cycle": cycle,
@@ -85,7 +66,7 @@ def overview(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
 
 def key_rows(service: CycleService, year: int) -> list[dict[str, Any]]:
     """The reference key (Art. 66): public data, so shown to everyone at every phase."""
-    _, key = service.act_and_key(year)
+    key = service.pool(year).key
     return [
         {
             "geo": geo,
@@ -104,13 +85,14 @@ def percent(share: Fraction) -> str:
 
 
 def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
-    act, key = service.act_and_key(year)
-    cycle = service.get_cycle(actor, year)
-    phase = Phase(cycle["phase"])
+    pool_year = service.pool(year)
+    act, key = pool_year.act, pool_year.key
+    phase = Phase(service.get_cycle(actor, year).phase)
     outcome: dict[str, Any] | None = None
     withheld = ""
     try:
-        outcome = service.outcome(actor, year)
+        read = service.outcome(actor, year)
+        outcome = outcome_document(read.outcome, read.own_state)
     except EupactError as exc:
         withheld = exc.problems[0].rule if exc.problems else str(exc)
     rows = {r["geo"]: dict(r) for r in key_rows(service, year)}
@@ -156,14 +138,15 @@ def monthly_series(a: Any, geo: str, series: str) -> list[tuple[str, float]]:
 def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     assert actor.state is not None
     geo = actor.state
-    cycle = service.get_cycle(actor, year)
-    phase = Phase(cycle["phase"])
-    act, key = service.act_and_key(year)
-    outcome = service.outcome(actor, year)
+    phase = Phase(service.get_cycle(actor, year).phase)
+    pool_year = service.pool(year)
+    act, key = pool_year.act, pool_year.key
+    read = service.outcome(actor, year)
+    outcome = outcome_document(read.outcome, read.own_state)
     own = next((r for r in outcome["rows"] if r["geo"] == geo), None)
-    pledges, _ = service.list_pledges(actor, year, state=geo, limit=1000)
-    deductions = [d for d in service.list_deductions(actor, year) if d["state"] == geo]
-    offsets = service.list_offsets(actor, year)
+    pledges = [p.as_dict() for p in service.list_pledges(actor, year, state=geo, limit=1000)[0]]
+    deductions = [d.as_dict() for d in service.list_deductions(actor, year) if d.state == geo]
+    offsets = [o.as_dict() for o in service.list_offsets(actor, year)]
     return {
         "geo": geo,
         "phase": phase,
@@ -194,7 +177,7 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
 def audit(service: CycleService, actor: Actor, offset: int, limit: int) -> dict[str, Any]:
     entries, total = service.audit_log(actor, offset, limit)
     return {
-        "entries": entries,
+        "entries": [e.as_dict() for e in entries],
         "total": total,
         "offset": offset,
         "limit": limit,

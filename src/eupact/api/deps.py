@@ -1,0 +1,84 @@
+"""What every route depends on: the service, the caller, and the bounded parameters of paths,
+queries and headers (every number bounded before it is converted)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Header, Path, Query, Request
+
+from eupact.cycle.permissions import Actor
+from eupact.cycle.service import CycleService
+from eupact.errors import EupactError, Problem, Unauthorized
+
+Format = Literal["json", "csv"]
+
+
+def service(request: Request) -> CycleService:
+    found: CycleService = request.app.state.service
+    return found
+
+
+def actor(request: Request, authorization: Annotated[str | None, Header()] = None) -> Actor:
+    """The caller, from 'Authorization: Bearer <token>'. A refused token is never echoed."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if authorization and scheme.lower() != "bearer":
+        raise Unauthorized(
+            [
+                Problem(
+                    "Authorization",
+                    "…",
+                    "use the Bearer scheme: 'Authorization: Bearer <token>'",
+                )
+            ],
+            "not authenticated",
+        )
+    limiter = getattr(request.app.state, "auth_limiter", None)
+    client = request.client.host if request.client else "-"
+    if limiter is not None:
+        limiter.check(client)
+    try:
+        return service(request).authenticate(token.strip() or None)
+    except Unauthorized:
+        if limiter is not None and token.strip():
+            limiter.record_failure(client)
+        raise
+
+
+Service = Annotated[CycleService, Depends(service)]
+Who = Annotated[Actor, Depends(actor)]
+Key = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=128,
+        description="Retrying with the same key never repeats the write",
+    ),
+]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+YearPath = Annotated[int, Path(ge=2025, le=2100, description="Pool year")]
+IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=32)]
+StateQuery = Annotated[str | None, Query(max_length=2, pattern="^[A-Za-z]{2}$")]
+
+
+def version_of(if_match: str | None) -> int:
+    """The version an If-Match header names: an ETag such as ``"3"`` or ``W/"3"``."""
+    if if_match is None:
+        raise EupactError(
+            [Problem("If-Match", None, "send the ETag you read, so that no update is lost")],
+            "precondition required",
+        )
+    text = if_match.strip().removeprefix("W/").strip('"')
+    # ASCII digits only: str.isdigit() also accepts '²', which int() then refuses
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise EupactError(
+            [Problem("If-Match", if_match, 'must be the ETag of the pledge, e.g. "3"')]
+        )
+    return int(text)
+
+
+def perm(operation: str) -> dict[str, str]:
+    """The route's permission, shown in the OpenAPI document as ``x-permission``."""
+    return {"x-permission": operation}

@@ -1,0 +1,98 @@
+"""Pledges (Art. 13(3), 57(3) AMMR): one per state and type; an ETag per pledge, changed with
+If-Match; before the Council act a Member State sees its own only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from eupact.api.deps import (
+    Format,
+    IdPath,
+    IfMatch,
+    Key,
+    Limit,
+    Offset,
+    Service,
+    StateQuery,
+    Who,
+    YearPath,
+    perm,
+    version_of,
+)
+from eupact.api.exports import page
+from eupact.api.requests import PledgeIn
+from eupact.api.schemas import PledgeOut, PledgePage, WithdrawnOut
+
+router = APIRouter(prefix="/cycles/{year}/pledges", tags=["pledges"])
+
+
+@router.get("", response_model=PledgePage, openapi_extra=perm("pledge.list"))
+def list_pledges(
+    service: Service,
+    year: YearPath,
+    who: Who,
+    state: StateQuery = None,
+    offset: Offset = 0,
+    limit: Limit = 100,
+    format: Format = "json",
+) -> Any:
+    """Pledges, paginated; before the Council act a Member State sees its own only."""
+    items, total = service.list_pledges(who, year, state.upper() if state else None, offset, limit)
+    return page(items, total, offset, limit, format, "pledges")
+
+
+@router.post("", status_code=201, response_model=PledgeOut, openapi_extra=perm("pledge.create"))
+def create_pledge(
+    service: Service,
+    year: YearPath,
+    body: PledgeIn,
+    who: Who,
+    response: Response,
+    key: Key = None,
+) -> Any:
+    """Pledge during the High-Level Forum (Art. 13(3), 57(3)); one pledge per state and type."""
+    record = service.create_pledge(who, year, body.pledge(), key)
+    response.headers["ETag"] = f'"{record.version}"'
+    return record.as_dict()
+
+
+@router.get("/{pledge_id}", response_model=PledgeOut, openapi_extra=perm("pledge.read"))
+def get_pledge(
+    service: Service, year: YearPath, pledge_id: IdPath, who: Who, response: Response
+) -> Any:
+    """One pledge, with its ETag (the version to send back in If-Match)."""
+    record = service.get_pledge(who, year, pledge_id)
+    response.headers["ETag"] = f'"{record.version}"'
+    return record.as_dict()
+
+
+@router.put("/{pledge_id}", response_model=PledgeOut, openapi_extra=perm("pledge.update"))
+def update_pledge(
+    service: Service,
+    year: YearPath,
+    pledge_id: IdPath,
+    body: PledgeIn,
+    who: Who,
+    response: Response,
+    if_match: IfMatch = None,
+    key: Key = None,
+) -> Any:
+    """Change a pledge's amount; If-Match must carry the ETag you read."""
+    record = service.update_pledge(who, year, pledge_id, body.pledge(), version_of(if_match), key)
+    response.headers["ETag"] = f'"{record.version}"'
+    return record.as_dict()
+
+
+@router.delete("/{pledge_id}", response_model=WithdrawnOut, openapi_extra=perm("pledge.delete"))
+def delete_pledge(
+    service: Service,
+    year: YearPath,
+    pledge_id: IdPath,
+    who: Who,
+    if_match: IfMatch = None,
+    key: Key = None,
+) -> Any:
+    """Withdraw a pledge while pledging is open."""
+    return service.delete_pledge(who, year, pledge_id, version_of(if_match), key).as_dict()

@@ -1,0 +1,171 @@
+"""What the API answers: one response model per record, as the OpenAPI document shows them.
+
+Amounts of money are strings of euro with two decimals (exact; never a float); dates are ISO
+8601. The models mirror :mod:`eupact.cycle.records` (``as_dict``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CalendarStep(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class CycleOut(_Out):
+    year: int
+    phase: str
+    forum_reconvened: bool
+    version: int
+    calendar: list[dict[str, Any]]
+
+
+class PledgeOut(_Out):
+    id: int
+    year: int
+    state: str
+    kind: str
+    relocations: int
+    amount_eur: str
+    requested_by: list[str]
+    note: str
+    version: int
+    updated_at: str
+
+
+class WithdrawnOut(_Out):
+    deleted: int
+
+
+class DeductionOut(_Out):
+    id: int
+    year: int
+    state: str
+    article: str
+    full: bool
+    relocations: int
+    amount_eur: str
+    self_assessed: bool
+    reasons: str
+    status: str
+    requested_on: str
+    assessment_due: str
+    assessment: str
+    assessed_on: str | None
+    council_act: str
+    decided_on: str | None
+    version: int
+
+
+class OffsetRequestOut(_Out):
+    id: int
+    year: int
+    benefitting_state: str
+    contributing_state: str
+    applications: int
+    requested_on: str
+    reply_due: str
+    status: str
+    accepted: int | None
+    replied_on: str | None
+    version: int
+
+
+class ImplementationOut(_Out):
+    id: int
+    year: int
+    state: str
+    kind: str
+    benefitting_state: str
+    relocations: int
+    amount_eur: str
+    on: str
+
+
+class AuditEntryOut(_Out):
+    seq: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    article: str
+    entity: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    prev_hash: str
+    hash: str
+
+
+class PledgePage(_Out):
+    items: list[PledgeOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class DeductionPage(_Out):
+    items: list[DeductionOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class OffsetPage(_Out):
+    items: list[OffsetRequestOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ImplementationPage(_Out):
+    items: list[ImplementationOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class AuditPage(_Out):
+    items: list[AuditEntryOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ProposalOut(_Out):
+    totals: dict[str, Any]
+    rows: list[dict[str, Any]]
+    notes: list[str]
+
+
+class OutcomeOut(_Out):
+    """The whole outcome, or before the Council act a Member State's own row (no totals)."""
+
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any] | None = None
+    offsets: dict[str, Any] | None = None
+    notes: list[str]
+
+
+class VerificationOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    ok: bool
+    entries: int
+    first_bad_seq: int | None
+    reason: str
+
+
+class MatchingOut(_Out):
+    summary: dict[str, Any]
+    assignments: list[dict[str, Any]]
+
+
+class Health(_Out):
+    status: str
+    version: str

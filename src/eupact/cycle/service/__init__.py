@@ -1,0 +1,254 @@
+"""The cycle service: every step of the annual cycle, recorded, authorised and audited.
+
+One module per job: ``uow`` (transaction, idempotency, audit buffer), ``repository``
+(statements, rows to domain objects), ``tokens``, ``cycles`` (phases and calendar, Art. 7-13),
+``pledges`` (Art. 57(3)), ``deductions`` (Art. 61, 62), ``offsets`` (Art. 63, 69),
+``implementation`` (Art. 60, 64, 68), ``reads`` (proposal, outcome, audit log), ``matching``
+(Art. 67). Operations return records (:mod:`eupact.cycle.records`) and domain objects; HTTP
+statuses and JSON documents are the API's. :class:`CycleService` assembles them and keeps one
+method per operation for the API, the dashboard, the CLI and the demo loader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from eupact.cycle.permissions import Actor
+from eupact.cycle.phases import Action, Role
+from eupact.cycle.records import (
+    CycleRecord,
+    DeductionRecord,
+    ImplementationRecord,
+    OffsetRequestRecord,
+    PledgeRecord,
+    Withdrawn,
+)
+from eupact.cycle.service.context import Context
+from eupact.cycle.service.cycles import Cycles
+from eupact.cycle.service.deductions import Deductions
+from eupact.cycle.service.implementation import Implementation
+from eupact.cycle.service.matching import Matching
+from eupact.cycle.service.offsets import Offsets
+from eupact.cycle.service.pledges import Pledges
+from eupact.cycle.service.reads import AuditEntry, OutcomeRead, Reads
+from eupact.cycle.service.tokens import Tokens, hash_token
+from eupact.cycle.service.uow import UnitOfWork
+from eupact.data.snapshot import Snapshot, load_snapshot
+from eupact.parameters import ParameterSet, load_parameters
+from eupact.pool.pledges import Deduction, Pledge, PledgeKind
+from eupact.pool.proposal import Proposal
+from eupact.pool.year import PoolYear
+
+
+class CycleService:
+    """All operations of the cycle; the REST API, the dashboard and the CLI are shells over it."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        parameters: ParameterSet | None = None,
+        snapshot: Snapshot | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.uow = UnitOfWork(sessions, clock or (lambda: dt.datetime.now(dt.UTC)))
+        self.ctx = Context(
+            self.uow,
+            parameters or load_parameters(),
+            snapshot or load_snapshot(),
+            self.uow.clock,
+        )
+        self.tokens = Tokens(self.ctx)
+        self.cycles = Cycles(self.ctx)
+        self.pledges = Pledges(self.ctx, self.cycles)
+        self.deductions = Deductions(self.ctx, self.cycles)
+        self.offsets = Offsets(self.ctx, self.cycles)
+        self.implementation = Implementation(self.ctx, self.cycles)
+        self.reads = Reads(self.ctx)
+        self.matching = Matching(self.ctx, self.cycles)
+
+    # -- what the shells share -------------------------------------------------------------------
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.uow.sessions
+
+    @property
+    def engine(self) -> Engine:
+        return self.uow.engine
+
+    @property
+    def parameters(self) -> ParameterSet:
+        return self.ctx.parameters
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.ctx.snapshot
+
+    @property
+    def clock(self) -> Callable[[], dt.datetime]:
+        return self.ctx.clock
+
+    @clock.setter
+    def clock(self, value: Callable[[], dt.datetime]) -> None:
+        self.uow.clock = value
+        self.ctx.clock = value
+
+    def pool(self, year: int) -> PoolYear:
+        """The pool year's act, parameters, snapshot, vintage and key."""
+        return self.ctx.pool(year)
+
+    # -- tokens ------------------------------------------------------------------------------------
+
+    def create_token(self, role: Role, state: str | None = None, label: str = "") -> str:
+        return self.tokens.create(role, state, label)
+
+    def authenticate(self, token: str | None) -> Actor:
+        return self.tokens.authenticate(token)
+
+    # -- the cycle ---------------------------------------------------------------------------------
+
+    def create_cycle(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
+        return self.cycles.create(actor, year, key)
+
+    def get_cycle(self, actor: Actor, year: int) -> CycleRecord:
+        return self.cycles.get(actor, year)
+
+    def list_cycles(self, actor: Actor) -> list[CycleRecord]:
+        return self.cycles.all(actor)
+
+    def transition(
+        self,
+        actor: Actor,
+        year: int,
+        action: Action,
+        on: dt.date | None = None,
+        key: str | None = None,
+    ) -> CycleRecord:
+        return self.cycles.transition(actor, year, action, on, key)
+
+    def reconvene_forum(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
+        return self.cycles.reconvene_forum(actor, year, key)
+
+    # -- pledges -----------------------------------------------------------------------------------
+
+    def list_pledges(
+        self, actor: Actor, year: int, state: str | None = None, offset: int = 0, limit: int = 100
+    ) -> tuple[list[PledgeRecord], int]:
+        return self.pledges.page(actor, year, state, offset, limit)
+
+    def get_pledge(self, actor: Actor, year: int, pledge_id: int) -> PledgeRecord:
+        return self.pledges.get(actor, year, pledge_id)
+
+    def create_pledge(
+        self, actor: Actor, year: int, pledge: Pledge, key: str | None = None
+    ) -> PledgeRecord:
+        return self.pledges.create(actor, year, pledge, key)
+
+    def update_pledge(
+        self,
+        actor: Actor,
+        year: int,
+        pledge_id: int,
+        pledge: Pledge,
+        if_match: int,
+        key: str | None = None,
+    ) -> PledgeRecord:
+        return self.pledges.update(actor, year, pledge_id, pledge, if_match, key)
+
+    def delete_pledge(
+        self, actor: Actor, year: int, pledge_id: int, if_match: int, key: str | None = None
+    ) -> Withdrawn:
+        return self.pledges.delete(actor, year, pledge_id, if_match, key)
+
+    # -- deductions --------------------------------------------------------------------------------
+
+    def list_deductions(self, actor: Actor, year: int) -> list[DeductionRecord]:
+        return self.deductions.all(actor, year)
+
+    def request_deduction(
+        self, actor: Actor, year: int, d: Deduction, reasons: str = "", key: str | None = None
+    ) -> DeductionRecord:
+        return self.deductions.request(actor, year, d, reasons, key)
+
+    def assess_deduction(
+        self, actor: Actor, year: int, deduction_id: int, assessment: str, key: str | None = None
+    ) -> DeductionRecord:
+        return self.deductions.assess(actor, year, deduction_id, assessment, key)
+
+    def decide_deduction(
+        self,
+        actor: Actor,
+        year: int,
+        deduction_id: int,
+        granted: bool,
+        council_act: str,
+        key: str | None = None,
+    ) -> DeductionRecord:
+        return self.deductions.decide(actor, year, deduction_id, granted, council_act, key)
+
+    # -- offsets -----------------------------------------------------------------------------------
+
+    def list_offsets(self, actor: Actor, year: int) -> list[OffsetRequestRecord]:
+        return self.offsets.all(actor, year)
+
+    def request_offsets(
+        self,
+        actor: Actor,
+        year: int,
+        benefitting: str,
+        contributing: str,
+        applications: int,
+        key: str | None = None,
+    ) -> OffsetRequestRecord:
+        return self.offsets.request(actor, year, benefitting, contributing, applications, key)
+
+    def reply_offsets(
+        self, actor: Actor, year: int, offset_id: int, accepted: int, key: str | None = None
+    ) -> OffsetRequestRecord:
+        return self.offsets.reply(actor, year, offset_id, accepted, key)
+
+    # -- implementation ----------------------------------------------------------------------------
+
+    def record_implementation(
+        self,
+        actor: Actor,
+        year: int,
+        state: str,
+        kind: PledgeKind,
+        benefitting: str,
+        amount: Decimal,
+        key: str | None = None,
+    ) -> ImplementationRecord:
+        return self.implementation.record(actor, year, state, kind, benefitting, amount, key)
+
+    def list_implementation(self, actor: Actor, year: int) -> list[ImplementationRecord]:
+        return self.implementation.all(actor, year)
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    def proposal(self, actor: Actor, year: int) -> Proposal:
+        return self.reads.proposal(actor, year)
+
+    def outcome(self, actor: Actor, year: int) -> OutcomeRead:
+        return self.reads.outcome(actor, year)
+
+    def audit_log(
+        self, actor: Actor, offset: int = 0, limit: int = 100
+    ) -> tuple[list[AuditEntry], int]:
+        return self.reads.audit_log(actor, offset, limit)
+
+    def verify_audit(self, actor: Actor | None = None) -> dict[str, Any]:
+        return self.reads.verify_audit(actor)
+
+    def match(self, actor: Actor, year: int, applicants: list[Any], places: list[Any]) -> Any:
+        return self.matching.run(actor, year, applicants, places)
+
+
+__all__ = ["AuditEntry", "CycleService", "OutcomeRead", "hash_token"]

@@ -1,0 +1,159 @@
+"""Read models: the pool's figures from what is recorded (proposal, outcome), the audit log, and
+what the dashboard asks besides (years, the SYNTHETIC label). Every read goes through the
+permission table, the embargo included (Art. 12(6) AMMR)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from eupact.cycle import audit
+from eupact.cycle.permissions import Actor, authorize, embargoed, visible_states
+from eupact.cycle.phases import Phase
+from eupact.cycle.service import repository as repo
+from eupact.cycle.service.context import Context
+from eupact.cycle.store.models import AuditRow, DeductionRow, PledgeRow
+from eupact.errors import NotFound, Problem
+from eupact.pool.acts import CouncilAct
+from eupact.pool.outcome import PoolOutcome, compute_outcome
+from eupact.pool.proposal import Proposal
+
+SYNTHETIC = "SYNTHETIC"
+
+
+def compute_outcome_of(ctx: Context, session: Session, year: int, reconvened: bool) -> PoolOutcome:
+    """The pool's outcome from the pledges and deductions recorded for ``year``."""
+    pool = ctx.pool(year)
+    return compute_outcome(
+        pool.key,
+        pool.act,
+        repo.pledges(session, year),
+        repo.deductions(session, year),
+        forum_reconvened=reconvened,
+        sar_states=pool.sar_states,
+    )
+
+
+def not_benefitting(act: CouncilAct, state: str, rule: str) -> list[Problem]:
+    """No problem if ``state`` benefits from the act's pool; else one naming ``rule``."""
+    if state in act.benefitting_states:
+        return []
+    states = ", ".join(act.benefitting_states)
+    return [Problem("benefitting_state", state, f"{rule}; {act.year}: {states}")]
+
+
+@dataclass(frozen=True)
+class OutcomeRead:
+    """The outcome as ``actor`` may see it: whole, or (before the act) one state's row."""
+
+    outcome: PoolOutcome
+    phase: Phase
+    own_state: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    article: str
+    entity: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    prev_hash: str
+    hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__slots__}
+
+
+class Reads:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def proposal(self, actor: Actor, year: int) -> Proposal:
+        authorize(actor, "proposal.read")
+        with self.ctx.uow.read() as session:
+            phase = Phase(repo.cycle(session, year).phase)
+        if phase in (Phase.OPENED, Phase.REPORT_ADOPTED, Phase.DECISION_ADOPTED):
+            raise NotFound(
+                [
+                    Problem(
+                        "phase",
+                        str(phase),
+                        "the Commission has not adopted the proposal yet (Art. 12)",
+                    )
+                ],
+                "not found",
+            )
+        embargoed(actor, "proposal.read", phase)
+        return self.ctx.pool(year).proposal()
+
+    def outcome(self, actor: Actor, year: int) -> OutcomeRead:
+        authorize(actor, "outcome.read")
+        with self.ctx.uow.read() as session:
+            cycle = repo.cycle(session, year)
+            phase = Phase(cycle.phase)
+            embargoed(actor, "outcome.read", phase)
+            outcome = compute_outcome_of(self.ctx, session, year, cycle.forum_reconvened)
+        visible = visible_states(actor, "outcome.read", phase)
+        own = next(iter(visible)) if visible else None
+        return OutcomeRead(outcome, phase, own)
+
+    def audit_log(
+        self, actor: Actor, offset: int = 0, limit: int = 100
+    ) -> tuple[list[AuditEntry], int]:
+        authorize(actor, "audit.read")
+        with self.ctx.uow.read() as session:
+            total = session.execute(select(func.count()).select_from(AuditRow)).scalar_one()
+            rows = session.execute(
+                select(AuditRow).order_by(AuditRow.seq).offset(offset).limit(limit)
+            ).scalars()
+            return [
+                AuditEntry(
+                    r.seq,
+                    r.at.isoformat(),
+                    r.actor,
+                    r.role,
+                    r.action,
+                    r.article,
+                    r.entity,
+                    r.before,
+                    r.after,
+                    r.prev_hash,
+                    r.hash,
+                )
+                for r in rows
+            ], total
+
+    def verify_audit(self, actor: Actor | None = None) -> dict[str, Any]:
+        if actor is not None:
+            authorize(actor, "audit.verify")
+        with self.ctx.uow.read() as session:
+            return audit.verify(session).as_dict()
+
+    def synthetic_records(self, year: int) -> int:
+        """How many pledges and deductions of the year are labelled SYNTHETIC (the demo's)."""
+        with self.ctx.uow.read() as session:
+            pledges = session.execute(
+                select(func.count())
+                .select_from(PledgeRow)
+                .where(PledgeRow.year == year, PledgeRow.note.contains(SYNTHETIC))
+            ).scalar_one()
+            deductions = session.execute(
+                select(func.count())
+                .select_from(DeductionRow)
+                .where(
+                    DeductionRow.year == year,
+                    or_(
+                        DeductionRow.reasons.contains(SYNTHETIC),
+                        DeductionRow.council_act.contains(SYNTHETIC),
+                    ),
+                )
+            ).scalar_one()
+        return int(pledges) + int(deductions)

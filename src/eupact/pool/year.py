@@ -1,0 +1,90 @@
+"""One pool year, assembled once: the Council act, the parameters in force on its date, the data
+snapshot, the data vintage and the reference key (Art. 57, 66 AMMR).
+
+Every consumer — the CLI, ``cycle run``, the service, the annual report, the examples, the
+matching generator — takes its act, key, proposal and fair shares from :func:`pool_year`, so they
+cannot drift apart (they once did: the service's proposal left out the SAR states of Art. 57(2)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from eupact.data.snapshot import Snapshot
+from eupact.key.reference_key import ReferenceKey, Vintage, key_from_snapshot
+from eupact.parameters import ParametersAt, ParameterSet
+from eupact.pool.acts import CouncilAct, council_act
+from eupact.pool.allocation import Allocation, allocate
+from eupact.pool.proposal import Proposal, propose_pool
+
+# The data vintage that best reproduces the published 2026 shares (shared/spec §3). The law fixes
+# no reference year ("the latest available Eurostat data", Art. 66): a [reading], not a value.
+DEFAULT_VINTAGES: dict[int, Vintage] = {2026: Vintage("2024-01-01", "2024")}
+
+
+def default_vintage(year: int) -> Vintage:
+    """The vintage recorded for a pool year, else population and GDP of two years before."""
+    return DEFAULT_VINTAGES.get(year, Vintage(f"{year - 2}-01-01", str(year - 2)))
+
+
+def sar_states(snapshot: Snapshot, act: CouncilAct) -> tuple[str, ...]:
+    """Benefitting states identified under pressure because of SAR disembarkations (Art. 11(3))."""
+    return tuple(
+        geo
+        for geo in act.benefitting_states
+        if geo in snapshot.classification
+        and "search and rescue" in snapshot.classification[geo].pressure_basis
+    )
+
+
+@dataclass(frozen=True)
+class PoolYear:
+    """The inputs every figure of one pool year rests on."""
+
+    year: int
+    act: CouncilAct
+    params: ParametersAt
+    snapshot: Snapshot
+    vintage: Vintage
+    key: ReferenceKey
+    sar_states: tuple[str, ...]
+
+    @property
+    def benefitting_states(self) -> tuple[str, ...]:
+        return self.act.benefitting_states
+
+    @property
+    def bound_states(self) -> tuple[str, ...]:
+        return tuple(self.params("scope.bound_member_states"))
+
+    def proposal(self, sar_share: Fraction | None = None) -> Proposal:
+        """The Commission proposal at the numbers the act records (Art. 12, 57(2))."""
+        return propose_pool(
+            self.key,
+            self.act.proposal.relocations,
+            self.act.proposal.financial,
+            sar_share=sar_share,
+            sar_states=self.sar_states,
+        )
+
+    def fair_shares(self) -> Allocation:
+        """Each state's mandatory fair share of the act's reference numbers (Art. 57(3), 66)."""
+        return allocate(self.key, self.act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
+
+
+def pool_year(
+    year: int,
+    parameters: ParameterSet,
+    snapshot: Snapshot,
+    vintage: Vintage | None = None,
+) -> PoolYear:
+    """Assemble ``year``: refuses a year with no recorded Council act (EupactError)."""
+    act = council_act(year, parameters)
+    params = parameters.at(act.act_date)
+    chosen = vintage or default_vintage(year)
+    key = key_from_snapshot(snapshot, params, chosen)
+    return PoolYear(year, act, params, snapshot, chosen, key, sar_states(snapshot, act))
+
+
+__all__ = ["DEFAULT_VINTAGES", "PoolYear", "default_vintage", "pool_year", "sar_states"]
