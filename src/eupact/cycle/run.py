@@ -29,7 +29,7 @@ from eupact.pool.outcome import PoolOutcome, compute_outcome
 from eupact.pool.pledges import validate_deductions, validate_pledges
 from eupact.pool.proposal import Proposal
 from eupact.pool.year import pool_year
-from eupact.reports.summary import render_html, render_markdown
+from eupact.cycle.summary import render_html, render_markdown
 from eupact.reports.tables import (
     Table,
     allocation_table,

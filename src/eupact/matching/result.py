@@ -10,6 +10,10 @@ being full). For a person not relocated it gives the reason, in this order: not 
 (Art. 67(4)), no place open to the benefitting state, excluded everywhere, no capacity left, the
 unit too large for the places left, the balance rule (Art. 60(2)), or left out within the
 optimality gap.
+
+Why one file: the summary, the per-person explanations and the quality figures read the same
+arrays of one solved matching and share their private index helpers; split, each part would
+import the others' internals.
 """
 
 from __future__ import annotations

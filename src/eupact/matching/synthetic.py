@@ -290,10 +290,11 @@ def synthetic_places(
 ) -> tuple[tuple[PledgedPlaces, ...], tuple[StateProfile, ...]]:
     """SYNTHETIC pledged places (about ``ratio`` × ``persons``) and a few state profiles."""
     from eupact.data.snapshot import load_snapshot
-    from eupact.key.reference_key import key_from_snapshot
+    from eupact.parameters import load_parameters
+    from eupact.pool.year import pool_year
 
     rng = np.random.default_rng(seed + 1)
-    key = key_from_snapshot(load_snapshot(), params)
+    key = pool_year(2026, load_parameters(), load_snapshot()).key  # the 2026 pool's key
     states = key.states
     level = rng.beta(4, 3, size=len(states))
     weight = np.asarray([float(key.share(g)) for g in states]) * level

@@ -11,8 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from eupact.data.provenance import StateSeries
 from eupact.data.snapshot import Snapshot
-from eupact.key.reference_key import ReferenceKey, Vintage, key_from_snapshot
+from eupact.key.reference_key import (
+    ReferenceKey,
+    Vintage,
+    compute_reference_key,
+    key_from_snapshot,
+)
 from eupact.parameters import ParametersAt, ParameterSet
 from eupact.pool.acts import CouncilAct, council_act
 from eupact.pool.allocation import Allocation, allocate
@@ -78,12 +84,27 @@ def pool_year(
     parameters: ParameterSet,
     snapshot: Snapshot,
     vintage: Vintage | None = None,
+    *,
+    population: StateSeries | None = None,
+    gdp: StateSeries | None = None,
+    states: tuple[str, ...] | None = None,
 ) -> PoolYear:
-    """Assemble ``year``: refuses a year with no recorded Council act (EupactError)."""
+    """Assemble ``year``: refuses a year with no recorded Council act (EupactError).
+
+    ``population`` and ``gdp`` replace the snapshot's series of the vintage (a ministry's own
+    figures, validated by :func:`eupact.data.snapshot.load_user_series`); ``states`` computes
+    the key over a subset (what-ifs: a state joining or leaving)."""
     act = council_act(year, parameters)
     params = parameters.at(act.act_date)
     chosen = vintage or default_vintage(year)
-    key = key_from_snapshot(snapshot, params, chosen)
+    if population is None and gdp is None:
+        key = key_from_snapshot(snapshot, params, chosen, states)
+    else:
+        population = population or snapshot.find(
+            "population", chosen.population_date, chosen.population_release
+        )
+        gdp = gdp or snapshot.find("gdp", chosen.gdp_year)
+        key = compute_reference_key(population, gdp, params, states, chosen)
     return PoolYear(year, act, params, snapshot, chosen, key, sar_states(snapshot, act))
 
 

@@ -32,7 +32,7 @@ from eupact.assessment.registry import INDICATORS
 from eupact.data.provenance import Source
 from eupact.reports import assessment_tables as at
 from eupact.reports.cache import cached
-from eupact.reports.summary import fmt, isnum
+from eupact.reports.formatting import fmt, isnum
 from eupact.reports.tables import Table, allocation_table
 
 if TYPE_CHECKING:

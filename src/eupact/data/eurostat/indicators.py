@@ -11,6 +11,10 @@ NaN means "no figure" and is never read as zero. Monthly panels aggregate to cal
 (:func:`to_calendar_years`) or to the cycle's reporting period, 1 July – 30 June
 (:func:`to_reporting_periods`, labelled ``"2024-07/2025-06"``). A period with a missing month
 is flagged incomplete and its value is NaN — never a silent sum of the months that exist.
+
+Why one file: the indicator registry and the panel operations are one vocabulary (a panel is
+an indicator's figures; aggregation follows the indicator's frequency and unit), and every
+caller imports both.
 """
 
 from __future__ import annotations

@@ -1,39 +1,19 @@
-"""Readable summaries of a cycle run (Markdown and HTML), from the same tables as the CSV files."""
+"""Readable summaries of a cycle run (Markdown and HTML), from the same tables as the CSV files.
+
+The templates are the reports package's (``reports/templates``); the summary lives here, with
+the run it summarises, so that ``reports`` never imports ``cycle``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from eupact.reports.formatting import fmt, isnum, to_markdown
 from eupact.reports.tables import Table
 
 if TYPE_CHECKING:
     from eupact.cycle.run import CycleResult
-
-
-def fmt(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | Decimal):
-        return f"{value:,}"
-    return "" if value is None else str(value)
-
-
-def isnum(value: Any) -> bool:
-    return isinstance(value, int | Decimal) and not isinstance(value, bool)
-
-
-def to_markdown(table: Table) -> str:
-    """A table as GitHub-flavoured Markdown, its notes in italics below."""
-    lines = [
-        "| " + " | ".join(table.columns) + " |",
-        "|" + "---|" * len(table.columns),
-    ]
-    lines += ["| " + " | ".join(fmt(r[c]) for c in table.columns) + " |" for r in table.rows]
-    lines += [""] + [f"_{n}_" for n in table.notes]
-    return "\n".join(lines) + "\n"
 
 
 def _env(autoescape: bool) -> Environment:
