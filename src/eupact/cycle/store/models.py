@@ -175,7 +175,8 @@ class AuditHeadRow(Base):
 
 
 class AuditRow(Base):
-    """Append-only audit entry, hash-chained to the previous one."""
+    """Append-only audit entry, hash-chained to the previous one (the database refuses UPDATE
+    and DELETE: migration 0002)."""
 
     __tablename__ = "audit_log"
 
@@ -190,3 +191,5 @@ class AuditRow(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC-SHA256 of ``hash`` under a key kept outside the database (NULL: written without one)
+    mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
