@@ -2,11 +2,68 @@
 
 Every error a user can cause names the field, the value and the rule it breaks, and where the
 value came from (file and row when there is one). The CLI prints them without a traceback.
+
+A refused value is shown with :func:`echo`: whatever it is (a lone surrogate, a NUL, 64 KiB of
+digits, an integer too long to print), the echo is short, printable and never raises, so that
+reporting a hostile value cannot itself fail.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+ECHO_LIMIT = 80
+
+# Characters that would corrupt a terminal, a log line or a JSON document if echoed as they are:
+# controls (NUL, ESC ...), lone surrogates (not encodable), and line or bidirectional marks
+# (they reorder or split what a reader sees).
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _escaped(ch: str) -> bool:
+    return ch in _BIDI or unicodedata.category(ch) in _ESCAPED_CATEGORIES
+
+
+def _plain(text: str, limit: int, keep: str = "") -> str:
+    """At most ``limit`` characters of ``text``, unsafe ones (except those in ``keep``) as
+    \\uXXXX, and the length if it was cut."""
+    head = "".join(f"\\u{ord(c):04x}" if _escaped(c) and c not in keep else c for c in text[:limit])
+    return head if len(text) <= limit else f"{head}… ({len(text):,} characters)"
+
+
+def _integer(value: int, limit: int) -> str:
+    try:
+        digits = str(value)
+    except ValueError:  # above Python's int-to-text limit (4300 digits): say how big it is
+        return f"a whole number of about {int(value.bit_length() * 0.30103):,} digits"
+    return digits if len(digits) <= limit else f"{digits[:limit]}… ({len(digits):,} digits)"
+
+
+def echo(value: object, limit: int = ECHO_LIMIT, quote: bool = True) -> str:
+    """``value`` in plain words for an error message: text in quotes (``quote``), numbers as
+    numbers, true/false, lists item by item; cut to about ``limit`` characters; never raises."""
+    try:
+        if value is None:
+            return "nothing"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return _integer(value, limit)
+        if isinstance(value, float | Decimal):
+            return _plain(str(value), limit)
+        if isinstance(value, str):
+            text = _plain(value, limit)
+            return f"'{text}'" if quote else text
+        if isinstance(value, list | tuple):
+            items = [echo(v, limit, quote) for v in value[:10]]
+            more = f", … ({len(value):,} items)" if len(value) > 10 else ""
+            return _plain(f"[{', '.join(items)}{more}]", 4 * limit)
+        return _plain(str(value), limit)
+    except Exception:  # an object whose str() fails: its type is all that can be said
+        return f"a value of type {type(value).__name__}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,8 +76,10 @@ class Problem:
     location: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        return f"{where}field '{self.field}' = {self.value!r}: {self.rule}"
+        where = f"{_plain(self.location, 4 * ECHO_LIMIT)}: " if self.location else ""
+        name = _plain(str(self.field), ECHO_LIMIT)
+        rule = _plain(self.rule, 1000, keep="\n\t")
+        return f"{where}field '{name}' = {echo(self.value)}: {rule}"
 
 
 @dataclass
@@ -67,3 +126,16 @@ class PreconditionFailed(EupactError):
 
 class Unauthorized(EupactError):
     http_status = 401
+
+
+__all__ = [
+    "Conflict",
+    "EupactError",
+    "Forbidden",
+    "NotFound",
+    "PreconditionFailed",
+    "Problem",
+    "Unauthorized",
+    "echo",
+    "fail",
+]

@@ -1,7 +1,10 @@
-"""Reading pledges and deductions files (YAML, JSON or CSV) into validated domain objects.
+"""Reading pledges and deductions files (YAML, JSON or CSV) into validated domain objects
+(Art. 57(3), 61, 62 AMMR).
 
-The file layer checks types and shapes with pydantic and reports each problem with the file, the
-row and the field; the legal checks are the pool rules' own (:mod:`eupact.pool.pledges`).
+Each row is read by the boundary's model of its concept (:class:`eupact.boundary.PledgeIn`,
+:class:`eupact.boundary.DeductionRecord`: the same as the API's and the dashboard's), and each
+problem is reported with the file, the row and the field; the legal checks are the pool rules'
+own (:mod:`eupact.pool.pledges`).
 """
 
 from __future__ import annotations
@@ -9,50 +12,15 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from eupact.boundary import DeductionRecord, PledgeIn, problems_of
 from eupact.errors import EupactError, Problem, fail
-from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
-
-
-class PledgeRow(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    state: str = Field(min_length=2, max_length=2)
-    kind: PledgeKind
-    amount: Decimal
-    requested_by: list[str] = Field(default_factory=list)
-    note: str = ""
-
-    @field_validator("requested_by", mode="before")
-    @classmethod
-    def _split(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
-        return value
-
-
-class DeductionRow(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    state: str = Field(min_length=2, max_length=2)
-    article: Literal["61", "62"]
-    full: bool
-    relocations: int = 0
-    financial: Decimal = Decimal(0)
-    status: DeductionStatus = DeductionStatus.REQUESTED
-    council_act: str = ""
-    self_assessed: bool = False
-
-    @field_validator("article", mode="before")
-    @classmethod
-    def _article(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
+from eupact.pool.pledges import Deduction, Pledge
 
 
 @dataclass(frozen=True)
@@ -65,14 +33,6 @@ class PledgesFile:
     pledges: tuple[Pledge, ...]
     deductions: tuple[Deduction, ...]
     forum_reconvened: bool
-
-
-def _problems(exc: ValidationError, where: str) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "-"
-        out.append(Problem(field, err.get("input"), err["msg"], where))
-    return out
 
 
 class FileHeader(BaseModel):
@@ -131,7 +91,7 @@ def _document_rows(path: Path, text: str) -> tuple[FileHeader, Rows, Rows]:
     suffix = path.suffix.lower()
     try:
         doc = yaml.safe_load(text) if suffix in {".yaml", ".yml"} else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: also an int of 4300+ digits
         raise fail(
             "file",
             str(path),
@@ -149,7 +109,7 @@ def _document_rows(path: Path, text: str) -> tuple[FileHeader, Rows, Rows]:
     try:
         header = FileHeader.model_validate(doc)
     except ValidationError as exc:
-        raise EupactError(_problems(exc, path.name), f"pledges file {path} refused") from None
+        raise EupactError(problems_of(exc, path.name), f"pledges file {path} refused") from None
     return (
         header,
         [(f"{path.name}, pledges[{i}]", r) for i, r in enumerate(header.pledges)],
@@ -164,40 +124,18 @@ def _pledge(where: str, raw: Any, problems: list[Problem]) -> Pledge | None:
         )
         return None
     try:
-        row = PledgeRow.model_validate(_clean(raw))
+        return PledgeIn.model_validate(_clean(raw)).to_domain(where)
     except ValidationError as exc:
-        problems += _problems(exc, where)
+        problems += problems_of(exc, where)
         return None
-    if not row.amount.is_finite():
-        problems.append(Problem("amount", str(row.amount), "must be a finite number", where))
-        return None
-    return Pledge(
-        row.state.upper(),
-        row.kind,
-        row.amount,
-        tuple(s.upper() for s in row.requested_by),
-        row.note,
-        where,
-    )
 
 
 def _deduction(where: str, raw: Any, problems: list[Problem]) -> Deduction | None:
     try:
-        d = DeductionRow.model_validate(_clean(raw))
+        return DeductionRecord.model_validate(_clean(raw)).to_domain(where)
     except ValidationError as exc:
-        problems += _problems(exc, where)
+        problems += problems_of(exc, where)
         return None
-    return Deduction(
-        d.state.upper(),
-        d.article,
-        d.full,
-        d.relocations,
-        d.financial,
-        d.status,
-        d.council_act,
-        d.self_assessed,
-        where,
-    )
 
 
 def read_pledges_file(path: str | Path) -> PledgesFile:

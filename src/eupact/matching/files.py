@@ -32,8 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+import yaml
+from pydantic import ValidationError
 
+from eupact.cells import inert
 from eupact.errors import EupactError, Problem, fail
 
 from .languages import GEO
@@ -42,171 +44,18 @@ from .model import (
     VULNERABILITIES,
     Applicant,
     ApplicantTable,
-    Link,
-    LinkKind,
     PledgedPlaces,
     StateProfile,
-    Status,
-    Vulnerability,
 )
 from .result import MatchResult
 
+# The rows moved to .rows; named here too, for the callers that import them from this module.
+from .rows import ApplicantRow as ApplicantRow
+from .rows import LinkRow as LinkRow
+from .rows import PlacesRow as PlacesRow
+from .rows import ProfileRow as ProfileRow
+
 MAX_PROBLEMS = 100
-
-
-def _split(value: Any) -> Any:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.replace(",", ";").split(";") if v.strip()]
-    return value
-
-
-class LinkRow(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    state: str = Field(min_length=2, max_length=2)
-    kind: LinkKind
-
-    @field_validator("state", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.upper() if isinstance(value, str) else value
-
-
-class ApplicantRow(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: str = Field(min_length=1)
-    benefitting_state: str = Field(min_length=2, max_length=2)
-    family_unit: str = ""
-    nationality: str = ""
-    languages: list[str] = Field(default_factory=list)
-    links: list[LinkRow] = Field(default_factory=list)
-    vulnerabilities: list[Vulnerability] = Field(default_factory=list)
-    preferences: list[str] = Field(default_factory=list)
-    status: Status = Status.APPLICANT
-    consent: bool = False
-
-    @field_validator("benefitting_state", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
-
-    @field_validator("languages", "vulnerabilities", mode="before")
-    @classmethod
-    def _lower_list(cls, value: Any) -> Any:
-        items = _split(value)
-        return (
-            [v.lower() if isinstance(v, str) else v for v in items]
-            if isinstance(items, list)
-            else items
-        )
-
-    @field_validator("preferences", mode="before")
-    @classmethod
-    def _upper_list(cls, value: Any) -> Any:
-        items = _split(value)
-        return (
-            [v.upper() if isinstance(v, str) else v for v in items]
-            if isinstance(items, list)
-            else items
-        )
-
-    @field_validator("links", mode="before")
-    @classmethod
-    def _links(cls, value: Any) -> Any:
-        items = _split(value)
-        if not isinstance(items, list):
-            return items
-        out: list[Any] = []
-        for item in items:
-            if isinstance(item, str):
-                state, sep, kind = item.partition(":")
-                if not sep:
-                    raise ValueError(
-                        f"link {item!r} must be STATE:kind, kind one of "
-                        + ", ".join(k.value for k in LINK_KINDS)
-                    )
-                out.append({"state": state.strip(), "kind": kind.strip().lower()})
-            else:
-                out.append(item)
-        return out
-
-    @field_validator("status", mode="before")
-    @classmethod
-    def _status(cls, value: Any) -> Any:
-        return value.strip().lower() or "applicant" if isinstance(value, str) else value
-
-    @field_validator("consent", mode="before")
-    @classmethod
-    def _consent(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return False
-        return value
-
-    @field_validator("family_unit", "nationality", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
-        return "" if value is None else value
-
-
-class PlacesRow(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    contributing_state: str = Field(min_length=2, max_length=2)
-    places: int = Field(ge=0)
-    benefitting_state: str | None = None
-
-    @field_validator("contributing_state", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
-
-    @field_validator("benefitting_state", mode="before")
-    @classmethod
-    def _any(cls, value: Any) -> Any:
-        if value is None:
-            return None
-        text = str(value).strip().upper()
-        return None if text in {"", "*", "ALL", "ANY"} else text
-
-
-class ProfileRow(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    state: str = Field(min_length=2, max_length=2)
-    accepts_unaccompanied_minors: bool = True
-    accepts_beneficiaries: bool = True
-    max_unit_size: int | None = Field(default=None, ge=1)
-    languages: list[str] | None = None
-
-    @field_validator("state", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
-
-    @field_validator("accepts_unaccompanied_minors", "accepts_beneficiaries", mode="before")
-    @classmethod
-    def _blank_true(cls, value: Any) -> Any:
-        return True if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("max_unit_size", mode="before")
-    @classmethod
-    def _blank_none(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("languages", mode="before")
-    @classmethod
-    def _langs(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
-        items = _split(value)
-        return (
-            [v.lower() if isinstance(v, str) else v for v in items]
-            if isinstance(items, list)
-            else items
-        )
 
 
 # ------------------------------------------------------------------------------- reading
@@ -296,7 +145,7 @@ def _csv_rows(
 def _json_doc(path: Path, text: str, what: str) -> Any:
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, or an integer of more than 4300 digits
         raise fail(
             "file", path.name, f"is not valid JSON: {exc}", summary=f"cannot read {what}"
         ) from None
@@ -360,21 +209,7 @@ def read_applicants(path: str | Path) -> ApplicantsFile:
             if len(problems) >= MAX_PROBLEMS:
                 break
             continue
-        applicants.append(
-            Applicant(
-                id=row.id,
-                benefitting_state=row.benefitting_state,
-                family_unit=row.family_unit,
-                nationality=row.nationality,
-                languages=tuple(row.languages),
-                links=tuple(Link(lk.state, lk.kind) for lk in row.links),
-                vulnerabilities=tuple(row.vulnerabilities),
-                preferences=tuple(row.preferences),
-                status=row.status,
-                consent=row.consent,
-                source=where,
-            )
-        )
+        applicants.append(row.to_domain(where))
     if problems:
         raise EupactError(problems[:MAX_PROBLEMS], f"invalid {what} in {path.name}")
     if not applicants:
@@ -415,7 +250,7 @@ def _places(
         except ValidationError as exc:
             problems += _problems(exc, loc)
             continue
-        out.append(PledgedPlaces(row.contributing_state, row.places, row.benefitting_state, loc))
+        out.append(row.to_domain(loc))
     return out
 
 
@@ -503,24 +338,40 @@ def read_pledges(path: str | Path) -> PledgesInput:
 
 
 def _pool_pledges(path: Path) -> PledgesInput:
-    from eupact.cycle.inputs import read_pledges_file
-    from eupact.pool.pledges import PledgeKind
-
-    pool = read_pledges_file(path)
-    places: list[PledgedPlaces] = []
+    """The relocation pledges of an eupact pool pledges file, as places for any benefitting
+    state; the file's other pledges and deductions are the pool's business, not matching's."""
+    what = "pledged places"
+    text = _read_text(path, what)
+    try:
+        doc = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        raise fail(
+            "file", path.name, f"is not valid YAML: {exc}", summary=f"cannot read {what}"
+        ) from None
+    pledges = doc.get("pledges") if isinstance(doc, dict) else None
+    if not isinstance(pledges, list):
+        raise fail(
+            "pledges",
+            type(pledges).__name__,
+            "the file holds a mapping with a list 'pledges'",
+            path.name,
+            summary=f"cannot read {what}",
+        )
+    rows, where = [], []
+    for i, item in enumerate(pledges):
+        if isinstance(item, dict) and item.get("kind") == "relocation":
+            rows.append({"contributing_state": item.get("state"), "places": item.get("amount")})
+            where.append(f"{path.name}, pledges[{i}]")
     problems: list[Problem] = []
-    for p in pool.pledges:
-        if p.kind != PledgeKind.RELOCATION:
-            continue
-        if p.amount != int(p.amount):
-            problems.append(
-                Problem("amount", str(p.amount), "relocations are whole persons", p.location)
-            )
-            continue
-        places.append(PledgedPlaces(p.state, int(p.amount), None, p.location or path.name))
+    places = _places(rows, where, problems)
     if problems:
-        raise EupactError(problems, f"invalid pledged places in {path.name}")
-    return PledgesInput(path, pool.label, tuple(places))
+        # the file's own names: a pledge has a state and an amount
+        names = {"contributing_state": "state", "places": "amount"}
+        problems = [
+            Problem(names.get(p.field, p.field), p.value, p.rule, p.location) for p in problems
+        ]
+        raise EupactError(problems[:MAX_PROBLEMS], f"invalid {what} in {path.name}")
+    return PledgesInput(path, str(doc.get("label", "")), tuple(places))
 
 
 def read_profiles(path: str | Path) -> tuple[StateProfile, ...]:
@@ -670,18 +521,17 @@ def write_results(result: MatchResult, out: Path) -> list[Path]:
                 + [f"{f.text} [{f.article}]" for f in e.factors]
                 + [f"constraint: {c.text}" for c in e.constraints]
             )
-            w.writerow(
-                [
-                    e.applicant,
-                    e.family_unit,
-                    e.unit_size,
-                    e.benefitting_state,
-                    e.assigned_state or "",
-                    str(e.reason),
-                    "" if e.points is None else e.points,
-                    text,
-                ]
-            )
+            cells = [
+                e.applicant,
+                e.family_unit,
+                e.unit_size,
+                e.benefitting_state,
+                e.assigned_state or "",
+                str(e.reason),
+                "" if e.points is None else e.points,
+                text,
+            ]
+            w.writerow([inert(c) for c in cells])
     json_path = out / "assignments.json"
     doc = {
         "label": label,

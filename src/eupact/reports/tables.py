@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from eupact.cells import inert
 from eupact.key.reference_key import ReferenceKey, to_decimal
 from eupact.pool.allocation import Allocation
 from eupact.pool.outcome import PoolOutcome
@@ -204,14 +205,15 @@ def plain(value: Any) -> Any:
 
 def csv_text(rows: list[dict[str, Any]]) -> str:
     """Rows of a table as CSV (columns of the first row); lists and objects (audit before/after)
-    as JSON, so that any CSV reader can parse them."""
+    as JSON, so that any CSV reader can parse them; text that a spreadsheet would run as a
+    formula made inert (:func:`eupact.cells.inert`)."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else [], lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(
             {
-                k: json.dumps(v, default=str) if isinstance(v, list | dict) else v
+                k: inert(json.dumps(v, default=str) if isinstance(v, list | dict) else v)
                 for k, v in row.items()
             }
         )

@@ -1,57 +1,82 @@
-"""Reading the workspace's HTML forms into the service's types, with errors per field.
+"""Reading the workspace's HTML forms into the service's types, with errors per field (pledges
+Art. 57(3), 65(1); deduction requests Art. 61(1), 62(1); offsets replies Art. 69(2) AMMR).
 
-A form field that cannot be read becomes a :class:`Problem` naming that field, so the page can
-show the message next to it (and keep what the user typed); the service's own errors name the
-same fields (``amount``, ``kind``, ``requested_by`` …) and are shown the same way.
+A form is turned into the boundary's model of its concept (:mod:`eupact.boundary`, the same as
+the API's and the pledges files') and validated there, reading numbers as people write them
+('1 200,50'). A field that cannot be read becomes a :class:`Problem` naming that field, so the
+page can show the message next to it (and keep what the user typed); the service's own errors
+name the same fields (``amount``, ``kind``, ``requested_by`` …) and are shown the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from eupact.errors import EupactError, Problem
-from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
+from eupact.boundary import (
+    MAX_APPLICATIONS,
+    MAX_EUR,
+    MAX_NOTE,
+    MAX_OFFSET,
+    MAX_VERSION,
+    DeductionIn,
+    OffsetReplyIn,
+    PledgeIn,
+    Refused,
+    parse_decimal,
+    parse_integer,
+    read_integer,
+    read_text,
+    validate,
+)
+from eupact.errors import EupactError, Problem, echo
+from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 
-MAX_TEXT = 2000
+MAX_TEXT = MAX_NOTE
+
+
+def _for_the_page(exc: EupactError) -> EupactError:
+    """The same problems, each value as short plain text: the page shows it as it is."""
+    problems = [
+        Problem(p.field.split(".")[0], _shown(p.value), p.rule, p.location) for p in exc.problems
+    ]
+    return EupactError(problems, exc.summary)
+
+
+def _shown(value: object) -> object:
+    return value if value in (None, "") else echo(value, quote=False)
 
 
 def text(form: Mapping[str, str], name: str, limit: int = MAX_TEXT) -> str:
-    value = form.get(name, "").strip()
-    if len(value) > limit:
-        raise EupactError(
-            [Problem(name, f"{len(value)} characters", f"at most {limit} characters")]
-        )
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        raise EupactError([Problem(name, "…", "control characters are not allowed in text")])
-    return value
+    try:
+        return read_text(form.get(name, ""), limit=limit)
+    except Refused as refused:
+        raise _for_the_page(refused.error(name)) from None
 
 
 def amount(form: Mapping[str, str], name: str = "amount", whole: bool = False) -> Decimal:
     """A non-negative number typed by a person: '1200', '1 200,50' and '1,200.50' are read."""
-    raw = form.get(name, "").strip()
-    if not raw:
-        raise EupactError([Problem(name, "", "enter an amount")])
-    cleaned = raw.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace("'", "")
-    if "," in cleaned and "." not in cleaned:
-        # one comma and at most two digits after it: a decimal comma (fr, de); else thousands
-        head, _, tail = cleaned.rpartition(",")
-        cleaned = f"{head.replace(',', '')}.{tail}" if len(tail) <= 2 else cleaned.replace(",", "")
-    else:
-        cleaned = cleaned.replace(",", "")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise EupactError([Problem(name, raw, "a number, e.g. 1200 or 1200.50")]) from None
-    if not value.is_finite() or value < 0:
-        raise EupactError([Problem(name, raw, "a number of zero or more")])
-    if whole and value != value.to_integral_value():
-        raise EupactError([Problem(name, raw, "a whole number")])
-    return value
+        return parse_decimal(
+            form.get(name, ""),
+            name,
+            maximum=MAX_EUR,
+            decimals=0 if whole else 2,
+            people=True,
+            blank="enter an amount",
+        )
+    except EupactError as exc:
+        raise _for_the_page(exc) from None
 
 
-def integer(form: Mapping[str, str], name: str) -> int:
-    return int(amount(form, name, whole=True))
+def integer(form: Mapping[str, str], name: str, maximum: int = MAX_APPLICATIONS) -> int:
+    """A whole number of zero or more typed by a person, at most ``maximum``."""
+    try:
+        return parse_integer(
+            form.get(name, ""), name, maximum=maximum, people=True, blank="enter a number"
+        )
+    except EupactError as exc:
+        raise _for_the_page(exc) from None
 
 
 def kind(form: Mapping[str, str]) -> PledgeKind:
@@ -60,57 +85,124 @@ def kind(form: Mapping[str, str]) -> PledgeKind:
         return PledgeKind(raw)
     except ValueError:
         choices = ", ".join(str(k) for k in PledgeKind)
-        raise EupactError([Problem("kind", raw, f"one of {choices}")]) from None
+        raise EupactError([Problem("kind", echo(raw, quote=False), f"one of {choices}")]) from None
 
 
 def states(form: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """Comma- or space-separated geo codes, each one of ``allowed``."""
-    raw = form.get(name, "")
+    raw = form.get(name, "")[: 4 * len(allowed) + 64]
     codes = tuple(dict.fromkeys(c.strip().upper() for c in raw.replace(",", " ").split() if c))
     wrong = [c for c in codes if c not in allowed]
     if wrong:
         raise EupactError(
-            [Problem(name, " ".join(wrong), f"benefitting Member States only: {' '.join(allowed)}")]
+            [
+                Problem(
+                    name,
+                    echo(" ".join(wrong), quote=False),
+                    f"benefitting Member States only: {' '.join(allowed)}",
+                )
+            ]
         )
     return codes
 
 
 def pledge(form: Mapping[str, str], state: str, benefitting: tuple[str, ...]) -> Pledge:
-    k = kind(form)
-    value = amount(form, whole=k is PledgeKind.RELOCATION)
-    requested = states(form, "requested_by", benefitting) if k is PledgeKind.ALTERNATIVE else ()
-    return Pledge(state, k, value, requested, text(form, "note"), "web form")
+    """The pledge a Member State typed; alternative measures name requesting states among
+    ``benefitting`` (Art. 65(1)), other kinds ignore the field."""
+    data = {
+        "state": state,
+        "kind": form.get("kind", ""),
+        "amount": form.get("amount", ""),
+        "note": form.get("note", ""),
+    }
+    alternative = form.get("kind") == PledgeKind.ALTERNATIVE
+    problems: list[Problem] = []
+    if alternative:
+        try:
+            data["requested_by"] = " ".join(states(form, "requested_by", benefitting))
+        except EupactError as exc:
+            problems += exc.problems
+    try:
+        model = validate(PledgeIn, data, people=True)
+    except EupactError as exc:
+        raise _for_the_page(EupactError(problems + exc.problems, exc.summary)) from None
+    if problems:
+        raise EupactError(problems)
+    return model.to_domain("web form")
 
 
 def deduction(form: Mapping[str, str], state: str) -> tuple[Deduction, str]:
-    article = form.get("article", "")
-    if article not in ("61", "62"):
-        raise EupactError([Problem("article", article, "Art. 61 or Art. 62 AMMR")])
+    """A deduction request; a full one asks for everything, so its figures are not read."""
     full = form.get("full") == "on"
-    relocations = 0 if full else integer(form, "relocations")
-    financial = Decimal(0) if full else amount(form, "financial")
-    reasons = text(form, "reasons", 10_000)
-    if not reasons:
-        raise EupactError([Problem("reasons", "", "give the reasons the Commission will assess")])
-    d = Deduction(
-        state,
-        article,
-        full,
-        relocations,
-        financial,
-        DeductionStatus.REQUESTED,
-        "",
-        False,
-        "web form",
-    )
-    return d, reasons
+    data: dict[str, object] = {
+        "state": state,
+        "article": form.get("article", ""),
+        "full": full,
+        "relocations": 0 if full else form.get("relocations", ""),
+        "financial": 0 if full else form.get("financial", ""),
+        "reasons": form.get("reasons", ""),
+    }
+    problems: list[Problem] = []
+    model = None
+    try:
+        model = validate(DeductionIn, data, people=True)
+    except EupactError as exc:
+        problems += exc.problems
+    if not form.get("reasons", "").strip() and all(p.field != "reasons" for p in problems):
+        problems.append(Problem("reasons", "", "give the reasons the Commission will assess"))
+    if problems or model is None:
+        raise _for_the_page(EupactError(problems))
+    return model.to_domain("web form"), model.reasons
+
+
+def reply(form: Mapping[str, str]) -> int:
+    """The applications an offsets reply accepts (Art. 69(2))."""
+    try:
+        return validate(OffsetReplyIn, {"accepted": form.get("accepted", "")}, people=True).accepted
+    except EupactError as exc:
+        raise _for_the_page(exc) from None
 
 
 def version(form: Mapping[str, str]) -> int:
+    """The pledge's version the form was built from (its ETag)."""
     raw = form.get("version", "")
-    if not raw.isdigit():
-        raise EupactError([Problem("version", raw, "reload the page and try again")])
-    return int(raw)
+    try:
+        return read_integer(raw, maximum=MAX_VERSION)
+    except Refused:
+        raise EupactError(
+            [Problem("version", _shown(raw), "reload the page and try again")]
+        ) from None
 
 
-__all__ = ["amount", "deduction", "integer", "kind", "pledge", "states", "text", "version"]
+def year(query: Mapping[str, str]) -> int | None:
+    """The pool year asked for (``?year=``), or None if there is none that can be read."""
+    try:
+        return read_integer(query.get("year", ""), minimum=2000, maximum=2999)
+    except Refused:
+        return None
+
+
+def offset(query: Mapping[str, str], name: str = "offset") -> int:
+    """A page offset from a query string (``?offset=``): 0 when absent."""
+    raw = query.get(name, "")
+    if not raw:
+        return 0
+    try:
+        return read_integer(raw, maximum=MAX_OFFSET)
+    except Refused as refused:
+        raise _for_the_page(refused.error(name, summary="invalid address")) from None
+
+
+__all__ = [
+    "amount",
+    "deduction",
+    "integer",
+    "kind",
+    "offset",
+    "pledge",
+    "reply",
+    "states",
+    "text",
+    "version",
+    "year",
+]

@@ -1,0 +1,52 @@
+"""Cells for CSV and XLSX files that no spreadsheet runs as a formula.
+
+A note typed by a Member State (``=HYPERLINK("http://…","click")``) is data, not a formula: text
+starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading
+``'`` (OWASP's rule for CSV injection). Numbers stay numbers, negative ones included, so that a
+spreadsheet can still sum them. Every CSV and XLSX writer of eupact goes through :func:`inert`.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A number as eupact writes one (Decimal and int as text): a spreadsheet reads it as a number.
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII)
+_INTEGER = re.compile(r"-?[0-9]{1,15}", re.ASCII)
+_DECIMAL = re.compile(r"-?[0-9]{1,15}\.[0-9]{1,15}", re.ASCII)
+# Characters XML 1.0 cannot hold (openpyxl refuses them) and lone surrogates (not encodable).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def inert(value: Any) -> Any:
+    """``value`` as a cell that cannot run: formula-like text gets a leading ``'``, and a
+    carriage return becomes a line feed (Python's CSV writer with ``\\n`` line ends leaves a
+    lone ``\\r`` unquoted, and readers start a new row there, whose first cell could be one)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_TRIGGERS) and not _NUMBER.fullmatch(value):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def xlsx_value(value: Any) -> Any:
+    """A cell for openpyxl: numbers (and numbers written as text) as numbers, so that they can
+    be summed; everything else as inert text that XML can hold."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return float(value) if value.is_finite() else str(value)
+    text = str(value)
+    # Up to 15 digits a float holds the figure exactly; longer ones stay text, as written.
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return float(text)
+    text = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return inert(text)
+
+
+__all__ = ["inert", "xlsx_value"]
