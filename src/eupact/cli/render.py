@@ -10,6 +10,7 @@ from enum import StrEnum
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from eupact.cells import inert
 from eupact.reports.summary import fmt, isnum, to_markdown
 from eupact.reports.tables import Table, plain
 
@@ -26,7 +27,7 @@ def to_csv(table: Table) -> str:
     writer = csv.DictWriter(buf, fieldnames=list(table.columns), lineterminator="\n")
     writer.writeheader()
     for row in table.rows:
-        writer.writerow({k: plain(v) for k, v in row.items()})
+        writer.writerow({k: inert(plain(v)) for k, v in row.items()})
     return buf.getvalue()
 
 

@@ -112,9 +112,9 @@ class Page:
             )
 
     def year(self, years: list[int]) -> int | None:
-        asked = self.request.query_params.get("year", "")
-        if asked.isdigit() and int(asked) in years:
-            return int(asked)
+        asked = forms.year(self.request.query_params)  # '²' and 10**5000 digits are no year
+        if asked in years:
+            return asked
         return years[-1] if years else None
 
     def cycle(self) -> tuple[int | None, dict[str, Any]]:
@@ -366,8 +366,7 @@ def web_router(service: CycleService) -> APIRouter:
     @router.get("/audit", response_class=HTMLResponse)
     def audit(request: Request) -> Response:
         page = page_of(request)
-        offset = request.query_params.get("offset", "0")
-        start = int(offset) if offset.isdigit() else 0
+        start = forms.offset(request.query_params)
         data = views.audit(service, page.actor, start, 50)
         return page.render("audit.html", active="audit", data=data)
 
