@@ -5,6 +5,10 @@ is returned if any is. CSV rows are numbered as a spreadsheet shows them (the he
 comment lines count). Lines starting with ``#`` at the top of a CSV file are its label; a file
 labelled SYNTHETIC makes every output say so.
 
+Why one file: each format's reader and writer share its columns and conventions (row numbers,
+label lines, ``;`` lists), and the round trip write → read is what the tests check; the rows'
+validation itself is in :mod:`eupact.matching.rows`.
+
 Applicants (CSV columns, or JSON ``{"label": ..., "applicants": [{...}]}``)::
 
     id, benefitting_state, family_unit, nationality, languages, links, vulnerabilities,
