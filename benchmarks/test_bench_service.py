@@ -267,7 +267,7 @@ def test_outcome_after_a_pledge_change(benchmark, backend: str, tmp_path: Path) 
             for p in pledges:
                 actor = Actor(f"bench-{p.state}", Role.MEMBER_STATE, p.state)
                 reply = service.create_pledge(actor, YEAR, p)
-                ids.append((reply.body["id"], actor, p))
+                ids.append((reply.id, actor, p))
             assert {p.state for _, _, p in ids} == set(bound) and len(bound) == 26
             versions = dict.fromkeys(range(len(ids)), 1)
             round_ = [0]

@@ -453,7 +453,7 @@ def test_echo_in_plain_words() -> None:
     assert echo("abc") == "'abc'" and echo("abc", quote=False) == "abc"
     assert echo(True) == "true" and echo(None) == "nothing" and echo(Decimal("1.50")) == "1.50"
     assert echo("a\x00\ud800") == "'a\\u0000\\ud800'"
-    assert echo("x" * 200).endswith("… (200 characters)'")
+    assert echo("x" * 2000).endswith("… (2,000 characters)'")
     assert echo(10**5000) == "a whole number of about 5,000 digits"
     assert (
         str(Problem("amount", "-5", "rule", "f, row 3")) == "f, row 3: field 'amount' = '-5': rule"

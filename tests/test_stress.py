@@ -49,7 +49,8 @@ from sqlalchemy import func, select
 
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Action, Role
-from eupact.cycle.service import CycleService, cents
+from eupact.cycle.records import cents
+from eupact.cycle.service import CycleService
 from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.cycle.store.models import AuditRow, IdempotencyRow, PledgeRow
 from eupact.pool.pledges import Pledge, PledgeKind

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-ECHO_LIMIT = 80
+ECHO_LIMIT = 256  # long enough for a file path, short enough to keep a refusal readable
 
 # Characters that would corrupt a terminal, a log line or a JSON document if echoed as they are:
 # controls (NUL, ESC ...), lone surrogates (not encodable), and line or bidirectional marks

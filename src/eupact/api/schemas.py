@@ -154,11 +154,18 @@ class OutcomeOut(_Out):
 
 
 class VerificationOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    """``eupact audit verify``'s answer: which check failed (chain, mac, anchor, replay), the
+    first bad entry or entity, and why (docs/audit.md)."""
+
+    model_config = ConfigDict(extra="forbid")
     ok: bool
     entries: int
     first_bad_seq: int | None
     reason: str
+    check: str | None
+    entity: str | None
+    checks: dict[str, str]
+    more: list[str]
 
 
 class MatchingOut(_Out):

@@ -97,9 +97,9 @@ def pool_year(
     act = council_act(year, parameters)
     params = parameters.at(act.act_date)
     chosen = vintage or default_vintage(year)
-    if population is None and gdp is None:
-        key = key_from_snapshot(snapshot, params, chosen, states)
-    else:
+    if population is None and gdp is None and states is None:
+        key = key_from_snapshot(snapshot, params, chosen)
+    else:  # the key's own checks name an unknown state before the data's coverage is asked
         population = population or snapshot.find(
             "population", chosen.population_date, chosen.population_release
         )

@@ -10,7 +10,6 @@ from eupact.api.deps import Format, IdPath, Key, Limit, Offset, Service, Who, Ye
 from eupact.api.exports import page
 from eupact.api.requests import AssessmentIn, DecisionIn, DeductionIn
 from eupact.api.schemas import DeductionOut, DeductionPage
-from eupact.pool.pledges import Deduction
 
 router = APIRouter(prefix="/cycles/{year}/deductions", tags=["deductions"])
 
@@ -36,16 +35,7 @@ def request_deduction(
     service: Service, year: YearPath, body: DeductionIn, who: Who, key: Key = None
 ) -> Any:
     """A Member State requests a full or partial deduction (Art. 61(1), 62(1))."""
-    d = Deduction(
-        body.state.upper(),
-        body.article,
-        body.full,
-        body.relocations,
-        body.financial,
-        self_assessed=body.self_assessed,
-        location="request body",
-    )
-    return service.request_deduction(who, year, d, body.reasons, key).as_dict()
+    return service.request_deduction(who, year, body.to_domain(), body.reasons, key).as_dict()
 
 
 @router.post(
@@ -62,7 +52,7 @@ def assess(
     key: Key = None,
 ) -> Any:
     """The Commission's assessment to the Council, within four weeks (Art. 61(3), 62(4))."""
-    return service.assess_deduction(who, year, deduction_id, body.assessment, key).as_dict()
+    return service.assess_deduction(who, year, deduction_id, body.to_domain(), key).as_dict()
 
 
 @router.post(
@@ -79,5 +69,6 @@ def decide(
     key: Key = None,
 ) -> Any:
     """The Council's implementing act grants or refuses it (Art. 61(4), 62(5))."""
-    record = service.decide_deduction(who, year, deduction_id, body.granted, body.council_act, key)
+    granted, act = body.to_domain()
+    record = service.decide_deduction(who, year, deduction_id, granted, act, key)
     return record.as_dict()

@@ -38,13 +38,8 @@ def record_implementation(
     service: Service, year: YearPath, body: ImplementationIn, who: Who, key: Key = None
 ) -> Any:
     """Record what a contributing state carried out (Art. 60(3), 64, 68)."""
+    done = body.to_domain()
     record = service.record_implementation(
-        who,
-        year,
-        body.state.upper(),
-        body.kind,
-        body.benefitting_state.upper(),
-        body.amount,
-        key,
+        who, year, done.state, done.kind, done.benefitting_state, done.amount, key
     )
     return record.as_dict()

@@ -35,13 +35,9 @@ def request_offsets(
     service: Service, year: YearPath, body: OffsetIn, who: Who, key: Key = None
 ) -> Any:
     """A benefitting state asks a contributing state to take responsibility (Art. 63(1), 69)."""
+    asked = body.to_domain()
     record = service.request_offsets(
-        who,
-        year,
-        body.benefitting_state.upper(),
-        body.contributing_state.upper(),
-        body.applications,
-        key,
+        who, year, asked.benefitting_state, asked.contributing_state, asked.applications, key
     )
     return record.as_dict()
 
@@ -58,4 +54,4 @@ def reply_offsets(
     key: Key = None,
 ) -> Any:
     """The contributing state replies within 30 days and may accept fewer (Art. 69(2))."""
-    return service.reply_offsets(who, year, offset_id, body.accepted, key).as_dict()
+    return service.reply_offsets(who, year, offset_id, body.to_domain(), key).as_dict()

@@ -53,7 +53,7 @@ def create_pledge(
     key: Key = None,
 ) -> Any:
     """Pledge during the High-Level Forum (Art. 13(3), 57(3)); one pledge per state and type."""
-    record = service.create_pledge(who, year, body.pledge(), key)
+    record = service.create_pledge(who, year, body.to_domain(), key)
     response.headers["ETag"] = f'"{record.version}"'
     return record.as_dict()
 
@@ -80,7 +80,9 @@ def update_pledge(
     key: Key = None,
 ) -> Any:
     """Change a pledge's amount; If-Match must carry the ETag you read."""
-    record = service.update_pledge(who, year, pledge_id, body.pledge(), version_of(if_match), key)
+    record = service.update_pledge(
+        who, year, pledge_id, body.to_domain(), version_of(if_match), key
+    )
     response.headers["ETag"] = f'"{record.version}"'
     return record.as_dict()
 
