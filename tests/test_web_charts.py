@@ -222,22 +222,37 @@ def test_vega_bundle_reads_the_disk_cache(tmp_path: Path, monkeypatch: pytest.Mo
     assert charts.vega_bundle() == "/* cached */ window.vegaEmbed = 1;"
 
 
+def _embedded(html: str, element_id: str) -> dict[str, Any]:
+    head = f'<script type="application/json" id="{element_id}-spec" data-vega-embed="{element_id}">'
+    assert html.startswith(head) and html.endswith("</script>")
+    doc: dict[str, Any] = json.loads(html[len(head) : -len("</script>")])
+    return doc
+
+
 def test_embed_html_cannot_be_closed_by_the_spec() -> None:
     spec = {"title": "</script><script>alert(1)</script><!-- & \u2028", "mark": "bar"}
     html = charts.embed_html(spec, "chart-1")
-    assert html.startswith('<script>vegaEmbed("#chart-1", ')
-    assert html.count("</script>") == 1 and html.endswith("</script>")
+    assert html.count("</script>") == 1 and html.count("<script") == 1
     assert "<!--" not in html and "\u2028" not in html
-    payload = html[len('<script>vegaEmbed("#chart-1", ') :].split(', {"actions"')[0]
-    assert json.loads(payload) == spec
-    assert '"actions":false' in html and '"renderer":"svg"' in html
+    doc = _embedded(html, "chart-1")
+    assert doc["spec"] == spec
+    assert doc["options"]["actions"] is False and doc["options"]["renderer"] == "svg"
+
+
+def test_embed_html_is_data_and_asks_for_the_expression_interpreter() -> None:
+    """No inline script runs (the pages' Content-Security-Policy refuses it), nor does Vega
+    compile expressions with new Function: charts.js renders the block with ``ast``."""
+    html = charts.embed_html({"mark": "bar"}, "c")
+    assert "vegaEmbed" not in html and 'type="application/json"' in html
+    assert _embedded(html, "c")["options"]["ast"] is True
 
 
 def test_embed_html_formats_numbers_in_the_pages_language() -> None:
     """German pages write 1.234,5 in the charts too (d3-format locale passed to vega-embed)."""
-    options = charts.embed_html({"mark": "bar"}, "c", "de").split("}, ")[-1]
-    assert '"decimal":","' in options and '"thousands":"."' in options
-    assert '"decimal":"."' in charts.embed_html({"mark": "bar"}, "c", "xx")
+    german = _embedded(charts.embed_html({"mark": "bar"}, "c", "de"), "c")["options"]
+    assert german["formatLocale"]["decimal"] == "," and german["formatLocale"]["thousands"] == "."
+    other = _embedded(charts.embed_html({"mark": "bar"}, "c", "xx"), "c")["options"]
+    assert other["formatLocale"]["decimal"] == "."
 
 
 @pytest.mark.parametrize("bad", ["", "1chart", 'x");alert(1);("', "a b", "#chart"])

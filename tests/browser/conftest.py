@@ -215,6 +215,19 @@ def _browser_loop(request: pytest.FixtureRequest) -> Iterator[None]:
         asyncio._set_running_loop(None)
 
 
+def _sign_in(server: DemoServer, who: str) -> str:
+    """A session of ``who`` opened through the sign-in form (the cookie holds a session id,
+    never the token)."""
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        form = client.get("/signin").text.split('action="/signin"')[1]
+        found = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert found, "the sign-in form has no CSRF value"
+        data = {"token": server.tokens[who], "next": "", "csrf": found.group(1)}
+        response = client.post("/signin", data=data)
+        assert response.status_code == 303, response.text[-500:]
+        return str(client.cookies[SESSION_COOKIE])
+
+
 class Browsing:
     """New browser contexts (fresh cookies) signed in as an actor of a demo server."""
 
@@ -230,9 +243,8 @@ class Browsing:
         context.set_default_timeout(15_000)
         self.contexts.append(context)
         if who:
-            context.add_cookies(
-                [{"name": SESSION_COOKIE, "value": server.tokens[who], "url": server.url}]
-            )
+            session_id = _sign_in(server, who)
+            context.add_cookies([{"name": SESSION_COOKIE, "value": session_id, "url": server.url}])
         return context
 
     def page(self, server: DemoServer, who: str | None = None) -> Any:

@@ -403,20 +403,29 @@ FORMAT_LOCALES: dict[str, dict[str, Any]] = {
 
 
 def embed_html(spec: dict[str, Any], element_id: str, lang: str = "en") -> str:
-    """The ``<script>`` that renders ``spec`` into the element ``#element_id`` with vega-embed,
-    numbers formatted in ``lang``'s notation.
+    """The JSON data block from which ``/static/charts.js`` renders ``spec`` into the element
+    ``#element_id`` with vega-embed, numbers formatted in ``lang``'s notation.
 
-    Place it after the element and after the script serving :func:`vega_bundle`. ``element_id``
-    must be a plain HTML id (letter first, then letters, digits, ``-`` or ``_``).
+    A data block, not a script: the pages' Content-Security-Policy runs no inline script
+    (:mod:`eupact.web.security`). ``ast`` makes Vega evaluate its expressions with its
+    interpreter instead of compiling them with ``new Function`` (which that policy also
+    refuses), and the styles vega-embed would write into the page are ``charts.css``'s. Place
+    it after the element, then the scripts serving :func:`vega_bundle` and ``charts.js``; link
+    ``/static/charts.css``. ``element_id`` must be a plain HTML id (letter first, then letters, digits,
+    ``-`` or ``_``).
     """
     if not _ELEMENT_ID.match(element_id):
         raise ValueError(f"not a plain HTML element id: {element_id!r}")
     options = {
         "actions": False,
         "renderer": "svg",
+        "ast": True,
+        # their styles are in /static/charts.css, not written into the page
+        "defaultStyle": False,
+        "tooltip": {"disableDefaultStyle": True},
         "formatLocale": FORMAT_LOCALES.get(lang, FORMAT_LOCALES["en"]),
     }
     return (
-        f'<script>vegaEmbed("#{element_id}", {_script_json(spec)}, '
-        f"{_script_json(options)}).catch(console.error);</script>"
+        f'<script type="application/json" id="{element_id}-spec" data-vega-embed="{element_id}">'
+        f"{_script_json({'spec': spec, 'options': options})}</script>"
     )

@@ -1,17 +1,18 @@
 """The dashboard's pages, served by the same FastAPI app as the REST API (``eupact serve``).
 
-Signing in takes an API token (the same tokens as the API, made with ``eupact tokens create``);
-it is kept in an HttpOnly, SameSite=Strict cookie, and every form carries a token derived from it
-(CSRF). Without signing in, a visitor is an observer: published data only. Errors never reach the
-visitor as a traceback: a refused or invalid request is shown as a page naming the field, the
-value and the rule, and a form keeps what was typed.
+Signing in with an API token (``eupact tokens create``) opens a session: the cookie holds a random
+session id, never the token (HttpOnly, SameSite=Strict, Secure over HTTPS); signing out ends it
+in the database. Forms carry a CSRF value derived from the session's secret (the sign-in form: a
+double-submit cookie); another site's form is refused (403), failed sign-ins beyond the limit of
+:mod:`eupact.web.security` too (429). Without signing in, a visitor is an observer: published
+data only. Errors never reach the visitor as a traceback: a refused or invalid request is shown
+as a page naming the field, the value and the rule; a form keeps what was typed (never a token).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -28,12 +29,23 @@ from eupact import __version__
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
+from eupact.cycle.service.tokens import SESSION_LIFETIME, TokenExpired, WebSession
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
 from eupact.web import forms, i18n, labels, views
 from eupact.web.downloads import DOWNLOAD_FORMATS, download, download_names, report_pdf
+from eupact.web.security import (
+    TooManyRequests,
+    client_address,
+    failed_auth_limiter,
+    forget_cookie,
+    from_another_site,
+    private_cookie,
+    same_secret,
+)
 
 log = logging.getLogger("eupact.web")
 SESSION_COOKIE = "eupact_session"
+SIGNIN_COOKIE = "eupact_signin"  # the sign-in form's double-submit value (CSRF)
 LANG_COOKIE = "eupact_lang"
 PUBLIC = Actor("public", Role.OBSERVER)
 STATIC = Path(__file__).parent / "static"
@@ -74,10 +86,6 @@ def environment(lang: str) -> jinja2.Environment:
     return env
 
 
-def csrf_token(session_token: str) -> str:
-    return hmac.new(session_token.encode(), b"eupact-form", hashlib.sha256).hexdigest()[:32]
-
-
 class Page:
     """One request's context: the visitor, the language, and how to answer with a page."""
 
@@ -89,27 +97,33 @@ class Page:
             asked, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
         )
         self.remember_lang = asked in i18n.LANGUAGES and asked != request.cookies.get(LANG_COOKIE)
-        self.token = request.cookies.get(SESSION_COOKIE, "")
-        self.actor, self.signed_in = PUBLIC, False
-        if self.token:
-            try:
-                self.actor, self.signed_in = service.authenticate(self.token), True
-            except EupactError:
-                self.token = ""  # a revoked or unknown token: a visitor again
+        self.session_id = request.cookies.get(SESSION_COOKIE, "")
+        # an ended or expired session, or one whose token was revoked: a visitor again
+        self.session: WebSession | None = (
+            service.tokens.session(self.session_id) if self.session_id else None
+        )
+        self.actor = self.session.actor if self.session else PUBLIC
+        self.signed_in = self.session is not None
+        self.https = request.url.scheme == "https"
         self._cycle: tuple[int | None, dict[str, Any]] | None = None
         self.env = environment(self.lang)
         self.gettext = i18n.translations(self.lang).gettext
 
     @property
     def csrf(self) -> str:
-        return csrf_token(self.token) if self.token else ""
+        return self.session.form_token() if self.session else ""
 
     def check_csrf(self, form: Mapping[str, str]) -> None:
-        if not self.token or not hmac.compare_digest(form.get("csrf", ""), self.csrf):
-            raise Forbidden(
-                [Problem("csrf", "", "the form has expired: reload the page and submit again")],
-                "form expired",
-            )
+        if from_another_site(self.request.headers) or not (
+            self.session and self.session.form_token_matches(form.get("csrf", ""))
+        ):
+            raise self.form_expired()
+
+    def form_expired(self) -> Forbidden:
+        rule = self.gettext(
+            "the form has expired, or another site sent it: reload the page and submit again"
+        )
+        return Forbidden([Problem("csrf", "", rule)], "form expired")
 
     def year(self, years: list[int]) -> int | None:
         asked = forms.year(self.request.query_params)  # '²' and 10**5000 digits are no year
@@ -148,7 +162,11 @@ class Page:
         )
         response.headers["Content-Language"] = self.lang
         if self.remember_lang:
-            response.set_cookie(LANG_COOKIE, self.lang, max_age=365 * 86400, samesite="lax")
+            response.set_cookie(
+                LANG_COOKIE, self.lang, max_age=365 * 86400, samesite="lax", secure=self.https
+            )
+        if self.signed_in:  # what a session sees stays out of caches (and the back button)
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     def error(self, exc: EupactError) -> HTMLResponse:
@@ -289,7 +307,7 @@ def web_router(service: CycleService) -> APIRouter:
     @router.post("/workspace/{geo}/pledges")
     async def create_pledge(request: Request, geo: str) -> Response:
         def act(page: Page, form: dict[str, str], year: int) -> None:
-            benefitting = service.act_and_key(year)[0].benefitting_states
+            benefitting = service.pool(year).benefitting_states
             p = forms.pledge(form, page.actor.state or "", benefitting)
             service.create_pledge(page.actor, year, p, form.get("form_key") or None)
 
@@ -303,7 +321,7 @@ def web_router(service: CycleService) -> APIRouter:
             if form.get("action") == "delete":
                 service.delete_pledge(page.actor, year, pledge_id, version, key)
                 return
-            benefitting = service.act_and_key(year)[0].benefitting_states
+            benefitting = service.pool(year).benefitting_states
             p = forms.pledge(form, page.actor.state or "", benefitting)
             service.update_pledge(page.actor, year, pledge_id, p, version, key)
 
@@ -329,36 +347,75 @@ def web_router(service: CycleService) -> APIRouter:
 
     # -- signing in ------------------------------------------------------------------------------
 
+    def _signin_page(
+        page: Page, status: int, next_path: str, problem: Problem | None, check: str
+    ) -> Response:
+        response = page.render(
+            "signin.html",
+            status,
+            active="signin",
+            next=next_path,
+            problem=problem,
+            signin_csrf=check,
+        )
+        private_cookie(response, SIGNIN_COOKIE, check, 3600, "/signin", page.https)
+        return response
+
     @router.get("/signin", response_class=HTMLResponse)
     def signin_form(request: Request) -> Response:
         page = page_of(request)
-        return page.render("signin.html", active="signin", next=_safe_next(request), problem=None)
+        # a fresh value per form: a value an attacker planted in the cookie is replaced
+        check = secrets.token_urlsafe(32)
+        return _signin_page(page, 200, _safe_next(request), None, check)
 
     @router.post("/signin", response_class=HTMLResponse)
     async def signin(request: Request) -> Response:
         page = page_of(request)
+        if from_another_site(request.headers):  # before anything is read
+            raise page.form_expired()
         form = {k: str(v) for k, v in (await request.form()).items()}
+        check = request.cookies.get(SIGNIN_COOKIE, "")
+        if not check or not same_secret(form.get("csrf", ""), check):  # double submit
+            raise page.form_expired()
+        next_path = _safe_next_value(form.get("next", ""))
+        limiter = failed_auth_limiter(request.app)
+        client = client_address(request)
+        if limiter is not None:
+            wait = limiter.retry_after(client)
+            if wait is not None:
+                rule = page.gettext(
+                    "too many failed sign-ins from your address: try again in %(seconds)s seconds"
+                ) % {"seconds": wait}
+                raise TooManyRequests([Problem("token", "", rule)], "too many attempts", wait)
         token = form.get("token", "").strip()
         try:
-            actor = service.authenticate(token)
+            session_id, session = service.tokens.open_session(token)
+        except TokenExpired:
+            rule = page.gettext("this token has expired: ask your administrator for a new one")
+            return _signin_page(page, 401, next_path, Problem("token", "", rule), check)
         except EupactError:
-            problem = Problem("token", "", page.gettext("unknown or revoked token"))
-            return page.render(
-                "signin.html", 401, active="signin", next=form.get("next", "/"), problem=problem
-            )
-        target = _safe_next_value(form.get("next", "")) or (
-            f"/workspace/{actor.state}" if actor.state else "/"
-        )
+            if limiter is not None and token:
+                limiter.record_failure(client)
+            rule = page.gettext("unknown or revoked token")
+            return _signin_page(page, 401, next_path, Problem("token", "", rule), check)
+        if page.session_id:  # signing in again, or as someone else: the old session ends
+            service.tokens.end_session(page.session_id)
+        state = session.actor.state
+        target = next_path or (f"/workspace/{state}" if state else "/")
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=8 * 3600
-        )
+        lifetime = int(SESSION_LIFETIME.total_seconds())
+        private_cookie(response, SESSION_COOKIE, session_id, lifetime, "/", page.https)
+        forget_cookie(response, SIGNIN_COOKIE, "/signin", page.https)
         return response
 
     @router.post("/signout")
     async def signout(request: Request) -> Response:
+        page = page_of(request)
+        if page.session is not None:
+            page.check_csrf({k: str(v) for k, v in (await request.form()).items()})
+            service.tokens.end_session(page.session_id)
         response = RedirectResponse("/", status_code=303)
-        response.delete_cookie(SESSION_COOKIE)
+        forget_cookie(response, SESSION_COOKIE, "/", page.https)
         return response
 
     # -- audit, sources, downloads ---------------------------------------------------------------
@@ -517,8 +574,11 @@ def _safe_next(request: Request) -> str:
 
 
 def _safe_next_value(value: str) -> str:
-    """Only our own paths: a sign-in link must not send anyone to another site."""
-    return value if value.startswith("/") and not value.startswith("//") else ""
+    """Only our own paths: a sign-in link must not send anyone to another site. Browsers read
+    ``/\\host`` as ``//host`` and drop tabs and newlines from a URL, so none of these pass."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return ""
+    return value if all(" " < c < "\x7f" for c in value) else ""
 
 
 def mount_static(app: Any) -> None:
@@ -528,7 +588,7 @@ def mount_static(app: Any) -> None:
 __all__ = [
     "LANG_COOKIE",
     "SESSION_COOKIE",
-    "csrf_token",
+    "SIGNIN_COOKIE",
     "environment",
     "error_page",
     "mount_static",

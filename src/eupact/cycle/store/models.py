@@ -149,6 +149,24 @@ class TokenRow(Base):
     label: Mapped[str] = mapped_column(String(128), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # NULL: made before tokens expired (migration 0003); it then expires its role's default
+    # lifetime after created_at (the row is left as the audit log recorded it)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WebSessionRow(Base):
+    """A dashboard sign-in: the cookie holds a random session id, the table only its SHA-256
+    (a copy of the table opens no session), and the secret the session's forms are signed
+    with (CSRF), so that every server process checks them alike."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("tokens.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    csrf_secret: Mapped[str] = mapped_column(String(64))
 
 
 class IdempotencyRow(Base):
