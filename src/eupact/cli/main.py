@@ -562,6 +562,10 @@ def tokens_create(
     ],
     state: Annotated[str | None, typer.Option(help="geo code, for a Member State token")] = None,
     label: Annotated[str, typer.Option(help="Who holds it")] = "",
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option(help="Days until it stops working (default 90; at most 3650)"),
+    ] = None,
     database_url: DbUrl = None,
 ) -> None:
     """Create an API token; it is printed once and only its SHA-256 is stored."""
@@ -571,7 +575,71 @@ def tokens_create(
         chosen = Role(role)
     except ValueError:
         raise fail("--role", role, f"one of {', '.join(r.value for r in Role)}") from None
-    print(_service(database_url).create_token(chosen, state.upper() if state else None, label))
+    token, info = _service(database_url).tokens.issue(
+        chosen, state.upper() if state else None, label, expires_in_days
+    )
+    print(token)  # alone on standard output, for scripts; what it is goes to standard error
+    err_console.print(
+        f"token {info.id} expires {info.expires_at:%Y-%m-%d %H:%M} UTC; "
+        f"revoke it with: eupact tokens revoke {info.id}",
+        highlight=False,
+    )
+
+
+@tokens_app.command("list")
+@user_errors
+def tokens_list(database_url: DbUrl = None) -> None:
+    """Every API token: its id, role, state, label, when it was made and expires, whether it
+    is revoked, and its last dashboard sign-in (never the token or its hash)."""
+    from rich import box
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    service = _service(database_url)
+    now = service.clock()
+    rows = service.tokens.all()
+    # two spaces between columns and none around: the table fits 80 columns, the label folds
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    for name in ("id", "role", "geo", "label", "created", "expires", "status", "signed in"):
+        folds = name == "label"
+        table.add_column(
+            name,
+            justify="right" if name == "id" else "left",
+            no_wrap=not folds,
+            overflow="fold" if folds else "ellipsis",
+            min_width=8 if folds else None,
+        )
+    for t in rows:
+        table.add_row(
+            str(t.id),
+            t.role,
+            t.state or "",
+            Text(t.label),  # as typed: a label is never read as Rich markup
+            f"{t.created_at:%Y-%m-%d}",
+            f"{t.expires_at:%Y-%m-%d}",
+            t.status(now),
+            f"{t.last_sign_in:%Y-%m-%d}" if t.last_sign_in else "",
+        )
+    if not rows:
+        console.print("no tokens yet: eupact tokens create --role ...", highlight=False)
+        return
+    console.print(table, width=min(console.width, 80))
+
+
+@tokens_app.command("revoke")
+@user_errors
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(metavar="ID", help="The id eupact tokens list shows")],
+    database_url: DbUrl = None,
+) -> None:
+    """Revoke an API token at once (every request with it is refused from now on) and end its
+    dashboard sessions. Audited as token.revoke."""
+    info, changed = _service(database_url).tokens.revoke(token_id)
+    holder = f"{info.role}{' ' + info.state if info.state else ''}"
+    if changed:
+        console.print(f"token {info.id} ({holder}) revoked; its sessions ended", highlight=False)
+    else:
+        console.print(f"token {info.id} ({holder}) was already revoked", highlight=False)
 
 
 @audit_app.command("verify")
