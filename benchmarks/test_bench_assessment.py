@@ -56,8 +56,8 @@ def test_whole_cycle_assessment_proposal_outcome(benchmark):
 
 
 def test_report_html_pdf_with_charts(benchmark, tmp_path):
-    from eupact.pool.year import default_vintage
     from eupact.parameters import load_parameters
+    from eupact.pool.year import default_vintage
     from eupact.reports.annual import build_report, pool_section, write_report
 
     parameters = load_parameters()

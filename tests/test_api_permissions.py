@@ -272,9 +272,7 @@ def sqlite_world(tmp_path):
 def test_every_route_declares_a_permission_from_the_table(sqlite_world):
     app = sqlite_world.app
     undeclared = [
-        (m, p)
-        for m, p, r in api_routes(app)
-        if (m, p) not in PUBLIC and not r.get("x-permission")
+        (m, p) for m, p, r in api_routes(app) if (m, p) not in PUBLIC and not r.get("x-permission")
     ]
     assert undeclared == [], f"routes without x-permission: {undeclared}"
     declared = permission_of(app)

@@ -113,6 +113,8 @@ def _handlers(app: FastAPI, service: CycleService, error_page: Callable[..., Res
             )
             for e in exc.errors()
         ]
+        if _for_people(request):
+            return error_page(service, request, EupactError(problems, "invalid request"))
         return problem(422, "invalid request", problems, request.url.path)
 
     @app.exception_handler(Exception)

@@ -24,6 +24,7 @@ class CycleOut(_Out):
     phase: str
     forum_reconvened: bool
     version: int
+    synthetic: bool
     calendar: list[dict[str, Any]]
 
 

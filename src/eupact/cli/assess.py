@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from eupact.cli.main import FormatOpt, console, user_errors
+from eupact.cli.common import FormatOpt, console, user_errors
 from eupact.cli.render import Format, print_tables
 from eupact.errors import fail
 
@@ -94,9 +94,9 @@ def report_cmd(
     indicators, classification with reasons, comparison with the 2025 decision, sensitivity,
     forward look, the pool proposal and fair shares, and a data annex."""
     from eupact.assessment import assess_year
-    from eupact.pool.year import default_vintage
     from eupact.data.snapshot import load_snapshot
     from eupact.parameters import load_parameters
+    from eupact.pool.year import default_vintage
     from eupact.reports.annual import build_report, pool_section, write_report
 
     parameters = load_parameters()

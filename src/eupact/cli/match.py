@@ -21,7 +21,7 @@ from typing import Annotated, get_args
 import typer
 from rich.table import Table as RichTable
 
-from eupact.cli.main import console, err_console, user_errors
+from eupact.cli.common import console, err_console, user_errors
 from eupact.errors import fail
 
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from eupact.cells import inert
-from eupact.reports.summary import fmt, isnum, to_markdown
+from eupact.reports.formatting import fmt, isnum, to_markdown
 from eupact.reports.tables import Table, plain
 
 

@@ -55,7 +55,7 @@ def load_demo(
     def step(actor: Actor, action: Action, day: str) -> None:
         service.transition(actor, year, action, dt.date.fromisoformat(day))
 
-    service.create_cycle(c, year)
+    service.create_cycle(c, year, synthetic=True)
     step(c, Action.ADOPT_REPORT, "2025-11-11")
     step(c, Action.ADOPT_DECISION, "2025-11-11")
     step(c, Action.ADOPT_PROPOSAL, "2025-11-11")

@@ -323,6 +323,7 @@ class CycleRecord:
     forum_reconvened: bool
     version: int
     calendar: tuple[dict[str, Any], ...]
+    synthetic: bool = False  # the demonstration's cycle: its records are SYNTHETIC
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -330,12 +331,20 @@ class CycleRecord:
             "phase": self.phase,
             "forum_reconvened": self.forum_reconvened,
             "version": self.version,
+            "synthetic": self.synthetic,
             "calendar": [dict(d) for d in self.calendar],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CycleRecord:
-        return cls(d["year"], d["phase"], d["forum_reconvened"], d["version"], tuple(d["calendar"]))
+        return cls(
+            d["year"],
+            d["phase"],
+            d["forum_reconvened"],
+            d["version"],
+            tuple(d["calendar"]),
+            d.get("synthetic", False),
+        )
 
 
 @dataclass(frozen=True, slots=True)

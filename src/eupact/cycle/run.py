@@ -21,6 +21,7 @@ from eupact import __version__
 from eupact.assessment import Assessment, Methodology, assess_year
 from eupact.cells import inert
 from eupact.cycle.inputs import PledgesFile, read_pledges_file
+from eupact.cycle.summary import render_html, render_markdown
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.key.reference_key import ReferenceKey, Vintage
 from eupact.parameters import ParameterSet, load_parameters
@@ -29,7 +30,6 @@ from eupact.pool.outcome import PoolOutcome, compute_outcome
 from eupact.pool.pledges import validate_deductions, validate_pledges
 from eupact.pool.proposal import Proposal
 from eupact.pool.year import pool_year
-from eupact.cycle.summary import render_html, render_markdown
 from eupact.reports.tables import (
     Table,
     allocation_table,

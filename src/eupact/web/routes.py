@@ -16,16 +16,18 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Request
+from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from eupact import __version__
+from eupact.boundary.limits import MAX_ID
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
@@ -33,6 +35,7 @@ from eupact.cycle.service.tokens import SESSION_LIFETIME, TokenExpired, WebSessi
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
 from eupact.web import forms, i18n, labels, views
 from eupact.web.downloads import DOWNLOAD_FORMATS, download, download_names, report_pdf
+from eupact.web.page_charts import assessment_rows, pool_charts
 from eupact.web.security import (
     TooManyRequests,
     client_address,
@@ -44,6 +47,10 @@ from eupact.web.security import (
 )
 
 log = logging.getLogger("eupact.web")
+# Ids and years in paths are bounded before any database sees them (2**70 overflowed SQLite's
+# integers and 2**40 PostgreSQL's: both answered 500).
+RecordId = Annotated[int, FastAPIPath(ge=1, le=MAX_ID)]
+ReportYear = Annotated[int, FastAPIPath(ge=2000, le=2100)]
 SESSION_COOKIE = "eupact_session"
 SIGNIN_COOKIE = "eupact_signin"  # the sign-in form's double-submit value (CSRF)
 LANG_COOKIE = "eupact_lang"
@@ -205,7 +212,7 @@ def web_router(service: CycleService) -> APIRouter:
         page = page_of(request)
         year, _ = page.cycle()
         data = views.pool(service, page.actor, year) if year else None
-        charts = _pool_charts(data, page.lang, page.gettext) if data else {}
+        charts = pool_charts(data, page.lang, page.gettext) if data else {}
         return page.render("pool.html", active="pool", data=data, charts=charts)
 
     @router.get("/assessment", response_class=HTMLResponse)
@@ -213,7 +220,7 @@ def web_router(service: CycleService) -> APIRouter:
         page = page_of(request)
         year, _ = page.cycle()
         assessed = (year or service.clock().year + 1) - 1
-        data = _assessment_rows(assessed, page.lang)
+        data = assessment_rows(assessed, page.lang)
         return page.render("assessment.html", active="assessment", assessed=assessed, data=data)
 
     # -- the Member-State workspace ------------------------------------------------------------
@@ -314,7 +321,7 @@ def web_router(service: CycleService) -> APIRouter:
         return await _submit(request, geo, "new-pledge", act)
 
     @router.post("/workspace/{geo}/pledges/{pledge_id}")
-    async def change_pledge(request: Request, geo: str, pledge_id: int) -> Response:
+    async def change_pledge(request: Request, geo: str, pledge_id: RecordId) -> Response:
         def act(page: Page, form: dict[str, str], year: int) -> None:
             version = forms.version(form)
             key = form.get("form_key") or None
@@ -336,7 +343,7 @@ def web_router(service: CycleService) -> APIRouter:
         return await _submit(request, geo, "deduction", act)
 
     @router.post("/workspace/{geo}/offsets/{offset_id}")
-    async def reply_offsets(request: Request, geo: str, offset_id: int) -> Response:
+    async def reply_offsets(request: Request, geo: str, offset_id: RecordId) -> Response:
         def act(page: Page, form: dict[str, str], year: int) -> None:
             accepted = forms.integer(form, "accepted")
             service.reply_offsets(
@@ -442,7 +449,7 @@ def web_router(service: CycleService) -> APIRouter:
         )
 
     @router.get("/downloads/report-{year}.pdf")
-    def report(year: int) -> Response:  # the annual report is published: no sign-in
+    def report(year: ReportYear) -> Response:  # the annual report is published: no sign-in
         return Response(
             report_pdf(service, year),
             media_type="application/pdf",
@@ -466,107 +473,6 @@ def web_router(service: CycleService) -> APIRouter:
         )
 
     return router
-
-
-def _pool_charts(data: dict[str, Any], lang: str, _: Callable[[str], str]) -> dict[str, str]:
-    """The map and the bar chart; built once per language and figures (the map's outlines make
-    a 220 KB spec that takes ~20 ms to build, the page's budget is 100 ms)."""
-    shares = tuple((r["geo"], float(r["share_pct"])) for r in data["rows"] if r.get("share_pct"))
-    charts = {"map": _map_html(lang, shares)}
-    compared = tuple(
-        (r["geo"], float(r["fair_share_eur"]), float(r["pledged_total_eur"]))
-        for r in data["rows"]
-        if r.get("fair_share_eur") not in (None, "")
-    )
-    if compared:
-        charts["bars"] = _bars_html(lang, compared)
-    return charts
-
-
-@lru_cache(maxsize=32)
-def _map_html(lang: str, shares: tuple[tuple[str, float], ...]) -> str:
-    from eupact.web.charts import choropleth_spec, embed_html
-
-    _ = i18n.translations(lang).gettext
-    spec = choropleth_spec(
-        dict(shares),
-        title=_("Reference key: share of the solidarity contributions (%)"),
-        value_label=_("share (%)"),
-        names=i18n.state_names(lang),
-        fmt=".2f",
-        no_data_label=_("no data"),
-    )
-    return embed_html(spec, "chart-map", lang)
-
-
-@lru_cache(maxsize=64)
-def _bars_html(lang: str, compared: tuple[tuple[str, float, float], ...]) -> str:
-    from eupact.web.charts import embed_html, fair_share_vs_pledged_spec
-
-    _ = i18n.translations(lang).gettext
-    rows = [{"geo": g, "fair_share_eur": f, "pledged_total_eur": p} for g, f, p in compared]
-    spec = fair_share_vs_pledged_spec(
-        rows,
-        names=i18n.state_names(lang),
-        labels={
-            "fair_share": _("fair share"),
-            "pledged": _("pledged"),
-            "eur": _("EUR (relocations at the Art. 12(3) equivalence)"),
-            "state": _("Member State"),
-        },
-    )
-    return embed_html(spec, "chart-bars", lang)
-
-
-def _assessment_rows(year: int, lang: str) -> dict[str, Any]:
-    a = views.assessment(year)
-    rows = []
-    for geo, res in a.states.items():
-        comparison = a.comparison.get(geo)
-        rows.append(
-            {
-                "geo": geo,
-                "label": res.label,
-                "basis": res.basis,
-                "fired": [
-                    o.short or o.text
-                    for det in res.determinations.values()
-                    if not det.excluded
-                    for o in det.fired
-                ],
-                "reasons": res.reasons(),
-                "missing": res.missing,
-                "comparison": comparison.status if comparison else "",
-                "sparklines": _sparklines(a, geo, lang),
-            }
-        )
-    return {"assessment": a, "rows": rows, "period": a.period.label}
-
-
-def _sparklines(a: Any, geo: str, lang: str) -> list[dict[str, Any]]:
-    """One sparkline per family of monthly series the snapshot holds for ``geo`` (the count, or
-    failing that the rate): the real monthly figures are sparse, and a blank says so."""
-    from eupact.web.charts import sparkline_svg
-
-    _ = i18n.translations(lang).gettext
-    name = i18n.state_name(geo, lang)
-    lines = []
-    for family in labels.MONTHLY_SERIES:
-        for series, title in family:
-            points = views.monthly_series(a, geo, series)
-            if len(points) > 1:
-                text = f"{name}: {_(title)}, {points[0][0]} – {points[-1][0]}"
-                lines.append(
-                    {
-                        "title": _(title),
-                        "svg": sparkline_svg([v for _, v in points], label=text),
-                        "span": f"{points[0][0]} – {points[-1][0]}",
-                        "months": len(points),
-                        "last": points[-1][1],
-                    }
-                )
-                break
-    return lines
 
 
 def _safe_next(request: Request) -> str:

@@ -35,7 +35,7 @@ def cycle_years(service: CycleService, actor: Actor) -> list[int]:
 
 
 def synthetic_records(service: CycleService, year: int) -> int:
-    """How many pledges and deductions of the year are labelled SYNTHETIC (the demo's)."""
+    """How many records the year holds if its cycle is the demonstration's (SYNTHETIC), else 0."""
     return service.reads.synthetic_records(year)
 
 

@@ -106,16 +106,24 @@ class CycleService:
 
     # -- tokens ------------------------------------------------------------------------------------
 
-    def create_token(self, role: Role, state: str | None = None, label: str = "") -> str:
-        return self.tokens.create(role, state, label)
+    def create_token(
+        self,
+        role: Role,
+        state: str | None = None,
+        label: str = "",
+        expires_in_days: int | None = None,
+    ) -> str:
+        return self.tokens.create(role, state, label, expires_in_days)
 
     def authenticate(self, token: str | None) -> Actor:
         return self.tokens.authenticate(token)
 
     # -- the cycle ---------------------------------------------------------------------------------
 
-    def create_cycle(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
-        return self.cycles.create(actor, year, key)
+    def create_cycle(
+        self, actor: Actor, year: int, key: str | None = None, *, synthetic: bool = False
+    ) -> CycleRecord:
+        return self.cycles.create(actor, year, key, synthetic=synthetic)
 
     def get_cycle(self, actor: Actor, year: int) -> CycleRecord:
         return self.cycles.get(actor, year)

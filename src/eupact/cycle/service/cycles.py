@@ -52,9 +52,14 @@ class Cycles:
             row.forum_reconvened,
             row.version,
             tuple(d.as_dict(today) for d in cycle_calendar(row.year, params, done)),
+            bool(row.synthetic),
         )
 
-    def create(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
+    def create(
+        self, actor: Actor, year: int, key: str | None = None, *, synthetic: bool = False
+    ) -> CycleRecord:
+        """Open the cycle of pool year ``year``; ``synthetic`` marks the demonstration's cycle
+        (the demo loader's, never the API's)."""
         authorize(actor, "cycle.create")
         self.ctx.pool(year)  # refuses a year with no recorded act parameters
 
@@ -68,6 +73,7 @@ class Cycles:
                 phase=str(Phase.OPENED),
                 forum_reconvened=False,
                 created_at=self.ctx.clock(),
+                synthetic=synthetic,
             )
             session.add(row)
             session.flush()
@@ -83,7 +89,8 @@ class Cycles:
             )
             return record
 
-        return self.ctx.uow.write(actor, key, {"op": "cycle.create", "year": year}, work)
+        payload = {"op": "cycle.create", "year": year, "synthetic": synthetic}
+        return self.ctx.uow.write(actor, key, payload, work)
 
     def get(self, actor: Actor, year: int) -> CycleRecord:
         authorize(actor, "cycle.read")

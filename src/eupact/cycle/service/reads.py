@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eupact.cycle import audit
@@ -15,13 +15,11 @@ from eupact.cycle.permissions import Actor, authorize, embargoed, visible_states
 from eupact.cycle.phases import Phase
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
-from eupact.cycle.store.models import AuditRow, DeductionRow, PledgeRow
+from eupact.cycle.store.models import AuditRow, CycleRow, DeductionRow, PledgeRow
 from eupact.errors import NotFound, Problem
 from eupact.pool.acts import CouncilAct
 from eupact.pool.outcome import PoolOutcome, compute_outcome
 from eupact.pool.proposal import Proposal
-
-SYNTHETIC = "SYNTHETIC"
 
 
 def compute_outcome_of(ctx: Context, session: Session, year: int, reconvened: bool) -> PoolOutcome:
@@ -138,22 +136,16 @@ class Reads:
             return audit.verify(session).as_dict()
 
     def synthetic_records(self, year: int) -> int:
-        """How many pledges and deductions of the year are labelled SYNTHETIC (the demo's)."""
+        """How many pledges and deductions the year holds, if its cycle is the demonstration's
+        (SYNTHETIC); 0 for a real cycle, whatever its notes say."""
         with self.ctx.uow.read() as session:
+            cycle = session.get(CycleRow, year)
+            if cycle is None or not cycle.synthetic:
+                return 0
             pledges = session.execute(
-                select(func.count())
-                .select_from(PledgeRow)
-                .where(PledgeRow.year == year, PledgeRow.note.contains(SYNTHETIC))
+                select(func.count()).select_from(PledgeRow).where(PledgeRow.year == year)
             ).scalar_one()
             deductions = session.execute(
-                select(func.count())
-                .select_from(DeductionRow)
-                .where(
-                    DeductionRow.year == year,
-                    or_(
-                        DeductionRow.reasons.contains(SYNTHETIC),
-                        DeductionRow.council_act.contains(SYNTHETIC),
-                    ),
-                )
+                select(func.count()).select_from(DeductionRow).where(DeductionRow.year == year)
             ).scalar_one()
         return int(pledges) + int(deductions)

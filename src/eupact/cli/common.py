@@ -1,0 +1,104 @@
+"""What every command shares: the consoles, the common options, and how refused input is shown
+(a list of problems, never a traceback)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from eupact.errors import EupactError, fail
+
+from .render import Format
+
+# Piped output (make demo, logs) gets a wide page rather than Rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 180)
+# Errors are never wrapped: a path or a rule cut in two is harder to read and to grep.
+err_console = Console(stderr=True, soft_wrap=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv, json or markdown")]
+YearOpt = Annotated[int, typer.Option(help="Pool year (the Council act recorded for it)")]
+PopDate = Annotated[str | None, typer.Option(help="Population reference date, e.g. 2024-01-01")]
+GdpYear = Annotated[str | None, typer.Option(help="GDP year, e.g. 2024")]
+Release = Annotated[str | None, typer.Option(help="Population release (column of the snapshot)")]
+PopFile = Annotated[
+    Path | None, typer.Option(help="Your own population CSV/XLSX (snapshot columns)")
+]
+GdpFile = Annotated[Path | None, typer.Option(help="Your own GDP CSV/XLSX (snapshot columns)")]
+SarOpt = Annotated[str | None, typer.Option(help="Indicative SAR share, e.g. 0.42 or 21/50")]
+
+
+def user_errors(func: F) -> F:
+    """Show refused input as a list of problems, never as a traceback; exit code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EupactError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.summary}")
+            for p in exc.problems:
+                err_console.print(f"  - {p}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("EUPACT_DEBUG"):
+                raise
+            err_console.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {exc}",
+                markup=True,
+                highlight=False,
+            )
+            err_console.print(
+                "This is a bug in eupact, not in your input; set EUPACT_DEBUG=1 for "
+                "the traceback and report it."
+            )
+            raise typer.Exit(70) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _date(text: str | None, default: dt.date) -> dt.date:
+    if text is None:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail("--at", text, "must be a date YYYY-MM-DD") from None
+
+
+def _fraction(text: str | None, name: str) -> Fraction | None:
+    if text is None:
+        return None
+    try:
+        value = Fraction(text.strip().rstrip("%")) / (100 if text.strip().endswith("%") else 1)
+    except (ValueError, ZeroDivisionError):
+        raise fail(name, text, "must be a fraction such as 0.42, 21/50 or 42%") from None
+    if not 0 <= value <= 1:
+        raise fail(name, text, "must be between 0 and 1 (0 % and 100 %)")
+    return value
+
+
+def _money(text: str | None, name: str) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        amount = Decimal(text.replace("_", "").replace(",", ""))
+    except InvalidOperation:
+        raise fail(name, text, "must be an amount in EUR, e.g. 1500000.50") from None
+    # Finite and below EUR 10^15 (the whole EU budget is about 10^11): guards NaN, inf and
+    # exponents that would make exact arithmetic run for ever.
+    if not amount.is_finite() or amount.adjusted() >= 15:
+        raise fail(name, text, "must be a finite amount in EUR below 10^15")
+    return amount

@@ -1,0 +1,273 @@
+"""The cycle service at the console: its database, API tokens, the audit log, and `eupact serve`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from eupact.errors import fail
+
+from .common import console, err_console, user_errors
+
+db_app = typer.Typer(help="The cycle service's database.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens (only their hashes are stored).", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="SQLAlchemy URL (default: $EUPACT_DATABASE_URL or sqlite:///eupact.db)",
+    ),
+]
+
+
+def _service(url: str | None) -> Any:
+    from eupact.cycle.service import CycleService
+    from eupact.cycle.store.db import make_engine, sessions, upgrade
+
+    upgrade(url)
+    return CycleService(sessions(make_engine(url)))
+
+
+@db_app.command("upgrade")
+@user_errors
+def db_upgrade(database_url: DbUrl = None) -> None:
+    """Create or migrate the schema (Alembic) to the latest version."""
+    from eupact.cycle.store.db import database_url as resolve
+    from eupact.cycle.store.db import upgrade
+
+    upgrade(database_url)
+    console.print(f"schema up to date: {resolve(database_url)}")
+
+
+@tokens_app.command("create")
+@user_errors
+def tokens_create(
+    role: Annotated[
+        str, typer.Option(help="commission, council, coordinator, member_state, observer")
+    ],
+    state: Annotated[str | None, typer.Option(help="geo code, for a Member State token")] = None,
+    label: Annotated[str, typer.Option(help="Who holds it")] = "",
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option(help="Days until it stops working (default 90; at most 3650)"),
+    ] = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Create an API token; it is printed once and only its SHA-256 is stored."""
+    from eupact.cycle.phases import Role
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise fail("--role", role, f"one of {', '.join(r.value for r in Role)}") from None
+    token, info = _service(database_url).tokens.issue(
+        chosen, state.upper() if state else None, label, expires_in_days
+    )
+    print(token)  # alone on standard output, for scripts; what it is goes to standard error
+    err_console.print(
+        f"token {info.id} expires {info.expires_at:%Y-%m-%d %H:%M} UTC; "
+        f"revoke it with: eupact tokens revoke {info.id}",
+        highlight=False,
+    )
+
+
+@tokens_app.command("list")
+@user_errors
+def tokens_list(database_url: DbUrl = None) -> None:
+    """Every API token: its id, role, state, label, when it was made and expires, whether it
+    is revoked, and its last dashboard sign-in (never the token or its hash)."""
+    from rich import box
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    service = _service(database_url)
+    now = service.clock()
+    rows = service.tokens.all()
+    # two spaces between columns and none around: the table fits 80 columns, the label folds
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    for name in ("id", "role", "geo", "label", "created", "expires", "status", "signed in"):
+        folds = name == "label"
+        table.add_column(
+            name,
+            justify="right" if name == "id" else "left",
+            no_wrap=not folds,
+            overflow="fold" if folds else "ellipsis",
+            min_width=8 if folds else None,
+        )
+    for t in rows:
+        table.add_row(
+            str(t.id),
+            t.role,
+            t.state or "",
+            Text(t.label),  # as typed: a label is never read as Rich markup
+            f"{t.created_at:%Y-%m-%d}",
+            f"{t.expires_at:%Y-%m-%d}",
+            t.status(now),
+            f"{t.last_sign_in:%Y-%m-%d}" if t.last_sign_in else "",
+        )
+    if not rows:
+        console.print("no tokens yet: eupact tokens create --role ...", highlight=False)
+        return
+    console.print(table, width=min(console.width, 80))
+
+
+@tokens_app.command("revoke")
+@user_errors
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(metavar="ID", help="The id eupact tokens list shows")],
+    database_url: DbUrl = None,
+) -> None:
+    """Revoke an API token at once (every request with it is refused from now on) and end its
+    dashboard sessions. Audited as token.revoke."""
+    info, changed = _service(database_url).tokens.revoke(token_id)
+    holder = f"{info.role}{' ' + info.state if info.state else ''}"
+    if changed:
+        console.print(f"token {info.id} ({holder}) revoked; its sessions ended", highlight=False)
+    else:
+        console.print(f"token {info.id} ({holder}) was already revoked", highlight=False)
+
+
+@audit_app.command("verify")
+@user_errors
+def audit_verify(
+    database_url: DbUrl = None,
+    anchor: Annotated[
+        Path | None,
+        typer.Option(help="The anchor file the service appends to (default: $EUPACT_AUDIT_ANCHOR)"),
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="File holding the MAC key (default: $EUPACT_AUDIT_KEY or $EUPACT_AUDIT_KEY_FILE)"
+        ),
+    ] = None,
+) -> None:
+    """Check the audit log: its hash chain, each entry's MAC, the anchor file, and the tables
+    against the log replayed; exit 1, naming the first bad entry, if anything was tampered
+    with."""
+    from dataclasses import replace
+
+    from rich.markup import escape
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    from eupact.cycle import audit
+    from eupact.cycle.store.db import make_engine, sessions, upgrade
+
+    try:
+        config = audit.AuditConfig.from_env()
+        if anchor is not None:
+            config = replace(config, anchor=anchor)
+        if key_file is not None:
+            config = config.with_key_file(key_file)
+    except (OSError, ValueError) as exc:
+        raise fail("audit key", "", str(exc), summary="audit key unusable") from None
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with sessions(engine)() as session:
+            result = audit.verify(session, config)
+    finally:
+        engine.dispose()
+    # a grid, so that a long status wraps inside its column on a narrow terminal
+    checks = RichTable.grid(padding=(0, 1))
+    checks.add_column(style="bold", no_wrap=True)
+    checks.add_column()
+    for name, status in result.checks:
+        style = "red" if status == "failed" else "green" if status.startswith("passed") else ""
+        checks.add_row(f" {name}", Text(status, style=style))
+    console.print(checks)
+    if result.ok:
+        console.print(f"[green]intact[/]: {escape(result.reason)} ({result.entries} entries)")
+        return
+    where = f"entry {result.first_bad}" if result.first_bad is not None else "no entry"
+    if result.entity:
+        where += f", record {result.entity}"
+    console.print(f"[bold red]TAMPERED[/] ({result.check} check; first bad: {where})")
+    console.print(escape(result.reason))
+    for more in result.more[:9]:
+        console.print(f"  also: {escape(more)}")
+    if len(result.more) > 9:
+        console.print(f"  and {len(result.more) - 9} more")
+    raise typer.Exit(1)
+
+
+@user_errors
+def serve(
+    database_url: DbUrl = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="uvicorn worker processes (default: 1 on SQLite, whose single writer gains "
+            "nothing from more; up to 4, one per core, on PostgreSQL)"
+        ),
+    ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Serve a fresh database holding the 2026 cycle with SYNTHETIC pledges "
+            "(default file results/demo/eupact-demo.db), with one token per actor",
+        ),
+    ] = False,
+    demo_until: Annotated[
+        str, typer.Option(help="With --demo: stop the cycle at 'pledging' or 'implementation'")
+    ] = "implementation",
+) -> None:
+    """Run the cycle service: the dashboard at / and the REST API at /api/v1 (uvicorn)."""
+    import uvicorn
+
+    from eupact.cycle.store.db import database_url as resolve
+    from eupact.cycle.store.db import upgrade
+
+    if demo:
+        url = _load_demo(database_url, demo_until)
+    else:
+        url = resolve(database_url)
+        upgrade(url)
+    os.environ["EUPACT_DATABASE_URL"] = url
+    if workers is None:
+        workers = 1 if url.startswith("sqlite") else max(1, min(4, os.cpu_count() or 1))
+    console.print(f"eupact dashboard on [bold]http://{host}:{port}/[/bold] (database {url})")
+    console.print(f"REST API at http://{host}:{port}/api/v1, OpenAPI at http://{host}:{port}/docs")
+    uvicorn.run("eupact.api.main:app", host=host, port=port, workers=workers, log_level="warning")
+
+
+def _load_demo(database_url: str | None, until: str) -> str:
+    """A fresh demo database; the tokens go to a file next to it and the main ones are shown."""
+    from eupact.cycle.demo import load_demo
+
+    if until not in ("pledging", "implementation"):
+        raise fail("--demo-until", until, "'pledging' or 'implementation'")
+    folder = Path("results") / "demo"
+    if database_url is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "eupact-demo.db"
+        path.unlink(missing_ok=True)
+        database_url = f"sqlite:///{path}"
+    elif not database_url.startswith("sqlite"):
+        raise fail("--database-url", database_url, "--demo loads into a new SQLite file only")
+    service = _service(database_url)
+    tokens = load_demo(service, 2026, until)  # type: ignore[arg-type]
+    folder.mkdir(parents=True, exist_ok=True)
+    listing = folder / "tokens.txt"
+    listing.write_text(
+        "# eupact demo tokens (SYNTHETIC demonstration cycle); sign in at /signin\n"
+        + "".join(f"{name}\t{token}\n" for name, token in tokens.items()),
+        encoding="utf-8",
+    )
+    listing.chmod(0o600)
+    console.print(
+        f"2026 demo cycle loaded ({until}); SYNTHETIC pledges. Tokens for all actors: {listing}"
+    )
+    for name in ("commission", "DE", "FR"):
+        console.print(f"  sign in as {name:<10} {tokens[name]}")
+    if until != "pledging":
+        console.print("  (pledging is closed in this phase; --demo-until pledging reopens it)")
+    return database_url
