@@ -9,9 +9,9 @@ Money is kept in integer euro cents (Art. 64 contributions are in EUR; a cent is
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, get_origin, get_type_hints
 
 from eupact.errors import EupactError, Problem
 
@@ -35,16 +35,87 @@ def utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
+class Plain:
+    """A record's plain form, field by field: money as a string of euro (``amount_cents`` →
+    ``amount_eur``), dates and times in ISO 8601, tuples as lists; ``from_dict`` reads it back."""
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {_key(f): _plain(f, getattr(self, f.name)) for f in _fields(type(self))}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Self:
+        return cls(*(_typed(f, d.get(_key(f))) for f in _fields(cls)))
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        """From an ORM row with the record's columns."""
+        return cls(*(getattr(row, f.name) for f in _fields(cls)))
 
 
-def _day(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    kind: str  # money, datetime, date, date?, tuple, plain
+
+
+_FIELDS: dict[type, tuple[_Field, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[_Field, ...]:
+    """The record's fields and how each is written (worked out once per class)."""
+    if cls in _FIELDS:
+        return _FIELDS[cls]
+    hints = get_type_hints(cls)
+    found = []
+    for f in fields(cls):
+        hint = hints[f.name]
+        if f.name == "amount_cents":
+            kind = "money"
+        elif hint is dt.datetime:
+            kind = "datetime"
+        elif hint is dt.date:
+            kind = "date"
+        elif hint == dt.date | None:
+            kind = "date?"
+        elif get_origin(hint) is tuple:
+            kind = "tuple"
+        else:
+            kind = "plain"
+        found.append(_Field(f.name, kind))
+    _FIELDS[cls] = tuple(found)
+    return _FIELDS[cls]
+
+
+def _key(f: _Field) -> str:
+    return "amount_eur" if f.kind == "money" else f.name
+
+
+def _plain(f: _Field, value: Any) -> Any:
+    if f.kind == "money":
+        return str(eur(value))
+    if f.kind in ("datetime", "date", "date?"):
+        return value.isoformat() if value is not None else None
+    if f.kind == "tuple":
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def _typed(f: _Field, value: Any) -> Any:
+    if f.kind == "money":
+        return cents(Decimal(value))
+    if f.kind == "datetime":
+        return dt.datetime.fromisoformat(value)
+    if f.kind in ("date", "date?"):
+        return dt.date.fromisoformat(value) if value else None
+    if f.kind == "tuple":
+        return tuple(value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)
-class PledgeRecord:
+class PledgeRecord(Plain):
     """One state's pledge of one type (Art. 57(3)); ``version`` guards against lost updates."""
 
     kind_name: ClassVar[str] = "pledge"
@@ -61,7 +132,8 @@ class PledgeRecord:
 
     @classmethod
     def from_columns(cls, row: Any) -> PledgeRecord:
-        """From a row's columns (an ORM row, a Core row's mapping or a dict)."""
+        """From a row's columns (a Core row's mapping or a dict): ``requested_by`` is stored as
+        comma-separated codes, times from SQLite without their zone (UTC)."""
         get = row.__getitem__ if isinstance(row, dict) else row._mapping.__getitem__
         return cls(
             get("id"),
@@ -76,38 +148,9 @@ class PledgeRecord:
             utc(get("updated_at")),
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "year": self.year,
-            "state": self.state,
-            "kind": self.kind,
-            "relocations": self.relocations,
-            "amount_eur": str(eur(self.amount_cents)),
-            "requested_by": list(self.requested_by),
-            "note": self.note,
-            "version": self.version,
-            "updated_at": self.updated_at.isoformat(),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> PledgeRecord:
-        return cls(
-            d["id"],
-            d["year"],
-            d["state"],
-            d["kind"],
-            d["relocations"],
-            cents(Decimal(d["amount_eur"])),
-            tuple(d["requested_by"]),
-            d["note"],
-            d["version"],
-            dt.datetime.fromisoformat(d["updated_at"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class DeductionRecord:
+class DeductionRecord(Plain):
     """A deduction request (Art. 61, 62), the Commission's assessment, the Council's decision."""
 
     kind_name: ClassVar[str] = "deduction"
@@ -129,74 +172,9 @@ class DeductionRecord:
     decided_on: dt.date | None
     version: int
 
-    @classmethod
-    def from_row(cls, r: Any) -> DeductionRecord:
-        return cls(
-            r.id,
-            r.year,
-            r.state,
-            r.article,
-            r.full,
-            r.relocations,
-            r.amount_cents,
-            r.self_assessed,
-            r.reasons,
-            r.status,
-            r.requested_on,
-            r.assessment_due,
-            r.assessment,
-            r.assessed_on,
-            r.council_act,
-            r.decided_on,
-            r.version,
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "year": self.year,
-            "state": self.state,
-            "article": self.article,
-            "full": self.full,
-            "relocations": self.relocations,
-            "amount_eur": str(eur(self.amount_cents)),
-            "self_assessed": self.self_assessed,
-            "reasons": self.reasons,
-            "status": self.status,
-            "requested_on": self.requested_on.isoformat(),
-            "assessment_due": self.assessment_due.isoformat(),
-            "assessment": self.assessment,
-            "assessed_on": _iso(self.assessed_on),
-            "council_act": self.council_act,
-            "decided_on": _iso(self.decided_on),
-            "version": self.version,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> DeductionRecord:
-        return cls(
-            d["id"],
-            d["year"],
-            d["state"],
-            d["article"],
-            d["full"],
-            d["relocations"],
-            cents(Decimal(d["amount_eur"])),
-            d["self_assessed"],
-            d["reasons"],
-            d["status"],
-            dt.date.fromisoformat(d["requested_on"]),
-            dt.date.fromisoformat(d["assessment_due"]),
-            d["assessment"],
-            _day(d["assessed_on"]),
-            d["council_act"],
-            _day(d["decided_on"]),
-            d["version"],
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class OffsetRequestRecord:
+class OffsetRequestRecord(Plain):
     """A benefitting state's request for responsibility offsets and the reply (Art. 63, 69)."""
 
     kind_name: ClassVar[str] = "offset"
@@ -212,56 +190,9 @@ class OffsetRequestRecord:
     replied_on: dt.date | None
     version: int
 
-    @classmethod
-    def from_row(cls, r: Any) -> OffsetRequestRecord:
-        return cls(
-            r.id,
-            r.year,
-            r.benefitting_state,
-            r.contributing_state,
-            r.applications,
-            r.requested_on,
-            r.reply_due,
-            r.status,
-            r.accepted,
-            r.replied_on,
-            r.version,
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "year": self.year,
-            "benefitting_state": self.benefitting_state,
-            "contributing_state": self.contributing_state,
-            "applications": self.applications,
-            "requested_on": self.requested_on.isoformat(),
-            "reply_due": self.reply_due.isoformat(),
-            "status": self.status,
-            "accepted": self.accepted,
-            "replied_on": _iso(self.replied_on),
-            "version": self.version,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> OffsetRequestRecord:
-        return cls(
-            d["id"],
-            d["year"],
-            d["benefitting_state"],
-            d["contributing_state"],
-            d["applications"],
-            dt.date.fromisoformat(d["requested_on"]),
-            dt.date.fromisoformat(d["reply_due"]),
-            d["status"],
-            d["accepted"],
-            _day(d["replied_on"]),
-            d["version"],
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class ImplementationRecord:
+class ImplementationRecord(Plain):
     """What was carried out: persons relocated or money transferred (Art. 60, 64, 67, 68)."""
 
     kind_name: ClassVar[str] = "implementation"
@@ -274,48 +205,11 @@ class ImplementationRecord:
     amount_cents: int
     on: dt.date
 
-    @classmethod
-    def from_row(cls, r: Any) -> ImplementationRecord:
-        return cls(
-            r.id,
-            r.year,
-            r.state,
-            r.kind,
-            r.benefitting_state,
-            r.relocations,
-            r.amount_cents,
-            r.on,
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "year": self.year,
-            "state": self.state,
-            "kind": self.kind,
-            "benefitting_state": self.benefitting_state,
-            "relocations": self.relocations,
-            "amount_eur": str(eur(self.amount_cents)),
-            "on": self.on.isoformat(),
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> ImplementationRecord:
-        return cls(
-            d["id"],
-            d["year"],
-            d["state"],
-            d["kind"],
-            d["benefitting_state"],
-            d["relocations"],
-            cents(Decimal(d["amount_eur"])),
-            dt.date.fromisoformat(d["on"]),
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class CycleRecord:
-    """A cycle's phase and its legal calendar as of today (Art. 7-13, 57)."""
+class CycleRecord(Plain):
+    """A cycle's phase and its legal calendar as of today (Art. 7-13, 57); ``synthetic`` marks
+    the demonstration's cycle, whose records are SYNTHETIC."""
 
     kind_name: ClassVar[str] = "cycle"
     year: int
@@ -323,32 +217,11 @@ class CycleRecord:
     forum_reconvened: bool
     version: int
     calendar: tuple[dict[str, Any], ...]
-    synthetic: bool = False  # the demonstration's cycle: its records are SYNTHETIC
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "year": self.year,
-            "phase": self.phase,
-            "forum_reconvened": self.forum_reconvened,
-            "version": self.version,
-            "synthetic": self.synthetic,
-            "calendar": [dict(d) for d in self.calendar],
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> CycleRecord:
-        return cls(
-            d["year"],
-            d["phase"],
-            d["forum_reconvened"],
-            d["version"],
-            tuple(d["calendar"]),
-            d.get("synthetic", False),
-        )
+    synthetic: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class Withdrawn:
+class Withdrawn(Plain):
     """A pledge withdrawn while pledging was open."""
 
     kind_name: ClassVar[str] = "withdrawn"
@@ -358,7 +231,7 @@ class Withdrawn:
         return {"deleted": self.id}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Withdrawn:
+    def from_dict(cls, d: dict[str, Any]) -> Self:
         return cls(d["deleted"])
 
 
