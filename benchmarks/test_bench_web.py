@@ -32,7 +32,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     tokens = load_demo(service, 2026, "implementation")
     client = TestClient(create_app(service))
     client.get("/static/vega.js")  # the JS bundle is built once per machine, not per page
-    yield client, tokens
+    # signed in as the sign-in form does it: a session id in the cookie, never the token
+    sessions_ = {who: service.tokens.open_session(token)[0] for who, token in tokens.items()}
+    yield client, sessions_
     engine.dispose()
 
 
@@ -56,10 +58,10 @@ def test_page_server_time(
     path: str,
     who: str | None,
 ) -> None:
-    client, tokens = site
+    client, signed_in = site
     client.cookies.clear()
     if who:
-        client.cookies.set(SESSION_COOKIE, tokens[who])
+        client.cookies.set(SESSION_COOKIE, signed_in[who])
 
     def get() -> int:
         return client.get(path).status_code
