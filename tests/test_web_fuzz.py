@@ -166,3 +166,18 @@ def test_ids_beyond_the_database_are_refused_as_pages(site: Site, path: str, for
     assert 400 <= response.status_code < 500, response.text[:300]
     assert response.headers["content-type"].startswith("text/html")
     assert rows(site) == before
+
+
+@pytest.mark.parametrize(
+    "key", ["\x00", "a\x00b", "k" * 129, "é"], ids=["nul", "nul-inside", "long", "accent"]
+)
+def test_a_bad_idempotency_key_is_refused_as_a_page(site: Site, key: str):
+    """Found by probing the running server: a NUL in the form's idempotency key reached
+    PostgreSQL's text column and answered 500."""
+    client = site.client("DE")
+    before = rows(site)
+    form = {"kind": "financial", "amount": "1000", "note": "", "form_key": key}
+    response = client.post("/workspace/DE/pledges", data={**form, "csrf": site.csrf("DE")})
+    assert 400 <= response.status_code < 500, response.text[:300]
+    assert "Idempotency-Key" in response.text
+    assert rows(site) == before

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -32,6 +33,9 @@ R = TypeVar("R", bound=Record)
 _SEEN = select(IdempotencyRow.fingerprint, IdempotencyRow.response).where(
     IdempotencyRow.actor == bindparam("actor"), IdempotencyRow.key == bindparam("key")
 )
+# An idempotency key is stored as given: visible ASCII only (a NUL is refused by PostgreSQL's
+# text columns, and what is logged and echoed must be printable).
+_KEY = re.compile(r"[\x21-\x7e]{1,128}")
 _PENDING = "eupact_audit"  # Session.info key: the audit entries a write appends before COMMIT
 
 
@@ -68,6 +72,10 @@ class UnitOfWork:
         fails inside; it is then answered from the first attempt's stored record, if committed.
         """
         print_ = fingerprint(payload)
+        if key is not None and not _KEY.fullmatch(key):
+            raise EupactError(
+                [Problem("Idempotency-Key", key, "1 to 128 visible ASCII characters, e.g. a UUID")]
+            )
         try:
             with self.tx() as session:
                 conn = session.connection()
