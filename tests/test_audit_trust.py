@@ -226,16 +226,29 @@ def test_a_cut_off_end_is_detected_by_the_anchor(db: Db) -> None:
     assert "entries 8-10 were deleted" in verdict.reason
 
 
-def test_an_anchor_lagging_behind_is_not_tampering(db: Db) -> None:
+def test_an_anchor_lagging_behind_is_not_tampering_when_a_key_vouches(db: Db) -> None:
     """A crash between COMMIT and the anchor's write leaves the last entries unanchored, and a
-    crash inside the write a line cut short."""
+    crash inside the write a line cut short: with a key, their MACs vouch for them."""
+    anchor = db.tmp / "audit.anchor"
+    keyed = audit.AuditConfig(key=b"k" * 32, anchor=anchor)
+    run_cycle(db.service(keyed))
+    lines = anchor.read_text().splitlines(keepends=True)
+    anchor.write_text("".join(lines[:7]) + lines[7][:20])
+    verdict = db.verify(keyed)
+    assert verdict.ok, verdict
+    assert dict(verdict.checks)["anchor"].startswith("passed (3 entries not in the file: a crash")
+
+
+def test_unanchored_entries_without_a_key_fail(db: Db) -> None:
+    """Found by probing: with an anchor and no key, an entry appended behind the service's back
+    after the last anchored one looked like a crash's gap and passed. Nothing vouches for it."""
     anchor = db.tmp / "audit.anchor"
     run_cycle(db.service(audit.AuditConfig(anchor=anchor)))
     lines = anchor.read_text().splitlines(keepends=True)
-    anchor.write_text("".join(lines[:7]) + lines[7][:20])
+    anchor.write_text("".join(lines[:7]))
     verdict = db.verify(audit.AuditConfig(anchor=anchor))
-    assert verdict.ok, verdict
-    assert dict(verdict.checks)["anchor"].startswith("passed (3 entries not in the file: a crash")
+    assert not verdict.ok and verdict.check == "anchor" and verdict.first_bad == 8, verdict
+    assert "not in the anchor file and no key authenticates them" in verdict.reason
 
 
 def test_a_rolled_back_write_is_not_anchored(db: Db) -> None:
@@ -395,3 +408,26 @@ def test_two_hashes_for_one_entry_in_the_anchor_are_refused(tmp_path: Path) -> N
     anchor.write_text(f"1 {'a' * 64}\n2 {'b' * 64}\n1 {'c' * 64}\n")
     with pytest.raises(audit.AnchorUnreadable, match="two different hashes for entry 1"):
         audit.read_anchor(anchor)
+
+
+def test_an_intact_log_verifies_in_any_session_time_zone(db: Db) -> None:
+    """Found by probing: on PostgreSQL with PGTZ=Europe/Berlin (or a database's own time zone)
+    an intact log was reported altered, its times hashed in local wall time."""
+    run_cycle(db.service(audit.AuditConfig()))
+    if db.url.startswith("postgresql"):
+        name = db.url.rsplit("/", 1)[1]
+        admin = make_engine(db.url)
+        with admin.connect() as conn:
+            conn.execute(text(f"ALTER DATABASE \"{name}\" SET timezone TO 'Asia/Kolkata'"))
+            conn.commit()
+        admin.dispose()
+    engine = make_engine(db.url)
+    try:
+        with sessions(engine)() as session:
+            if engine.dialect.name == "postgresql":
+                zone = session.execute(text("SHOW timezone")).scalar_one()
+                assert zone == "Asia/Kolkata", zone
+            verdict = audit.verify(session, audit.AuditConfig())
+    finally:
+        engine.dispose()
+    assert verdict.ok, verdict

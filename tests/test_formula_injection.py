@@ -22,9 +22,16 @@ FORMULAS = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=
 NUMBERS: list[object] = [-5, Decimal("-12.50"), "-12.50", "3", 2.5, "-1E+3"]
 
 
+def csv_inert(text: str) -> str:
+    """What a CSV cell holds for ``text``: a leading ', CR as LF, and a ' after a tab that
+    precedes a trigger (a reader splitting on tabs would start a cell there)."""
+    return "'" + text.replace("\r", "\n").replace("\t=", "\t'=")
+
+
 def test_formula_like_text_is_made_inert_and_numbers_are_not() -> None:
     for text in FORMULAS:
-        assert inert(text) == "'" + text.replace("\r", "\n")
+        assert inert(text) == csv_inert(text)
+        assert inert(text, split=False) == "'" + text.replace("\r", "\n")
     for number in NUMBERS:
         assert inert(number) == number
     assert inert("plain note") == "plain note" and inert("") == ""
@@ -34,7 +41,7 @@ def test_csv_text_writes_formulas_as_inert_text() -> None:
     rows = [{"note": text, "amount": -7, "share": "-0.25"} for text in FORMULAS]
     parsed = list(csv.DictReader(io.StringIO(csv_text(rows), newline="")))
     # a carriage return would end the row: it is written as a line feed, inside the quotes
-    assert [r["note"] for r in parsed] == ["'" + t.replace("\r", "\n") for t in FORMULAS]
+    assert [r["note"] for r in parsed] == [csv_inert(t) for t in FORMULAS]
     assert {r["amount"] for r in parsed} == {"-7"} and {r["share"] for r in parsed} == {"-0.25"}
 
 
@@ -89,3 +96,14 @@ def test_a_pledge_note_reaches_the_downloads_as_inert_text(pledging: Site) -> No
     found = [c for c in cells if c.value and "HYPERLINK" in c.value]
     assert found and all(c.data_type == "s" and c.value == "'" + note for c in found)
     assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+@pytest.mark.parametrize("note", ["see;=HYPERLINK(A1);", "a\t=1+1", "x;@SUM(1)", "y;+1;-2"])
+def test_a_note_split_on_another_delimiter_makes_no_formula_cell(note: str, delimiter: str):
+    """Found by probing the running server: a note with no comma was written unquoted, and a
+    spreadsheet that splits on ';' (German, French Excel) or a tab read a formula cell."""
+    text = csv_text([{"state": "SE", "amount_eur": "10.00", "note": note}])
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for cell in row:
+            assert not cell.lstrip().startswith(("=", "+", "-", "@")), (cell, text)

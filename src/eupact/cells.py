@@ -15,20 +15,28 @@ from typing import Any
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A number as eupact writes one (Decimal and int as text): a spreadsheet reads it as a number.
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?", re.ASCII)
+# A trigger that would start a cell if the text were split on ';' or a tab.
+_SPLIT_TRIGGER = re.compile(r"([;\t][ \u00a0]*)([=+\-@])")
 _INTEGER = re.compile(r"-?[0-9]{1,15}", re.ASCII)
 _DECIMAL = re.compile(r"-?[0-9]{1,15}\.[0-9]{1,15}", re.ASCII)
 # Characters XML 1.0 cannot hold (openpyxl refuses them) and lone surrogates (not encodable).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def inert(value: Any) -> Any:
+def inert(value: Any, *, split: bool = True) -> Any:
     """``value`` as a cell that cannot run: formula-like text gets a leading ``'``, and a
     carriage return becomes a line feed (Python's CSV writer with ``\\n`` line ends leaves a
-    lone ``\\r`` unquoted, and readers start a new row there, whose first cell could be one)."""
+    lone ``\\r`` unquoted, and readers start a new row there, whose first cell could be one).
+
+    With ``split`` (CSV), a trigger after a ';' or a tab inside the text gets its ``'`` too: a
+    spreadsheet that splits on those (German and French Excel use ';') would make a cell of it.
+    """
     if not isinstance(value, str):
         return value
     if value.startswith(_TRIGGERS) and not _NUMBER.fullmatch(value):
         value = "'" + value
+    if split and (";" in value or "\t" in value):
+        value = _SPLIT_TRIGGER.sub(r"\1'\2", value)
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
 
 
@@ -46,7 +54,7 @@ def xlsx_value(value: Any) -> Any:
     if _DECIMAL.fullmatch(text):
         return float(text)
     text = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return inert(text)
+    return inert(text, split=False)  # an XLSX cell is never split
 
 
 __all__ = ["inert", "xlsx_value"]

@@ -121,7 +121,10 @@ def _digest(prev_hash: str, seq: int, at: dt.datetime, fields: dict[str, Any]) -
 
 
 def _iso(at: dt.datetime) -> str:
-    # SQLite returns naive datetimes; hash the UTC wall time either way.
+    # Hash the UTC wall time: SQLite returns naive datetimes (UTC), PostgreSQL aware ones in
+    # the session's time zone (PGTZ=Europe/Berlin once made an intact log look altered).
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC)
     return at.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
@@ -415,6 +418,19 @@ def verify(session: Session, config: AuditConfig | None = None) -> Verification:
             )
             return _verdict(out, entries)
         unanchored = last - len(anchored)
+        if unanchored > 0 and config.key is None:
+            # Nothing authenticates entries the anchor has not seen: they may be a crash's gap
+            # or entries appended behind the service's back; without a key, say so and fail.
+            gap = next(seq for seq in range(1, last + 1) if seq not in anchored)
+            out.fail(
+                "anchor",
+                gap,
+                f"{unanchored} entries from entry {gap} on are not in the anchor file and no "
+                "key authenticates them: after a crash between COMMIT and the anchor's write, "
+                "check them against the service's records; otherwise they were appended behind "
+                "the service's back (configure a key to tell the two apart)",
+            )
+            return _verdict(out, entries)
         out.checks["anchor"] = "passed" + (
             f" ({unanchored} entries not in the file: a crash between COMMIT and its write, "
             "or the file was not writable)"
