@@ -219,6 +219,14 @@ def serve(
     demo_until: Annotated[
         str, typer.Option(help="With --demo: stop the cycle at 'pledging' or 'implementation'")
     ] = "implementation",
+    trusted_proxy: Annotated[
+        str | None,
+        typer.Option(
+            help="Addresses of the reverse proxy whose X-Forwarded-For / -Proto headers are "
+            "believed (comma-separated); by default none: the client's own address is the one "
+            "the rate limits count, and no local client can claim another"
+        ),
+    ] = None,
 ) -> None:
     """Run the cycle service: the dashboard at / and the REST API at /api/v1 (uvicorn)."""
     import uvicorn
@@ -236,7 +244,19 @@ def serve(
         workers = 1 if url.startswith("sqlite") else max(1, min(4, os.cpu_count() or 1))
     console.print(f"eupact dashboard on [bold]http://{host}:{port}/[/bold] (database {url})")
     console.print(f"REST API at http://{host}:{port}/api/v1, OpenAPI at http://{host}:{port}/docs")
-    uvicorn.run("eupact.api.main:app", host=host, port=port, workers=workers, log_level="warning")
+    # uvicorn believes forwarded headers from 127.0.0.1 unless told otherwise: any local client
+    # could then name any address and escape the sign-in and token rate limits.
+    proxies: dict[str, Any] = {"proxy_headers": bool(trusted_proxy)}
+    if trusted_proxy:
+        proxies["forwarded_allow_ips"] = trusted_proxy
+    uvicorn.run(
+        "eupact.api.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        **proxies,
+    )
 
 
 def _load_demo(database_url: str | None, until: str) -> str:
