@@ -53,10 +53,12 @@ def create_app(service: CycleService) -> FastAPI:
     from eupact.web.security import install_security
 
     install_security(app)  # security headers on every answer; app.state.auth_limiter
+    # The API's routers first, busiest first: a request is matched against the routes in
+    # order, and the pledge writes are the service's hot path (the dashboard's pages follow).
+    for module in (pledges, cycles, pool, deductions, offsets, implementation, matching, audit):
+        app.include_router(module.router, prefix=V1)
     app.include_router(web_router(service))
     mount_static(app)
-    for module in (cycles, pool, pledges, deductions, offsets, implementation, matching, audit):
-        app.include_router(module.router, prefix=V1)
     _handlers(app, service, error_page)
 
     @app.get("/healthz", tags=["service"], response_model=Health)

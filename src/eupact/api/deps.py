@@ -14,7 +14,9 @@ from eupact.errors import EupactError, Problem, Unauthorized
 Format = Literal["json", "csv"]
 
 
-def service(request: Request) -> CycleService:
+async def service(request: Request) -> CycleService:
+    """The app's service (a coroutine: FastAPI would run a plain function in its thread pool,
+    one thread hop per request for nothing)."""
     found: CycleService = request.app.state.service
     return found
 
@@ -38,7 +40,8 @@ def actor(request: Request, authorization: Annotated[str | None, Header()] = Non
     if limiter is not None:
         limiter.check(client)
     try:
-        return service(request).authenticate(token.strip() or None)
+        found: CycleService = request.app.state.service
+        return found.authenticate(token.strip() or None)
     except Unauthorized:
         if limiter is not None and token.strip():
             limiter.record_failure(client)
