@@ -58,14 +58,15 @@ def tokens_create(
     database_url: DbUrl = None,
 ) -> None:
     """Create an API token; it is printed once and only its SHA-256 is stored."""
+    from eupact.boundary import TokenIn, validate
     from eupact.cycle.phases import Role
 
-    try:
-        chosen = Role(role)
-    except ValueError:
-        raise fail("--role", role, f"one of {', '.join(r.value for r in Role)}") from None
+    # the boundary's model of a token, as for every other input: role, state, label normalised
+    asked = validate(
+        TokenIn, {"role": role, "state": state, "label": label}, location="command line"
+    ).to_domain()
     token, info = _service(database_url).tokens.issue(
-        chosen, state.upper() if state else None, label, expires_in_days
+        Role(asked.role), asked.state, asked.label, expires_in_days
     )
     print(token)  # alone on standard output, for scripts; what it is goes to standard error
     err_console.print(
