@@ -114,7 +114,7 @@ def download(
     if year is None and name != "sources":
         raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
     rows = [{k: _cell(v) for k, v in r.items()} for r in TABLES[name](service, actor, year or 0)]
-    synthetic = bool(year) and views.synthetic_records(service, year or 0) > 0
+    synthetic = bool(year) and views.synthetic(service, year or 0)
     about = {
         "table": name,
         "pool_year": year,

@@ -144,7 +144,7 @@ class Page:
         if self._cycle is None:
             years = views.cycle_years(self.service, self.actor)
             year = self.year(years)
-            synthetic = views.synthetic_records(self.service, year) if year else 0
+            synthetic = views.synthetic(self.service, year) if year else False
             self._cycle = year, {"years": years, "year": year, "synthetic": synthetic}
         return self._cycle
 
@@ -153,7 +153,7 @@ class Page:
         try:
             context = {**self.cycle()[1], **context}
         except EupactError:  # the error page of a failing database read still renders
-            context = {"years": [], "year": None, "synthetic": 0, **context}
+            context = {"years": [], "year": None, "synthetic": False, **context}
         html = self.env.get_template(template).render(
             actor=self.actor,
             signed_in=self.signed_in,

@@ -27,16 +27,14 @@ from eupact.key.reference_key import to_decimal
 from eupact.reports.documents import outcome_document
 from eupact.reports.tables import plain
 
-SYNTHETIC = "SYNTHETIC"
-
 
 def cycle_years(service: CycleService, actor: Actor) -> list[int]:
     return service.cycles.years(actor)
 
 
-def synthetic_records(service: CycleService, year: int) -> int:
-    """How many records the year holds if its cycle is the demonstration's (SYNTHETIC), else 0."""
-    return service.reads.synthetic_records(year)
+def synthetic(service: CycleService, year: int) -> bool:
+    """Whether the year's cycle is the demonstration's: every page and file then says SYNTHETIC."""
+    return service.reads.synthetic(year)
 
 
 # -- overview -------------------------------------------------------------------------------------
@@ -196,7 +194,6 @@ def sources(service: CycleService) -> dict[str, Any]:
 
 
 __all__ = [
-    "SYNTHETIC",
     "assessment",
     "audit",
     "cycle_years",
@@ -204,6 +201,6 @@ __all__ = [
     "overview",
     "pool",
     "sources",
-    "synthetic_records",
+    "synthetic",
     "workspace",
 ]

@@ -15,7 +15,7 @@ from eupact.cycle.permissions import Actor, authorize, embargoed, visible_states
 from eupact.cycle.phases import Phase
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
-from eupact.cycle.store.models import AuditRow, CycleRow, DeductionRow, PledgeRow
+from eupact.cycle.store.models import AuditRow, CycleRow
 from eupact.errors import NotFound, Problem
 from eupact.pool.acts import CouncilAct
 from eupact.pool.outcome import PoolOutcome, compute_outcome
@@ -135,17 +135,11 @@ class Reads:
         with self.ctx.uow.read() as session:
             return audit.verify(session).as_dict()
 
-    def synthetic_records(self, year: int) -> int:
-        """How many pledges and deductions the year holds, if its cycle is the demonstration's
-        (SYNTHETIC); 0 for a real cycle, whatever its notes say."""
+    def synthetic(self, year: int) -> bool:
+        """Whether the year's cycle is the demonstration's, whose records are SYNTHETIC (a flag
+        the demo loader sets; nothing a state writes can set it)."""
         with self.ctx.uow.read() as session:
-            cycle = session.get(CycleRow, year)
-            if cycle is None or not cycle.synthetic:
-                return 0
-            pledges = session.execute(
-                select(func.count()).select_from(PledgeRow).where(PledgeRow.year == year)
-            ).scalar_one()
-            deductions = session.execute(
-                select(func.count()).select_from(DeductionRow).where(DeductionRow.year == year)
-            ).scalar_one()
-        return int(pledges) + int(deductions)
+            found = session.execute(
+                select(CycleRow.synthetic).where(CycleRow.year == year)
+            ).scalar_one_or_none()
+        return bool(found)

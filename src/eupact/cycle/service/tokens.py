@@ -25,6 +25,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Role
+from eupact.cycle.records import utc
 from eupact.cycle.service.context import Context
 from eupact.cycle.store.models import TokenRow, WebSessionRow
 from eupact.errors import EupactError, NotFound, Problem, Unauthorized
@@ -74,21 +75,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite gives back naive datetimes; every stored time is UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _iso(moment: dt.datetime | None) -> str | None:
-    return _utc(moment).astimezone(dt.UTC).isoformat() if moment is not None else None
+    return utc(moment).astimezone(dt.UTC).isoformat() if moment is not None else None
 
 
 def deadline(role: str, created_at: dt.datetime, expires_at: dt.datetime | None) -> dt.datetime:
     """When a token stops working: its ``expires_at``, or for a token made before tokens
     expired, its role's default lifetime after it was made."""
     if expires_at is not None:
-        return _utc(expires_at)
-    return _utc(created_at) + dt.timedelta(days=DEFAULT_LIFETIME_DAYS[Role(role)])
+        return utc(expires_at)
+    return utc(created_at) + dt.timedelta(days=DEFAULT_LIFETIME_DAYS[Role(role)])
 
 
 def token_view(row: TokenRow) -> dict[str, Any]:
@@ -146,10 +142,10 @@ def _info(row: TokenRow, last_sign_in: dt.datetime | None) -> TokenInfo:
         row.role,
         row.state,
         row.label,
-        _utc(row.created_at),
+        utc(row.created_at),
         deadline(row.role, row.created_at, row.expires_at),
         row.revoked,
-        _utc(last_sign_in) if last_sign_in is not None else None,
+        utc(last_sign_in) if last_sign_in is not None else None,
     )
 
 
@@ -340,7 +336,7 @@ class Tokens:
         if row is None or row.ended_at is not None or row.revoked:
             return None
         now = self.ctx.clock()
-        if now >= _utc(row.session_expires_at):
+        if now >= utc(row.session_expires_at):
             return None
         if now >= deadline(row.role, row.created_at, row.expires_at):
             return None
