@@ -7,6 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Header, Path, Query, Request
 
+from eupact.boundary.limits import MAX_ID, MAX_OFFSET, MAX_VERSION
+from eupact.boundary.numbers import read_integer
+from eupact.boundary.refusal import Refused
 from eupact.cycle.permissions import Actor
 from eupact.cycle.service import CycleService
 from eupact.errors import EupactError, Problem, Unauthorized
@@ -58,9 +61,9 @@ Key = Annotated[
         description="Retrying with the same key never repeats the write",
     ),
 ]
-Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 YearPath = Annotated[int, Path(ge=2025, le=2100, description="Pool year")]
-IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=32)]
 StateQuery = Annotated[str | None, Query(max_length=2, pattern="^[A-Za-z]{2}$")]
@@ -74,12 +77,12 @@ def version_of(if_match: str | None) -> int:
             "precondition required",
         )
     text = if_match.strip().removeprefix("W/").strip('"')
-    # ASCII digits only: str.isdigit() also accepts '²', which int() then refuses
-    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+    try:  # the boundary's reader: ASCII digits only ('²' passes str.isdigit), bounded
+        return read_integer(text, minimum=1, maximum=MAX_VERSION)
+    except Refused:
         raise EupactError(
             [Problem("If-Match", if_match, 'must be the ETag of the pledge, e.g. "3"')]
-        )
-    return int(text)
+        ) from None
 
 
 def perm(operation: str) -> dict[str, str]:

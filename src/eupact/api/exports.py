@@ -18,6 +18,11 @@ def csv_response(rows: list[dict[str, Any]], name: str) -> Response:
     )
 
 
+def page_of(records: Sequence[Any], offset: int, limit: int, form: str, name: str) -> Any:
+    """A page of a whole list the service answered (deductions, offsets, implementation)."""
+    return page(records[offset : offset + limit], len(records), offset, limit, form, name)
+
+
 def page(records: Sequence[Any], total: int, offset: int, limit: int, form: str, name: str) -> Any:
     items = [r.as_dict() for r in records]
     if form == "csv":

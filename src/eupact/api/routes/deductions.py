@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from eupact.api.deps import Format, IdPath, Key, Limit, Offset, Service, Who, YearPath, perm
-from eupact.api.exports import page
+from eupact.api.exports import page_of
 from eupact.api.requests import AssessmentIn, DecisionIn, DeductionIn
 from eupact.api.schemas import DeductionOut, DeductionPage
 
@@ -24,8 +24,7 @@ def list_deductions(
     format: Format = "json",
 ) -> Any:
     """Deduction requests and decisions (Art. 61, 62)."""
-    items = service.list_deductions(who, year)
-    return page(items[offset : offset + limit], len(items), offset, limit, format, "deductions")
+    return page_of(service.list_deductions(who, year), offset, limit, format, "deductions")
 
 
 @router.post(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from eupact.api.deps import Format, Key, Limit, Offset, Service, Who, YearPath, perm
-from eupact.api.exports import page
+from eupact.api.exports import page_of
 from eupact.api.requests import ImplementationIn
 from eupact.api.schemas import ImplementationOut, ImplementationPage
 
@@ -25,7 +25,7 @@ def list_implementation(
 ) -> Any:
     """Relocations carried out and money transferred."""
     items = service.list_implementation(who, year)
-    return page(items[offset : offset + limit], len(items), offset, limit, format, "implementation")
+    return page_of(items, offset, limit, format, "implementation")
 
 
 @router.post(

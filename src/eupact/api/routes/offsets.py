@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from eupact.api.deps import Format, IdPath, Key, Limit, Offset, Service, Who, YearPath, perm
-from eupact.api.exports import page
+from eupact.api.exports import page_of
 from eupact.api.requests import OffsetIn, OffsetReplyIn
 from eupact.api.schemas import OffsetPage, OffsetRequestOut
 
@@ -24,8 +24,7 @@ def list_offsets(
     format: Format = "json",
 ) -> Any:
     """Offsets requests and replies (Art. 63, 69)."""
-    items = service.list_offsets(who, year)
-    return page(items[offset : offset + limit], len(items), offset, limit, format, "offsets")
+    return page_of(service.list_offsets(who, year), offset, limit, format, "offsets")
 
 
 @router.post(
