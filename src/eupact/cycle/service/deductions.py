@@ -80,16 +80,9 @@ class Deductions:
             session.add(row)
             session.flush()
             record = DeductionRecord.from_row(row)
-            self.ctx.uow.audit(
-                session,
-                actor,
-                "deduction.request",
-                f"Art. {d.article}(1) AMMR",
-                f"deduction:{row.id}",
-                None,
-                record.as_dict(),
+            return self.ctx.uow.record(
+                session, actor, "deduction.request", f"Art. {d.article}(1) AMMR", record
             )
-            return record
 
         payload = {
             "op": "deduction.request",
@@ -128,16 +121,14 @@ class Deductions:
             row.assessment, row.assessed_on = assessment, self.ctx.today()
             session.flush()
             record = DeductionRecord.from_row(row)
-            self.ctx.uow.audit(
+            return self.ctx.uow.record(
                 session,
                 actor,
                 "deduction.assess",
                 f"Art. {row.article}({3 if row.article == '61' else 4}) AMMR",
-                f"deduction:{row.id}",
+                record,
                 before,
-                record.as_dict(),
             )
-            return record
 
         payload = {"op": "assess", "id": deduction_id, "text": assessment}
         return self.ctx.uow.write(actor, key, payload, work)
@@ -204,16 +195,14 @@ class Deductions:
             row.council_act, row.decided_on = council_act, self.ctx.today()
             session.flush()
             record = DeductionRecord.from_row(row)
-            self.ctx.uow.audit(
+            return self.ctx.uow.record(
                 session,
                 actor,
                 "deduction.decide",
                 f"Art. {row.article}({4 if row.article == '61' else 5}) AMMR",
-                f"deduction:{row.id}",
+                record,
                 before,
-                record.as_dict(),
             )
-            return record
 
         payload = {"op": "decide", "id": deduction_id, "granted": granted, "act": council_act}
         return self.ctx.uow.write(actor, key, payload, work)

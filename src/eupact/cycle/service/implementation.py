@@ -78,16 +78,9 @@ class Implementation:
             session.add(row)
             session.flush()
             record = ImplementationRecord.from_row(row)
-            self.ctx.uow.audit(
-                session,
-                actor,
-                "implementation.record",
-                "Art. 60(3), 64, 68 AMMR",
-                f"implementation:{row.id}",
-                None,
-                record.as_dict(),
+            return self.ctx.uow.record(
+                session, actor, "implementation.record", "Art. 60(3), 64, 68 AMMR", record
             )
-            return record
 
         payload = {
             "op": "impl",

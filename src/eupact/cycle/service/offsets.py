@@ -95,16 +95,9 @@ class Offsets:
             session.add(row)
             session.flush()
             record = OffsetRequestRecord.from_row(row)
-            self.ctx.uow.audit(
-                session,
-                actor,
-                "offset.request",
-                "Art. 63(1), 69(1) AMMR",
-                f"offset:{row.id}",
-                None,
-                record.as_dict(),
+            return self.ctx.uow.record(
+                session, actor, "offset.request", "Art. 63(1), 69(1) AMMR", record
             )
-            return record
 
         payload = {
             "op": "offset.request",

@@ -107,16 +107,7 @@ class Pledges:
             row = {**slot, **_amounts(pledge), "version": 1, "updated_at": self.ctx.clock()}
             row["id"] = conn.execute(insert(PledgeRow).returning(PledgeRow.id), row).scalar_one()
             record = PledgeRecord.from_columns(row)
-            self.ctx.uow.audit(
-                session,
-                actor,
-                "pledge.create",
-                "Art. 57(3) AMMR",
-                f"pledge:{record.id}",
-                None,
-                record.as_dict(),
-            )
-            return record
+            return self.ctx.uow.record(session, actor, "pledge.create", "Art. 57(3) AMMR", record)
 
         payload = {"op": "pledge.create", "year": year, **_payload(pledge)}
         return self.ctx.uow.write(actor, key, payload, work)
@@ -162,16 +153,9 @@ class Pledges:
             record = PledgeRecord.from_columns(
                 {**row._mapping, **changes, "version": row.version + 1}
             )
-            self.ctx.uow.audit(
-                session,
-                actor,
-                "pledge.update",
-                "Art. 57(3) AMMR",
-                f"pledge:{row.id}",
-                before.as_dict(),
-                record.as_dict(),
+            return self.ctx.uow.record(
+                session, actor, "pledge.update", "Art. 57(3) AMMR", record, before.as_dict()
             )
-            return record
 
         payload = {
             "op": "pledge.update",

@@ -160,6 +160,20 @@ class UnitOfWork:
         """Record an audit entry: appended at once, or (inside :meth:`write`) before COMMIT."""
         self.audit_as(session, actor.id, str(actor.role), action, article, entity, before, after)
 
+    def record(
+        self,
+        session: Session,
+        actor: Actor,
+        action: str,
+        article: str,
+        record: R,
+        before: dict[str, Any] | None = None,
+    ) -> R:
+        """Audit ``record`` as created (no ``before``) or changed, named ``kind:id``; returns it."""
+        entity = f"{record.kind_name}:{record.id}"  # type: ignore[union-attr]
+        self.audit(session, actor, action, article, entity, before, record.as_dict())
+        return record
+
     def audit_as(
         self,
         session: Session,
