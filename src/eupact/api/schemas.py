@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from eupact.cycle.service.reads import AuditEntry
+
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -90,20 +92,6 @@ class ImplementationOut(_Out):
     on: str
 
 
-class AuditEntryOut(_Out):
-    seq: int
-    at: str
-    actor: str
-    role: str
-    action: str
-    article: str
-    entity: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    prev_hash: str
-    hash: str
-
-
 class PledgePage(_Out):
     items: list[PledgeOut]
     total: int
@@ -133,7 +121,7 @@ class ImplementationPage(_Out):
 
 
 class AuditPage(_Out):
-    items: list[AuditEntryOut]
+    items: list[AuditEntry]  # the service's own record of an entry, as it is
     total: int
     offset: int
     limit: int
