@@ -136,10 +136,10 @@ def monthly_series(a: Any, geo: str, series: str) -> list[tuple[str, float]]:
 def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     assert actor.state is not None
     geo = actor.state
-    phase = Phase(service.get_cycle(actor, year).phase)
     pool_year = service.pool(year)
     act, key = pool_year.act, pool_year.key
-    read = service.outcome(actor, year)
+    read = service.outcome(actor, year)  # a state always sees its own row: the phase comes along
+    phase = read.phase
     outcome = outcome_document(read.outcome, read.own_state)
     own = next((r for r in outcome["rows"] if r["geo"] == geo), None)
     pledges = [p.as_dict() for p in service.list_pledges(actor, year, state=geo, limit=1000)[0]]
