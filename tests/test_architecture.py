@@ -135,6 +135,7 @@ def test_no_module_import_cycles():
     for node in sorted(names):
         if node not in state:
             walk(node)
+
     # A package's __init__ importing its own submodules, which import the package's other
     # submodules through it, is how Python packages are built, not a cycle between concerns.
     def within_one_package(cycle: str) -> bool:
