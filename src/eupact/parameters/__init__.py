@@ -66,12 +66,64 @@ class DatedValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """One way of reading a provision the law leaves open: the value it gives and what it means."""
+
+    value: Value
+    meaning: str
+
+    @property
+    def name(self) -> str:
+        return _name(self.value)
+
+
+def _name(value: Value) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str
     description: str
     unit: str
     file: str
     values: tuple[DatedValue, ...]  # sorted by date
+    # Non-empty for a [reading]: the values the law's text admits, each with its meaning.
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def is_reading(self) -> bool:
+        return bool(self.alternatives)
+
+    def choose(self, choice: str) -> Parameter:
+        """This reading with ``choice`` in force from its first date (a what-if or a ministry's
+        own reading); refuses a value the parameter does not list."""
+        names = [a.name for a in self.alternatives]
+        if not self.alternatives:
+            raise fail(
+                self.name,
+                choice,
+                "is not a [reading]: only parameters with listed alternatives can be chosen",
+                summary="reading refused",
+            )
+        if choice not in names:
+            raise fail(
+                self.name,
+                choice,
+                f"is not one of this reading's alternatives: {', '.join(names)}",
+                summary="reading refused",
+            )
+        picked = self.alternatives[names.index(choice)]
+        first = self.values[0]
+        chosen = DatedValue(
+            first.since,
+            picked.value,
+            first.reference,
+            f"[reading] chosen for this run: {picked.meaning}",
+        )
+        return Parameter(
+            self.name, self.description, self.unit, self.file, (chosen,), self.alternatives
+        )
 
     def entry_at(self, at: dt.date) -> DatedValue:
         found = None
@@ -136,7 +188,23 @@ def _parameters_from_file(path: Path, label: str) -> Iterator[Parameter]:
             except ValueError as exc:
                 raise fail(name, entry["value"], str(exc), label) from exc
             values.append(DatedValue(since, value, ref, str(entry.get("note", ""))))
-        yield Parameter(name, str(spec["description"]), str(spec["unit"]), label, tuple(values))
+        alternatives = tuple(
+            Alternative(_parse_value(v), str(meaning))
+            for v, meaning in (spec.get("alternatives") or {}).items()
+        )
+        if alternatives:
+            listed = {a.name for a in alternatives}
+            for v in values:
+                if _name(v.value) not in listed:
+                    raise fail(
+                        name,
+                        _name(v.value),
+                        f"a [reading]'s value must be one of its alternatives ({', '.join(sorted(listed))})",
+                        label,
+                    )
+        yield Parameter(
+            name, str(spec["description"]), str(spec["unit"]), label, tuple(values), alternatives
+        )
 
 
 @dataclass(frozen=True)
@@ -155,6 +223,19 @@ class ParameterSet:
 
     def at(self, at: dt.date) -> ParametersAt:
         return ParametersAt(self, at)
+
+    def readings(self) -> tuple[Parameter, ...]:
+        """Every parameter where the law leaves a choice, with its alternatives."""
+        return tuple(p for p in self if p.is_reading)
+
+    def with_readings(self, choices: dict[str, str]) -> ParameterSet:
+        """The same parameters with some [reading]s chosen otherwise (``name -> alternative``)."""
+        if not choices:
+            return self
+        changed = dict(self.parameters)
+        for name, choice in choices.items():
+            changed[name] = self[name].choose(choice)
+        return ParameterSet(changed)
 
     def __iter__(self) -> Iterator[Parameter]:
         return iter(self.parameters.values())
