@@ -14,6 +14,7 @@ from eupact.key.reference_key import ReferenceKey, compute_reference_key, key_fr
 from eupact.parameters import ParametersAt, load_parameters
 from eupact.pool.acts import CouncilAct, council_act
 from eupact.pool.allocation import PoolNumbers
+from eupact.pool.benefit import Needs, Standing, UseOfPool, standing, validate_standing
 
 
 def series(indicator: str, values: dict[str, int | Decimal]) -> StateSeries:
@@ -54,6 +55,14 @@ def tiny_key(params: ParametersAt, pops: dict[str, int], gdps: dict[str, str]) -
     )
 
 
+def using(act: CouncilAct, params: ParametersAt, *states: str, **needs: int) -> Standing:
+    """The standing after ``states`` informed, on the day of ``act``, that they use its pool
+    (Art. 58(1)); ``needs`` gives a state's declared relocation needs (Art. 58(2))."""
+    uses = [UseOfPool(g, act.act_date, Needs(needs.get(g, 0))) for g in states]
+    validate_standing(act, params, uses)
+    return standing(act, params, uses)
+
+
 def tiny_act(
     act: CouncilAct,
     relocations: int,
@@ -67,7 +76,7 @@ def tiny_act(
         act,
         reference=PoolNumbers(relocations, relocations * per),
         proposal=PoolNumbers(proposal, proposal * per),
-        benefitting_states=benefitting,
+        under_pressure_states=benefitting,
         deduction_eligible_states=eligible,
         systemic_shortcomings_states=systemic,
         sar_share=None,

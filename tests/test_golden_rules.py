@@ -19,7 +19,7 @@ from eupact.pool.outcome import compute_outcome
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 from eupact.pool.proposal import propose_pool
 
-from .conftest import tiny_act, tiny_key
+from .conftest import tiny_act, tiny_key, using
 
 R, F, A = PledgeKind.RELOCATION, PledgeKind.FINANCIAL, PledgeKind.ALTERNATIVE
 POPS = {"AT": 1, "BE": 1, "BG": 2}
@@ -144,10 +144,13 @@ def test_art_57_totals_against_reference_number(key, act):
     assert t.relocation_shortfall == 700
 
 
-def test_art_60_3_benefitting_state_need_not_implement(key, act):
-    """Art. 60(3), third subparagraph: benefitting states are not obliged to implement pledges."""
+def test_art_60_3_benefitting_state_need_not_implement(key, act, params):
+    """Art. 60(3), third subparagraph: benefitting states (here by Art. 58(1)) are not obliged
+    to implement pledges."""
     act1 = tiny_act(act, 1000, 2000, benefitting=("BG",))
-    out = compute_outcome(key, act1, [Pledge("BG", F, Decimal(100000))])
+    out = compute_outcome(
+        key, act1, [Pledge("BG", F, Decimal(100000))], standing=using(act1, params, "BG")
+    )
     bg = out.states["BG"]
     assert bg.role == "benefitting"
     assert bg.pledged_total == Decimal(100000) and bg.to_implement_total == 0
@@ -254,16 +257,24 @@ def test_art_63_4_deductions_and_exemptions_retrigger(key, act):
     assert offsets.gap == 4000
 
 
-def test_art_60_3_systemic_shortcomings_waive_offsets(key, act):
+def test_art_60_3_systemic_shortcomings_waive_offsets(key, act, params):
     """Art. 60(3), fourth subparagraph: no offsets towards a benefitting state with systemic
-    shortcomings; [reading] obligations owed equally to CY and EL, EL's half is waived."""
+    shortcomings; [reading] equal parts: CY and EL benefit, EL has shortcomings → half of each
+    state's part of the gap is released (rounded down). Populations 1/1/2/1/1 (sum 6), GDP
+    10/30/60/1/1 (sum 102): shares AT 1/12 + 5/102 = 27/204, BE 47/204, BG 94/204. Gap 60,000
+    shared 27:47:94 among the contributors: 9,642.86 / 16,785.71 / 33,571.43 → largest
+    remainder 9,643 / 16,786 / 33,571; released 4,821 / 8,393 / 16,785; owed 4,822 / 8,393 /
+    16,786."""
     pops = {**POPS, "CY": 1, "EL": 1}
     gdps = {**GDPS, "CY": "1", "EL": "1"}
     key5 = tiny_key(key.params, pops, gdps)
     act1 = tiny_act(act, 100000, 100000, benefitting=("CY", "EL"), systemic=("EL",))
-    out = compute_outcome(key5, act1, [], forum_reconvened=True)
-    for geo, n in out.offsets.obligations.items():
-        assert out.offsets.waived[geo] == n // 2
+    out = compute_outcome(
+        key5, act1, [], forum_reconvened=True, standing=using(act1, params, "CY", "EL")
+    )
+    assert out.offsets.assigned == {"AT": 9643, "BE": 16786, "BG": 33571}
+    assert out.offsets.waived == {"AT": 4821, "BE": 8393, "BG": 16785}
+    assert out.offsets.obligations == {"AT": 4822, "BE": 8393, "BG": 16786}
 
 
 def test_apportion_hamilton_ties():

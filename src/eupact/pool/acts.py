@@ -28,7 +28,9 @@ class CouncilAct:
     date_of_application: dt.date
     proposal: PoolNumbers
     reference: PoolNumbers
-    benefitting_states: tuple[str, ...]
+    # Identified under migratory pressure in the Art. 11 decision: they *may* use the pool
+    # (Art. 58(1)); who benefits is decided by their use of it (eupact.pool.benefit).
+    under_pressure_states: tuple[str, ...]
     deduction_eligible_states: tuple[str, ...]
     systemic_shortcomings_states: tuple[str, ...]
     sar_share: Fraction | None
@@ -66,7 +68,7 @@ def council_act(year: int, parameters: ParameterSet) -> CouncilAct:
             int(get("reference.relocations")),
             Decimal(get("reference.financial")),
         ),
-        benefitting_states=tuple(get("benefitting_states")),
+        under_pressure_states=tuple(get("under_pressure_states")),
         deduction_eligible_states=tuple(get("deduction_eligible_states")),
         systemic_shortcomings_states=tuple(get("systemic_shortcomings_states")),
         sar_share=None if sar in (None, "none") else Fraction(sar),

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from eupact.key.reference_key import ReferenceKey, round_fraction
 from eupact.pool.acts import CouncilAct
 from eupact.pool.allocation import allocate
+from eupact.pool.benefit import NOBODY, Standing
 from eupact.pool.pledges import Deduction, DeductionStatus
 
 FloatArray = npt.NDArray[np.float64]
@@ -36,8 +37,16 @@ class BatchContext:
     share: FloatArray
     fair_relocations: IntArray
     fair_financial: FloatArray
-    exempt: BoolArray
+    exempt: BoolArray  # benefitting (Art. 58, 59) or fully deducted: nothing to implement
+    contributing: BoolArray  # may be obliged to take offsets (63(3), 63(7) readings)
+    full_deduction: BoolArray
     deducted_relocations: IntArray
+    deducted_money: FloatArray  # EUR of partial deductions
+    released: float  # part owed toward states with systemic shortcomings (60(3))
+    count_all_forms: bool
+    proportional_deductions: bool
+    retest_needs_forum: bool
+    pro_rata: bool
     equivalence: float
     reference_financial: float
     requested_threshold: float
@@ -65,16 +74,20 @@ class BatchResult:
 
 
 def batch_context(
-    key: ReferenceKey, act: CouncilAct, deductions: Iterable[Deduction] = ()
+    key: ReferenceKey,
+    act: CouncilAct,
+    deductions: Iterable[Deduction] = (),
+    standing: Standing = NOBODY,
 ) -> BatchContext:
-    """Fix the key, the act and the granted deductions for a batch of scenarios."""
+    """Fix the key, the act, the granted deductions and who benefits for a batch of scenarios."""
     params = key.params
     fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
     states = key.states
     granted = {d.state: d for d in deductions if d.status is DeductionStatus.GRANTED}
-    exempt = np.array(
-        [g in act.benefitting_states or (g in granted and granted[g].full) for g in states]
-    )
+    full = np.array([g in granted and granted[g].full for g in states])
+    benefitting = np.array([standing.is_benefitting(g) for g in states])
+    keeps_cap = params("offsets.cap.granted_deductions") == "none"
+    equivalence = float(params("pool.equivalence.relocation_eur"))
     share_of_ref = Fraction(params("offsets.obligatory.share_of_reference"))
     floor = int(params("pool.floor.relocations"))
     return BatchContext(
@@ -82,12 +95,25 @@ def batch_context(
         share=np.array([float(key.share(g)) for g in states]),
         fair_relocations=np.array([fair.rows[g].relocations for g in states], dtype=np.int64),
         fair_financial=np.array([float(fair.rows[g].financial) for g in states]),
-        exempt=exempt,
+        exempt=benefitting | full,
+        contributing=~benefitting & (~full | keeps_cap),
+        full_deduction=full,
         deducted_relocations=np.array(
             [granted[g].relocations if g in granted and not granted[g].full else 0 for g in states],
             dtype=np.int64,
         ),
-        equivalence=float(params("pool.equivalence.relocation_eur")),
+        deducted_money=np.array(
+            [
+                float(granted[g].financial) if g in granted and not granted[g].full else 0.0
+                for g in states
+            ]
+        ),
+        released=float(standing.released_share(params)),
+        count_all_forms=params("offsets.cap.contributions_counted") == "all_forms",
+        proportional_deductions=not keeps_cap,
+        retest_needs_forum=params("offsets.obligatory.retest_needs_reconvened_forum") == "required",
+        pro_rata=params("offsets.obligatory.distribution") == "pro_rata_remaining_fair_share",
+        equivalence=equivalence,
         reference_financial=float(act.reference.financial),
         requested_threshold=float(
             Fraction(params("offsets.requested.threshold_of_proposal")) * act.proposal.relocations
@@ -139,6 +165,21 @@ def _apportion(gap: IntArray, weights: FloatArray, caps: IntArray) -> IntArray:
     return result
 
 
+def _caps(
+    ctx: BatchContext, relocations: IntArray, money: FloatArray, total: FloatArray
+) -> IntArray:
+    """What is left of each state's fair share, per scenario (Art. 63(7) and its readings)."""
+    counted = relocations + (money / ctx.equivalence if ctx.count_all_forms else 0.0)
+    left = np.maximum(0.0, ctx.fair_relocations - counted)
+    if ctx.proportional_deductions:
+        deducted = ctx.deducted_relocations * ctx.equivalence + ctx.deducted_money
+        factor = np.divide(total - deducted, total, out=np.ones_like(total), where=total > 0)
+        factor = np.where(ctx.full_deduction | ((total > 0) & (deducted >= total)), 0.0, factor)
+        left = left * np.clip(factor, 0.0, 1.0)
+    caps: IntArray = np.floor(left + 1e-9).astype(np.int64)
+    return np.where(ctx.contributing, caps, 0)
+
+
 def evaluate_scenarios(
     ctx: BatchContext, pledges: FloatArray, *, forum_reconvened: bool = True
 ) -> BatchResult:
@@ -147,28 +188,36 @@ def evaluate_scenarios(
     if pledges.ndim != 3 or pledges.shape[1:] != (len(ctx.states), 3):
         raise ValueError(f"pledges must have shape (n, {len(ctx.states)}, 3), not {pledges.shape}")
     relocations = np.rint(pledges[..., RELOCATIONS]).astype(np.int64)
-    total = relocations * ctx.equivalence + pledges[..., FINANCIAL] + pledges[..., ALTERNATIVE]
+    money = pledges[..., FINANCIAL] + pledges[..., ALTERNATIVE]
+    total = relocations * ctx.equivalence + money
     pledged_total = total.sum(axis=1)
     pledged_reloc = relocations.sum(axis=1)
-    to_implement = np.where(ctx.exempt, 0, relocations - ctx.deducted_relocations)
-    implement_total = to_implement.sum(axis=1)
+    before_release = np.where(ctx.exempt, 0, relocations - ctx.deducted_relocations)
+    released = np.floor(before_release * ctx.released + 1e-9).astype(np.int64)
+    implement_total = before_release.sum(axis=1)
     below = (pledged_reloc < ctx.floor) | (pledged_reloc < ctx.share_of_reference * _ref(ctx))
-    triggered = below | (implement_total < ctx.target)
-    gap = np.where(triggered & forum_reconvened, np.maximum(0, ctx.target - implement_total), 0)
-    caps = np.where(ctx.exempt, 0, np.maximum(0, ctx.fair_relocations - relocations))
-    obligations = _apportion(gap, np.broadcast_to(ctx.share, caps.shape), caps)
+    below_after = implement_total < ctx.target
+    triggered = below | below_after
+    obligatory = (below & forum_reconvened) | (
+        below_after & (forum_reconvened or not ctx.retest_needs_forum)
+    )
+    gap = np.where(obligatory, np.maximum(0, ctx.target - implement_total), 0)
+    caps = _caps(ctx, relocations, money, total)
+    weights = caps.astype(np.float64) if ctx.pro_rata else np.broadcast_to(ctx.share, caps.shape)
+    assigned = _apportion(gap, weights, caps)
+    waived = np.floor(assigned * ctx.released + 1e-9).astype(np.int64)
     return BatchResult(
         pledged_relocations=pledged_reloc,
         pledged_total=pledged_total,
         shortfall=np.maximum(0.0, ctx.reference_financial - pledged_total),
         surplus=np.maximum(0.0, pledged_total - ctx.reference_financial),
         balance=total - ctx.fair_financial,
-        to_implement_relocations=implement_total,
+        to_implement_relocations=(before_release - released).sum(axis=1),
         requested_possible=pledged_reloc >= ctx.requested_threshold,
         triggered=triggered,
         gap=gap,
-        obligations=obligations,
-        uncovered=gap - obligations.sum(axis=1),
+        obligations=assigned - waived,
+        uncovered=gap - assigned.sum(axis=1),
     )
 
 

@@ -1,14 +1,21 @@
-"""Responsibility offsets (Art. 63 AMMR) and the systemic-shortcomings exception (Art. 60(3))."""
+"""Responsibility offsets (Art. 63(1)–(4), (7) AMMR) and the systemic-shortcomings exception
+(Art. 60(3), fourth subparagraph).
+
+The [reading]s the text leaves open are parameters with their alternatives: what counts toward
+the fair share that caps a state's offsets (63(7)), how a granted deduction changes that cap,
+whether the 63(4) re-test needs a reconvened Forum, how the gap is shared.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from eupact.explain import Explanation, ParameterUse, show
 from eupact.key.reference_key import ReferenceKey, round_fraction
-from eupact.pool.acts import CouncilAct
+from eupact.parameters import ParametersAt
 from eupact.pool.allocation import apportion
 
 
@@ -28,10 +35,17 @@ class OffsetAssessment:
     below_after_deductions: bool
     forum_reconvened: bool
     gap: int
-    obligations: dict[str, int]
+    obligations: dict[str, int]  # owed, after what 60(3) releases
     caps: dict[str, int]
     waived: dict[str, int]
     uncovered: int
+    retest_needs_forum: bool = True
+    cap_rule: str = "all_forms"
+
+    @property
+    def assigned(self) -> dict[str, int]:
+        """Each state's part of the gap before the systemic-shortcomings release."""
+        return {g: n + self.waived.get(g, 0) for g, n in self.obligations.items()}
 
     @property
     def triggered(self) -> bool:
@@ -39,7 +53,13 @@ class OffsetAssessment:
 
     @property
     def obligatory(self) -> bool:
-        return self.triggered and self.forum_reconvened
+        """Art. 63(3) after the reconvened Forum; 63(4) likewise, or without it if the
+        [reading] ``offsets.obligatory.retest_needs_reconvened_forum`` says so."""
+        by_pledges = self.below_by_pledges and self.forum_reconvened
+        after = self.below_after_deductions and (
+            self.forum_reconvened or not self.retest_needs_forum
+        )
+        return by_pledges or after
 
     def explain(self, key: ReferenceKey, geo: str | None = None) -> Explanation:
         params = key.params
@@ -49,6 +69,9 @@ class OffsetAssessment:
             ParameterUse.of(params, "pool.floor.relocations"),
             ParameterUse.of(params, "offsets.obligatory.share_of_reference"),
             ParameterUse.of(params, "offsets.obligatory.distribution"),
+            ParameterUse.of(params, "offsets.obligatory.retest_needs_reconvened_forum"),
+            ParameterUse.of(params, "offsets.cap.contributions_counted"),
+            ParameterUse.of(params, "offsets.cap.granted_deductions"),
         )
         inputs = {
             "relocation pledges": show(self.relocation_pledges),
@@ -65,13 +88,21 @@ class OffsetAssessment:
                     "triggered, pending the reconvened Forum" if self.triggered else "not triggered"
                 )
             )
+            inputs["re-test of 63(4) needs the reconvened Forum ([reading])"] = str(
+                self.retest_needs_forum
+            )
             quantity = "obligatory responsibility offsets"
         else:
             value = show(self.obligations.get(geo, 0))
             quantity = f"responsibility-offset obligation of {geo}"
-            inputs[
-                f"cap of {geo}: fair share in relocations less its relocation pledge (63(7))"
-            ] = show(self.caps.get(geo, 0))
+            counted = (
+                "its contributions in every form (relocation equivalents)"
+                if self.cap_rule == "all_forms"
+                else "its relocation pledge"
+            )
+            inputs[f"cap of {geo}: fair share in relocations less {counted} (63(7), [reading])"] = (
+                show(self.caps.get(geo, 0))
+            )
             inputs["waived towards states with systemic shortcomings (60(3))"] = show(
                 self.waived.get(geo, 0)
             )
@@ -80,33 +111,64 @@ class OffsetAssessment:
             value=value,
             rule="eupact.pool.offsets.assess_offsets",
             article="Art. 63(1)–(4), (7) and 60(3) AMMR",
-            formula="gap = max(floor, 60 % × reference) − relocations to implement; shared by the key "
-            "among contributing states, each capped at its remaining fair share",
+            formula="gap = max(floor, 60 % × reference) − relocations to implement; shared among "
+            "contributing states, each capped at what is left of its fair share; less the part "
+            "owed toward benefitting states with systemic shortcomings (60(3))",
             inputs=inputs,
             parameters=used,
             sources=(key.population.source, key.gdp.source),
             notes=(
-                "[reading] the distribution of obligatory offsets among states is not spelled out "
-                "in Art. 63(3); see the parameter note",
+                "[reading] how the gap is shared, what counts toward the fair share and how "
+                "deductions change the cap are parameters with alternatives (eupact params "
+                "readings)",
             ),
         )
 
 
+def offsets_cap(
+    params: ParametersAt,
+    fair_share_relocations: int,
+    relocations: int,
+    money: Decimal,
+    deducted_total: Decimal,
+    pledged_total: Decimal,
+    full_deduction: bool,
+) -> int:
+    """How many offsets a state can be obliged to take: what is left of its fair share (63(7)).
+
+    ``money`` is its financial and alternative pledges (EUR); ``deducted_total`` and
+    ``pledged_total`` are EUR-equivalents. Rounded down: never beyond the fair share."""
+    counted = Fraction(relocations)
+    if params("offsets.cap.contributions_counted") == "all_forms":
+        counted += Fraction(money) / Fraction(params("pool.equivalence.relocation_eur"))
+    left = max(Fraction(0), fair_share_relocations - counted)
+    if params("offsets.cap.granted_deductions") == "proportional":
+        if full_deduction or (pledged_total > 0 and deducted_total >= pledged_total):
+            return 0
+        if pledged_total > 0:
+            left *= 1 - Fraction(deducted_total) / Fraction(pledged_total)
+    return round_fraction(left, "down")
+
+
 def assess_offsets(
     key: ReferenceKey,
-    act: CouncilAct,
+    proposal_relocations: int,
+    reference_relocations: int,
     fair_share_relocations: Mapping[str, int],
     pledged_relocations: Mapping[str, int],
     to_implement_relocations: Mapping[str, int],
+    caps: Mapping[str, int],
     contributing: tuple[str, ...],
     forum_reconvened: bool,
+    released: Fraction = Fraction(0),
 ) -> OffsetAssessment:
-    """Apply Art. 63(1)–(4) and (7), with the Art. 60(3) exception for systemic shortcomings."""
+    """Apply Art. 63(1)–(4) and (7); ``released`` is the part owed toward benefitting states
+    with systemic shortcomings (Art. 60(3), fourth subparagraph)."""
     params = key.params
     pledged_total = sum(pledged_relocations.values())
     implement_total = sum(to_implement_relocations.values())
     requested_threshold = (
-        Fraction(params("offsets.requested.threshold_of_proposal")) * act.proposal.relocations
+        Fraction(params("offsets.requested.threshold_of_proposal")) * proposal_relocations
     )
     own_threshold = Fraction(params("offsets.offered.threshold_of_own_fair_share"))
     requested_possible = pledged_total >= requested_threshold
@@ -117,21 +179,21 @@ def assess_offsets(
     }
     floor = int(params("pool.floor.relocations"))
     share_of_ref = Fraction(params("offsets.obligatory.share_of_reference"))
-    target = max(floor, round_fraction(share_of_ref * act.reference.relocations, "up"))
-    below_by_pledges = (
-        pledged_total < floor or pledged_total < share_of_ref * act.reference.relocations
-    )
+    target = max(floor, round_fraction(share_of_ref * reference_relocations, "up"))
+    below_by_pledges = pledged_total < floor or pledged_total < share_of_ref * reference_relocations
     below_after = implement_total < target
-    caps = {
-        geo: max(0, fair_share_relocations[geo] - pledged_relocations.get(geo, 0))
-        for geo in contributing
-    }
-    gap = (
-        max(0, target - implement_total)
-        if (below_by_pledges or below_after) and forum_reconvened
-        else 0
+    needs_forum = params("offsets.obligatory.retest_needs_reconvened_forum") == "required"
+    obligatory = (below_by_pledges and forum_reconvened) or (
+        below_after and (forum_reconvened or not needs_forum)
     )
-    obligations = apportion(gap, {geo: key.share(geo) for geo in contributing}, caps)
+    capped = {geo: caps.get(geo, 0) for geo in contributing}
+    gap = max(0, target - implement_total) if obligatory else 0
+    if params("offsets.obligatory.distribution") == "pro_rata_remaining_fair_share":
+        weights = {geo: Fraction(capped[geo]) for geo in contributing}
+    else:
+        weights = {geo: key.share(geo) for geo in contributing}
+    assigned = apportion(gap, weights, capped)
+    waived = {geo: round_fraction(n * released, "down") for geo, n in assigned.items()}
     return OffsetAssessment(
         relocation_pledges=pledged_total,
         requested_threshold=requested_threshold,
@@ -145,21 +207,10 @@ def assess_offsets(
         below_after_deductions=below_after,
         forum_reconvened=forum_reconvened,
         gap=gap,
-        obligations=obligations,
-        caps=caps,
-        waived=_waived(obligations, act),
-        uncovered=gap - sum(obligations.values()),
+        obligations={geo: n - waived[geo] for geo, n in assigned.items()},
+        caps=capped,
+        waived=waived,
+        uncovered=gap - sum(assigned.values()),
+        retest_needs_forum=needs_forum,
+        cap_rule=str(params("offsets.cap.contributions_counted")),
     )
-
-
-def _waived(obligations: Mapping[str, int], act: CouncilAct) -> dict[str, int]:
-    """Offsets towards a benefitting state with systemic shortcomings need not be applied
-    (Art. 60(3), fourth subparagraph). [reading] each obligation is owed to the benefitting
-    states in equal parts, for want of a rule on how it is spread among them."""
-    if not act.benefitting_states:
-        return {geo: 0 for geo in obligations}
-    affected = Fraction(
-        sum(1 for g in act.benefitting_states if g in act.systemic_shortcomings_states),
-        len(act.benefitting_states),
-    )
-    return {geo: round_fraction(n * affected, "down") for geo, n in obligations.items()}

@@ -1,5 +1,10 @@
 """The outcome of a pool year: fair shares, pledges, deductions, balances, offsets (Art. 57–65).
 
+Who is exempt is who *benefits* (Art. 58(1), 59(4), 60(3) third subparagraph) as the
+:class:`~eupact.pool.benefit.Standing` passed in says — never a list in the act — and what is
+released toward benefitting states with systemic shortcomings (60(3), fourth subparagraph)
+leaves "to implement" and the offsets owed.
+
 Every figure is kept with what produced it; :meth:`PoolOutcome.explain` turns any of them into an
 :class:`~eupact.explain.Explanation` naming the inputs, the rule, the article and the data.
 """
@@ -13,10 +18,11 @@ from fractions import Fraction
 
 from eupact.errors import fail
 from eupact.explain import Explanation, ParameterUse, show
-from eupact.key.reference_key import ReferenceKey
+from eupact.key.reference_key import ReferenceKey, round_fraction, to_money
 from eupact.pool.acts import CouncilAct
 from eupact.pool.allocation import Allocation, allocate
-from eupact.pool.offsets import OffsetAssessment, assess_offsets
+from eupact.pool.benefit import NOBODY, Standing
+from eupact.pool.offsets import OffsetAssessment, assess_offsets, offsets_cap
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 from eupact.pool.proposal import SarReserve, sar_reserve
 
@@ -34,7 +40,16 @@ FIELD_RULES: dict[str, tuple[str, str]] = {
         "relocations × equivalence + financial + alternative measures (EUR)",
     ),
     "deducted_total": ("Art. 61, 62 AMMR", "granted deductions only (Council implementing act)"),
-    "to_implement_total": ("Art. 60(3) AMMR", "pledged − granted deductions; 0 if exempt"),
+    "to_implement_total": (
+        "Art. 60(3) AMMR",
+        "pledged − granted deductions − released toward states with systemic shortcomings; "
+        "0 if exempt",
+    ),
+    "released_total": (
+        "Art. 60(3), fourth subparagraph, AMMR",
+        "the part of the pledges to implement owed toward benefitting states with systemic "
+        "shortcomings ([reading] implementation.systemic_shortcomings.*)",
+    ),
     "balance": ("Art. 57(3) AMMR", "pledged (EUR-equivalent) − fair share (EUR)"),
     "offset_obligation": ("Art. 63(3), (4), (7) AMMR", "see the offsets assessment"),
 }
@@ -59,6 +74,8 @@ class StateOutcome:
     to_implement_relocations: int
     to_implement_total: Decimal
     balance: Decimal
+    released_relocations: int = 0
+    released_total: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,7 @@ class PoolTotals:
     deducted_total: Decimal
     to_implement_relocations: int
     to_implement_total: Decimal
+    released_total: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,11 @@ class PoolOutcome:
     offsets: OffsetAssessment
     sar: SarReserve | None
     equivalence: Decimal
+    standing: Standing = NOBODY
+
+    @property
+    def benefitting_states(self) -> tuple[str, ...]:
+        return self.standing.benefitting_states
 
     def explain(self, geo: str, field: str) -> Explanation:
         """Why ``field`` of state ``geo`` has its value."""
@@ -114,6 +137,8 @@ class PoolOutcome:
                 "alternative_converted",
                 "deducted_relocations",
                 "deducted_total",
+                "released_relocations",
+                "released_total",
                 "fair_share_financial",
             )
         }
@@ -125,7 +150,13 @@ class PoolOutcome:
             article=article,
             formula=formula,
             inputs=inputs,
-            parameters=(ParameterUse.of(self.key.params, "pool.equivalence.relocation_eur"),),
+            parameters=(
+                ParameterUse.of(self.key.params, "pool.equivalence.relocation_eur"),
+                ParameterUse.of(self.key.params, "implementation.systemic_shortcomings.spread"),
+                ParameterUse.of(
+                    self.key.params, "implementation.systemic_shortcomings.pledges_released"
+                ),
+            ),
             sources=(self.key.population.source, self.key.gdp.source),
             notes=(*notes, f"act: {self.act.citation}"),
         )
@@ -158,12 +189,14 @@ def _by_state(pledges: Iterable[Pledge]) -> dict[str, dict[PledgeKind, Pledge]]:
 
 def _state_row(
     geo: str,
-    act: CouncilAct,
     fair: Allocation,
     mine: dict[PledgeKind, Pledge],
     deduction: Deduction | None,
     pending: str,
     per_relocation: Decimal,
+    standing: Standing,
+    released: Fraction,
+    release_money: bool,
 ) -> StateOutcome:
     reloc_pledge = mine.get(PledgeKind.RELOCATION)
     relocations = int(reloc_pledge.amount) if reloc_pledge else 0
@@ -174,27 +207,35 @@ def _state_row(
     converted = alternative if alt and not alt.requested_by else ZERO
     total = relocations * per_relocation + financial + alternative
     if deduction is None:
-        cut_reloc, cut_money = 0, ZERO
+        cut_reloc, cut_fin, cut_alt = 0, ZERO, ZERO
     elif deduction.full:
-        cut_reloc, cut_money = relocations, financial + alternative
-    else:
-        cut_reloc, cut_money = deduction.relocations, deduction.financial
-    deducted = cut_reloc * per_relocation + cut_money
-    benefitting = geo in act.benefitting_states
+        cut_reloc, cut_fin, cut_alt = relocations, financial, alternative
+    else:  # a partial deduction's money comes off the financial pledge first
+        cut_reloc = deduction.relocations
+        cut_fin = min(financial, deduction.financial)
+        cut_alt = deduction.financial - cut_fin
+    deducted = cut_reloc * per_relocation + cut_fin + cut_alt
+    benefit = standing.benefitting.get(geo)
     full = deduction is not None and deduction.full
     exemption = (
-        "benefitting Member State: not obliged to implement its pledges this year (Art. 60(3))"
-        if benefitting
+        benefit.describe()
+        if benefit is not None
         else "full deduction granted: not obliged to implement its pledges (Art. 60(3))"
         if full
         else ""
     )
     to_reloc = 0 if exemption else relocations - cut_reloc
-    to_total = ZERO if exemption else total - deducted
+    to_fin = ZERO if exemption else financial - cut_fin
+    to_alt = ZERO if exemption else alternative - cut_alt
+    # Art. 60(3), fourth subparagraph: the part owed toward states with systemic shortcomings.
+    rel_reloc = round_fraction(to_reloc * released, "down")
+    rel_money = to_alt + (to_fin if release_money else ZERO)
+    rel_money = to_money(Fraction(rel_money) * released, Decimal("0.01"))
+    released_total = rel_reloc * per_relocation + rel_money
     row = fair.rows[geo]
     return StateOutcome(
         geo=geo,
-        role="benefitting" if benefitting else "contributing",
+        role="benefitting" if benefit is not None else "contributing",
         share=row.share,
         fair_share_relocations=row.relocations,
         fair_share_financial=row.financial,
@@ -207,9 +248,11 @@ def _state_row(
         deducted_total=deducted,
         deduction_pending=pending,
         exemption=exemption,
-        to_implement_relocations=to_reloc,
-        to_implement_total=to_total,
+        to_implement_relocations=to_reloc - rel_reloc,
+        to_implement_total=to_reloc * per_relocation + to_fin + to_alt - released_total,
         balance=total - row.financial,
+        released_relocations=rel_reloc,
+        released_total=released_total,
     )
 
 
@@ -233,6 +276,7 @@ def _totals(act: CouncilAct, rows: Iterable[StateOutcome]) -> PoolTotals:
         deducted_total=sum((r.deducted_total for r in rows), ZERO),
         to_implement_relocations=sum(r.to_implement_relocations for r in rows),
         to_implement_total=sum((r.to_implement_total for r in rows), ZERO),
+        released_total=sum((r.released_total for r in rows), ZERO),
     )
 
 
@@ -255,41 +299,69 @@ def compute_outcome(
     deductions: Iterable[Deduction] = (),
     *,
     forum_reconvened: bool = False,
+    standing: Standing = NOBODY,
     sar_share: Fraction | None = None,
     sar_states: tuple[str, ...] = (),
 ) -> PoolOutcome:
     """The pool's outcome per state and in total. Inputs must be validated
-    (:func:`~eupact.pool.pledges.validate_pledges`, :func:`~eupact.pool.pledges.validate_deductions`)."""
-    per_relocation = Decimal(key.params("pool.equivalence.relocation_eur"))
+    (:func:`~eupact.pool.pledges.validate_pledges`, :func:`~eupact.pool.pledges.validate_deductions`,
+    :func:`~eupact.pool.benefit.validate_standing`). ``standing`` says who benefits (nobody
+    unless a state used the pool under Art. 58 or 59)."""
+    params = key.params
+    per_relocation = Decimal(params("pool.equivalence.relocation_eur"))
     fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
     deductions = tuple(deductions)
     granted = {d.state: d for d in deductions if d.status is DeductionStatus.GRANTED}
     pending = _pending(deductions)
     mine = _by_state(pledges)
+    released = standing.released_share(params)
+    release_money = params("implementation.systemic_shortcomings.pledges_released") == "all_types"
     rows = {
         geo: _state_row(
             geo,
-            act,
             fair,
             mine.get(geo, {}),
             granted.get(geo),
             pending.get(geo, ""),
             per_relocation,
+            standing,
+            released,
+            release_money,
         )
         for geo in key.states
     }
-    contributing = tuple(g for g, r in rows.items() if not r.exemption)
+    keeps_cap = params("offsets.cap.granted_deductions") == "none"
+    contributing = tuple(
+        g for g, r in rows.items() if r.role == "contributing" and (not r.exemption or keeps_cap)
+    )
+    caps = {
+        g: offsets_cap(
+            params,
+            r.fair_share_relocations,
+            r.pledged_relocations,
+            r.pledged_financial + r.pledged_alternative,
+            r.deducted_total,
+            r.pledged_total,
+            g in granted and granted[g].full,
+        )
+        for g, r in rows.items()
+        if g in contributing
+    }
     offsets = assess_offsets(
         key,
-        act,
+        act.proposal.relocations,
+        act.reference.relocations,
         {g: r.fair_share_relocations for g, r in rows.items()},
         {g: r.pledged_relocations for g, r in rows.items()},
-        {g: r.to_implement_relocations for g, r in rows.items()},
+        # 63(4) names deductions and exemptions, not the 60(3) release: test before it.
+        {g: r.to_implement_relocations + r.released_relocations for g, r in rows.items()},
+        caps,
         contributing,
         forum_reconvened,
+        released,
     )
     share = sar_share if sar_share is not None else act.sar_share
     sar = sar_reserve(key, act.reference, share, sar_states)
     return PoolOutcome(
-        act, key, fair, rows, _totals(act, rows.values()), offsets, sar, per_relocation
+        act, key, fair, rows, _totals(act, rows.values()), offsets, sar, per_relocation, standing
     )

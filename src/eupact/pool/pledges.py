@@ -76,7 +76,9 @@ def _state_problems(state: str, field: str, where: str, params: ParametersAt) ->
     return []
 
 
-def _pledge_problems(p: Pledge, act: CouncilAct, params: ParametersAt) -> list[Problem]:
+def _pledge_problems(
+    p: Pledge, act: CouncilAct, params: ParametersAt, may_request: tuple[str, ...]
+) -> list[Problem]:
     where = p.location
     problems = _state_problems(p.state, "state", where, params)
     if p.amount < 0:
@@ -93,14 +95,15 @@ def _pledge_problems(p: Pledge, act: CouncilAct, params: ParametersAt) -> list[P
             )
         )
     for geo in p.requested_by:
-        if geo not in act.benefitting_states:
+        if geo not in may_request:
             problems.append(
                 Problem(
                     "requested_by",
                     geo,
                     "alternative measures are given at the request "
-                    "of a benefitting Member State (Art. 65(1)); this state is not one "
-                    f"in {act.year} ({', '.join(act.benefitting_states)})",
+                    "of a benefitting Member State (Art. 65(1)); this state neither benefits nor "
+                    f"was identified under migratory pressure in {act.year} "
+                    f"({', '.join(may_request) or 'none'})",
                     where,
                 )
             )
@@ -108,14 +111,22 @@ def _pledge_problems(p: Pledge, act: CouncilAct, params: ParametersAt) -> list[P
 
 
 def validate_pledges(
-    pledges: Iterable[Pledge], act: CouncilAct, params: ParametersAt
+    pledges: Iterable[Pledge],
+    act: CouncilAct,
+    params: ParametersAt,
+    benefitting: Iterable[str] = (),
 ) -> tuple[Pledge, ...]:
-    """Refuse the whole set if any pledge breaks a rule; one pledge per state and type."""
+    """Refuse the whole set if any pledge breaks a rule; one pledge per state and type.
+
+    Alternative measures may be requested by a benefitting state (``benefitting``) or, while
+    pledging precedes the use of the pool (Art. 58(1)), by a state the Art. 11 decision
+    identified under migratory pressure."""
+    may_request = tuple(sorted({*act.under_pressure_states, *benefitting}))
     problems: list[Problem] = []
     seen: dict[tuple[str, PledgeKind], str] = {}
     out = []
     for p in pledges:
-        problems += _pledge_problems(p, act, params)
+        problems += _pledge_problems(p, act, params, may_request)
         if (p.state, p.kind) in seen:
             problems.append(
                 Problem(
@@ -140,6 +151,7 @@ def _deduction_problems(
     params: ParametersAt,
     classification: Mapping[str, Classification],
     pledged: Mapping[tuple[str, PledgeKind], Decimal],
+    used_pool: frozenset[str],
 ) -> list[Problem]:
     where = d.location
     problems = _state_problems(d.state, "state", where, params)
@@ -148,12 +160,13 @@ def _deduction_problems(
     status = classification.get(d.state)
     if d.article == "61":
         identified = status is not None and status.under_migratory_pressure
-        if d.state in act.benefitting_states:
+        if d.state in used_pool:
             problems.append(
                 Problem(
                     "article",
                     "61",
-                    "a state that uses the pool cannot request a deduction under Art. 61(1)",
+                    "a state that made use of the pool (Art. 58) or notified its need to use it "
+                    "(Art. 59) cannot request a deduction under Art. 61(1)",
                     where,
                 )
             )
@@ -245,14 +258,18 @@ def validate_deductions(
     act: CouncilAct,
     params: ParametersAt,
     classification: Mapping[str, Classification],
+    used_pool: frozenset[str] = frozenset(),
 ) -> tuple[Deduction, ...]:
-    """Refuse the whole set if any deduction breaks a rule; one granted deduction per state."""
+    """Refuse the whole set if any deduction breaks a rule; one granted deduction per state.
+
+    ``used_pool``: the states that informed (Art. 58) or notified (Art. 59) that they use the
+    pool, barred from Art. 61 deductions (Art. 61(1))."""
     pledged = {(p.state, p.kind): p.amount for p in pledges}
     problems: list[Problem] = []
     granted: set[str] = set()
     out = []
     for d in deductions:
-        problems += _deduction_problems(d, act, params, classification, pledged)
+        problems += _deduction_problems(d, act, params, classification, pledged, used_pool)
         if d.status is DeductionStatus.GRANTED:
             if d.state in granted:
                 problems.append(

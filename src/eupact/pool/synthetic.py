@@ -29,7 +29,7 @@ def synthetic_pledges(
     per_relocation = Decimal(fair.key.params("pool.equivalence.relocation_eur"))
     pledges: list[Pledge] = []
     for geo, row in fair.rows.items():
-        if geo in act.benefitting_states:
+        if geo in act.under_pressure_states:
             continue
         level = float(rng.beta(4, 3))  # share of the fair share pledged, typically 40-80 %
         mix = rng.dirichlet([1.0, 2.0, 0.5])  # relocation, financial, alternative
@@ -42,7 +42,7 @@ def synthetic_pledges(
         if financial:
             pledges.append(Pledge(geo, PledgeKind.FINANCIAL, financial))
         if alternative:
-            requested = (str(rng.choice(act.benefitting_states)),) if rng.random() < 0.5 else ()
+            requested = (str(rng.choice(act.under_pressure_states)),) if rng.random() < 0.5 else ()
             pledges.append(Pledge(geo, PledgeKind.ALTERNATIVE, alternative, requested))
     deductions = _synthetic_deductions(act, rng)
     return pledges, deductions

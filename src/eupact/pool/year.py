@@ -8,6 +8,8 @@ cannot drift apart (they once did: the service's proposal left out the SAR state
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -22,6 +24,14 @@ from eupact.key.reference_key import (
 from eupact.parameters import ParametersAt, ParameterSet
 from eupact.pool.acts import CouncilAct, council_act
 from eupact.pool.allocation import Allocation, allocate
+from eupact.pool.benefit import (
+    Notification,
+    ShortcomingsFinding,
+    Standing,
+    UseOfPool,
+    standing,
+    validate_standing,
+)
 from eupact.pool.proposal import Proposal, propose_pool
 
 # The data vintage that best reproduces the published 2026 shares (shared/spec §3). The law fixes
@@ -35,10 +45,10 @@ def default_vintage(year: int) -> Vintage:
 
 
 def sar_states(snapshot: Snapshot, act: CouncilAct) -> tuple[str, ...]:
-    """Benefitting states identified under pressure because of SAR disembarkations (Art. 11(3))."""
+    """States identified under pressure because of SAR disembarkations (Art. 11(3), 57(2))."""
     return tuple(
         geo
-        for geo in act.benefitting_states
+        for geo in act.under_pressure_states
         if geo in snapshot.classification
         and "search and rescue" in snapshot.classification[geo].pressure_basis
     )
@@ -57,8 +67,22 @@ class PoolYear:
     sar_states: tuple[str, ...]
 
     @property
-    def benefitting_states(self) -> tuple[str, ...]:
-        return self.act.benefitting_states
+    def under_pressure_states(self) -> tuple[str, ...]:
+        """Identified under pressure in the Art. 11 decision: they may use the pool (58(1))."""
+        return self.act.under_pressure_states
+
+    def standing(
+        self,
+        uses: Iterable[UseOfPool] = (),
+        notifications: Iterable[Notification] = (),
+        findings: Iterable[ShortcomingsFinding] = (),
+        on: dt.date | None = None,
+    ) -> Standing:
+        """Who benefits as of ``on``, from the recorded uses of the pool (Art. 58, 59, 60(3));
+        refuses events that break a rule."""
+        uses, notifications, findings = tuple(uses), tuple(notifications), tuple(findings)
+        validate_standing(self.act, self.params, uses, notifications, findings)
+        return standing(self.act, self.params, uses, notifications, findings, on)
 
     @property
     def bound_states(self) -> tuple[str, ...]:
