@@ -1,0 +1,186 @@
+"""Computing time limits (Art. 75 AMMR), for the relocation procedure (Art. 67) and the date rules
+of relocation (Art. 56(2)(a)(ii)).
+
+* (a) a period runs from an event; the day of the event is not counted;
+* (b) a period in weeks or months ends at the end of the day of the last week or month that has
+  the same weekday, or the same date, as the event's day;
+* (c) a period in months whose last month has no such date ends on that month's last day;
+* (d) a *time limit* that ends on a Saturday, a Sunday or an official holiday of the Member State
+  concerned ends on the next working day instead.
+
+A period in years is read as twelve months each ([reading]: Art. 75 names days, weeks and months
+only; AMBIG-31 of the responsibility spec). Official holidays are the nationwide public holidays of
+the `holidays` package's calendar of the state (Eurostat ``EL`` is ISO ``GR``); regional holidays are
+not counted ([reading], see ``relocation.holiday_calendar``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from typing import Protocol
+
+import holidays
+
+from eupact.errors import fail
+
+from ..languages import GEO_INDEX
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_ISO = {"EL": "GR"}  # Eurostat geo code -> ISO 3166 code, where they differ
+
+
+class Unit(StrEnum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+def day(d: dt.date) -> str:
+    """``Mon 2026-07-13``: the weekday matters to every reader of a time limit."""
+    return f"{WEEKDAYS[d.weekday()]} {d.isoformat()}"
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same date ``months`` later (or earlier), or the last day of that month if it has no such
+    date (Art. 75(b)-(c))."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(start.day, last))
+
+
+def period_end(start: dt.date, n: int, unit: Unit) -> dt.date:
+    """The last day of a period of ``n`` ``unit`` that starts with the event of ``start``
+    (Art. 75(a)-(c)), before any weekend or holiday shift."""
+    if n < 0:
+        raise fail("period", n, "a period is a whole number ≥ 0", summary="invalid period")
+    if unit is Unit.DAYS:
+        return start + dt.timedelta(days=n)
+    if unit is Unit.WEEKS:
+        return start + dt.timedelta(weeks=n)
+    if unit is Unit.MONTHS:
+        return add_months(start, n)
+    return add_months(start, 12 * n)
+
+
+class HolidayCalendar(Protocol):
+    """Official holidays of one Member State (Art. 75(d))."""
+
+    @property
+    def state(self) -> str:
+        """The state's Eurostat geo code."""
+
+    def holiday(self, d: dt.date) -> str | None:
+        """The holiday's name if ``d`` is an official holiday, else None."""
+
+
+@dataclass(frozen=True)
+class NationalHolidays:
+    """The nationwide public holidays of ``state`` (a Eurostat geo code) from the `holidays`
+    package."""
+
+    state: str
+
+    def __post_init__(self) -> None:
+        if self.state not in GEO_INDEX:
+            raise fail(
+                "state",
+                self.state,
+                "must be a Member State's Eurostat geo code (e.g. DE, EL, IT) to know its holidays",
+                summary="unknown state",
+            )
+
+    def holiday(self, d: dt.date) -> str | None:
+        name = _country(_ISO.get(self.state, self.state)).get(d)
+        return None if name is None else str(name)
+
+
+@cache
+def _country(iso: str) -> holidays.HolidayBase:
+    return holidays.country_holidays(iso)
+
+
+def national_holidays(state: str) -> HolidayCalendar:
+    """The calendar of official holidays of ``state`` used by default (Art. 75(d))."""
+    return _national(state)
+
+
+@cache
+def _national(state: str) -> NationalHolidays:
+    return NationalHolidays(state)
+
+
+CalendarFor = Callable[[str], HolidayCalendar]
+
+
+def non_working(d: dt.date, calendars: Sequence[HolidayCalendar]) -> str | None:
+    """Why ``d`` is not a working day in one of ``calendars`` (None if it is one in all)."""
+    if d.weekday() >= 5:
+        return "Saturday" if d.weekday() == 5 else "Sunday"
+    for cal in calendars:
+        name = cal.holiday(d)
+        if name:
+            return f"{name} in {cal.state}"
+    return None
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A time limit computed by Art. 75: its start, length, the end of the period and the day it
+    ends on after the shift of Art. 75(d), with the days skipped and why."""
+
+    start: dt.date
+    n: int
+    unit: Unit
+    period_end: dt.date
+    due: dt.date
+    skipped: tuple[tuple[dt.date, str], ...] = ()
+
+    def formula(self) -> str:
+        unit = self.unit.value[:-1] if self.n == 1 else self.unit.value
+        text = f"{day(self.start)} + {self.n} {unit} = {day(self.period_end)} (Art. 75(a)-(b))"
+        if self.skipped:
+            why = "; ".join(f"{d.isoformat()} {reason}" for d, reason in self.skipped)
+            text += f"; not a working day ({why}): ends {day(self.due)} (Art. 75(d))"
+        return text
+
+
+def time_limit(
+    start: dt.date, n: int, unit: Unit, calendars: Sequence[HolidayCalendar]
+) -> TimeLimit:
+    """The time limit of ``n`` ``unit`` from the event of ``start``: the period's end, moved to the
+    next working day of every state in ``calendars`` if it is a Saturday, Sunday or official
+    holiday (Art. 75)."""
+    end = period_end(start, n, unit)
+    due = end
+    skipped: list[tuple[dt.date, str]] = []
+    while (why := non_working(due, calendars)) is not None:
+        skipped.append((due, why))
+        due += dt.timedelta(days=1)
+    return TimeLimit(start, n, unit, end, due, tuple(skipped))
+
+
+def within_years(event: dt.date, years: int, later: dt.date, anniversary_within: bool) -> bool:
+    """Whether ``later`` is less than ``years`` years after ``event`` (Art. 75(a)-(c), years as
+    twelve months, no weekend shift: not a time limit on an action). ``anniversary_within``: the
+    period's last day itself counts as within ([reading], see
+    ``relocation.beneficiary.exact_anniversary``)."""
+    end = period_end(event, years, Unit.YEARS)
+    return later <= end if anniversary_within else later < end
+
+
+def earliest_within_years(later: dt.date, years: int, anniversary_within: bool) -> dt.date:
+    """The earliest event date from which ``later`` is still within ``years`` years: the inverse of
+    :func:`within_years` (monotone in the event date), for comparing many dates at once."""
+    guess = add_months(later, -12 * years)
+    while not within_years(guess, years, later, anniversary_within):
+        guess += dt.timedelta(days=1)
+    while within_years(guess - dt.timedelta(days=1), years, later, anniversary_within):
+        guess -= dt.timedelta(days=1)
+    return guess
