@@ -245,8 +245,8 @@ class _Procedure:
             self.put("postponement", r, NA, "no request yet")
             self.put("reply", r, PENDING, f"{r} replies within one week of receiving the request")
             return
-        week, uses = self.limit("relocation.confirmation_weeks", received, r)
-        limit = week
+        week, week_uses = self.limit("relocation.confirmation_weeks", received, r)
+        limit, uses = week, week_uses
         notified = c.postponement_notified_on
         if notified is None:
             self.put("postponement", r, NA, "no postponement of the reply was communicated")
@@ -264,7 +264,7 @@ class _Procedure:
                     "the time limit"
                 )
             state = MET if notified <= week.due else MISSED
-            self.put("postponement", r, state, reason, done=notified, limit=week, uses=uses)
+            self.put("postponement", r, state, reason, done=notified, limit=week, uses=week_uses)
         self.reply(limit, uses)
 
     def reply(self, limit: TimeLimit, uses: list[ParameterUse]) -> None:
