@@ -27,33 +27,30 @@ LAST_DAY = dt.date(2100, 12, 31)
 MAX_PROGRAMMES = 20
 
 
-def _read_date(value: Any) -> dt.date:
-    """A calendar date written YYYY-MM-DD (or a date), inside the AMMR's time."""
-
-    def read() -> dt.date:
-        if isinstance(value, dt.datetime):
-            raise Refused("a date written YYYY-MM-DD, without a time", value)
-        if isinstance(value, dt.date):
-            day = value
-        elif isinstance(value, str) and len(value.strip()) == 10:
-            try:
-                day = dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise Refused("a real calendar date written YYYY-MM-DD", value) from None
-        else:
-            raise Refused("a date written YYYY-MM-DD", value)
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise Refused(
-                f"a date between {FIRST_DAY.isoformat()} (entry into force of the AMMR) and "
-                f"{LAST_DAY.isoformat()}",
-                value,
-            )
-        return day
-
-    return _checked(read)
+def read_day(value: Any) -> dt.date:
+    """A calendar date written YYYY-MM-DD (or a date), inside the AMMR's time; else
+    :class:`Refused` with the rule."""
+    if isinstance(value, dt.datetime):
+        raise Refused("a date written YYYY-MM-DD, without a time", value)
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str) and len(value.strip()) == 10:
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise Refused("a real calendar date written YYYY-MM-DD", value) from None
+    else:
+        raise Refused("a date written YYYY-MM-DD", value)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Refused(
+            f"a date between {FIRST_DAY.isoformat()} (entry into force of the AMMR) and "
+            f"{LAST_DAY.isoformat()}",
+            value,
+        )
+    return day
 
 
-Day = Annotated[dt.date, BeforeValidator(_read_date)]
+Day = Annotated[dt.date, BeforeValidator(lambda value: _checked(lambda: read_day(value)))]
 Programme = Annotated[str, Field(max_length=MAX_LABEL), _text(MAX_LABEL, single_line=True)]
 Required = Annotated[str, Field(min_length=1, max_length=MAX_REASONS), _text(MAX_REASONS)]
 
@@ -227,4 +224,5 @@ __all__ = [
     "NotificationRecord",
     "RefusalIn",
     "UseOfPoolIn",
+    "read_day",
 ]

@@ -36,6 +36,33 @@ PopFile = Annotated[
 ]
 GdpFile = Annotated[Path | None, typer.Option(help="Your own GDP CSV/XLSX (snapshot columns)")]
 SarOpt = Annotated[str | None, typer.Option(help="Indicative SAR share, e.g. 0.42 or 21/50")]
+ReadingOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--reading",
+        help="Choose another [reading] of the law, NAME=ALTERNATIVE (repeatable; "
+        "`eupact params show` lists them)",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(help="Who benefits as of this date, YYYY-MM-DD (default: every recorded use)"),
+]
+
+
+def readings(given: list[str] | None) -> dict[str, str]:
+    """``NAME=ALTERNATIVE`` options as a mapping; a malformed one is refused with its rule."""
+    out: dict[str, str] = {}
+    for item in given or ():
+        name, sep, choice = item.partition("=")
+        if not sep or not name.strip() or not choice.strip():
+            raise fail(
+                "--reading",
+                item,
+                "write NAME=ALTERNATIVE, e.g. offsets.cap.contributions_counted=relocations_only",
+            )
+        out[name.strip()] = choice.strip()
+    return out
 
 
 def user_errors(func: F) -> F:

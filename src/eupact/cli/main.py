@@ -15,11 +15,13 @@ from eupact.reports.tables import Table
 
 from .assess import assess_cmd, report_cmd
 from .common import (
+    AsOfOpt,
     FormatOpt,
     GdpFile,
     GdpYear,
     PopDate,
     PopFile,
+    ReadingOpt,
     Release,
     SarOpt,
     YearOpt,
@@ -28,6 +30,7 @@ from .common import (
     _money,
     console,
     err_console,
+    readings,
     user_errors,
 )
 from .match import match_cmd
@@ -103,7 +106,37 @@ def params_show(
         rows,
         wide=("note", "file"),
     )
-    print_tables(console, [table], form)
+    alternatives = [
+        {
+            "reading": p.name,
+            "alternative": a.name,
+            "in_force": "yes" if plain(p.at(day)) == a.name else "",
+            "meaning": a.meaning,
+        }
+        for p in load_parameters().readings()
+        if p.values[0].since <= day
+        for a in p.alternatives
+    ]
+    readings = Table(
+        "readings",
+        f"[reading]s in force on {day}: where the law leaves a choice, every alternative",
+        ("reading", "alternative", "in_force", "meaning"),
+        alternatives,
+        ("Choose another for a run with --reading NAME=ALTERNATIVE (pool outcome, cycle run).",),
+    )
+    print_tables(console, [table, readings], form)
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    from eupact.boundary import Refused
+    from eupact.boundary.benefit import read_day
+
+    if text is None:
+        return None
+    try:
+        return read_day(text)
+    except Refused as refused:
+        raise fail("--as-of", text, refused.rule) from None
 
 
 def _vintage(
@@ -166,6 +199,15 @@ def key_cmd(
     from eupact.reports.tables import key_table
 
     _, key = _key(year, population_date, gdp_year, release, population_file, gdp_file, states)
+    bound = key.params("scope.bound_member_states")
+    unbound = [g for g in key.states if g not in bound]
+    if unbound:
+        err_console.print(
+            f"[bold yellow]warning:[/] {', '.join(unbound)} not bound by Part IV AMMR (recital 90, "
+            "Protocol No 22 for Denmark): a share computed for it is a what-if, not a fair share, "
+            "and it changes every other state's share",
+            highlight=False,
+        )
     if explain:
         if explain.upper() not in key.rows:
             raise fail("--explain", explain, "not among the participating states")
@@ -194,29 +236,49 @@ def pool_propose(
     form: FormatOpt = Format.table,
 ) -> None:
     """The Commission proposal (Art. 12): totals and each state's indicative contribution,
-    then the Council's reference number and each state's fair share of it (Art. 57)."""
-    from eupact.data.snapshot import load_snapshot
-    from eupact.pool.allocation import allocate
-    from eupact.pool.proposal import propose_pool
-    from eupact.pool.year import sar_states
+    then, once the Council act is recorded, its reference number and each state's fair share
+    of it (Art. 57). The proposal comes before the act: a year with no act is proposed alone."""
+    from eupact.data.snapshot import load_snapshot, load_user_series
+    from eupact.parameters import load_parameters
+    from eupact.pool.acts import recorded_years
+    from eupact.pool.year import pool_year, proposal_year
     from eupact.reports.tables import allocation_table
 
-    act, key = _key(year, population_date, gdp_year, release, population_file, gdp_file, None)
-    proposal = propose_pool(
-        key,
+    parameters, snapshot = load_parameters(), load_snapshot()
+    given = population_date or gdp_year or release
+    vintage = _vintage(year, population_date, gdp_year, release) if given else None
+    population = gdp = None
+    if population_file or gdp_file:
+        vintage = vintage or _vintage(year, None, None, None)
+        if population_file:
+            base = snapshot.find("population", vintage.population_date, vintage.population_release)
+            population = load_user_series(population_file, base)
+        if gdp_file:
+            gdp = load_user_series(gdp_file, snapshot.find("gdp", vintage.gdp_year))
+    draft = proposal_year(year, parameters, snapshot, vintage, population=population, gdp=gdp)
+    proposal = draft.proposal(
         relocations,
         _money(financial, "--financial"),
         exceptional=exceptional,
         sar_share=_fraction(sar_share, "--sar-share"),
-        sar_states=sar_states(load_snapshot(), act),
     )
-    fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
-    tables = [
-        allocation_table(proposal.indicative, "proposal_indicative_contributions"),
-        allocation_table(fair, "fair_shares"),
-    ]
+    tables = [allocation_table(proposal.indicative, "proposal_indicative_contributions")]
+    has_act = year in recorded_years(parameters)
+    if has_act:
+        pool = pool_year(year, parameters, snapshot, draft.vintage, population=population, gdp=gdp)
+        tables.append(allocation_table(pool.fair_shares(), "fair_shares"))
     if form is Format.table:
         console.print(proposal.explain_totals().render(), highlight=False)
+        console.print(
+            f"Data: {draft.vintage.label()} (the latest the snapshot holds on "
+            f"{draft.params.date}, Art. 66); parameters in force on {draft.params.date}, the "
+            "proposal's deadline (Art. 12(6))."
+        )
+        if not has_act:
+            console.print(
+                f"No Council act is recorded for {year}: this is the proposal alone (Art. 12). "
+                "Fair shares follow from the reference number the Council sets (Art. 57(1), (3))."
+            )
         if proposal.sar:
             console.print(
                 f"SAR part (Art. 12(5)): {proposal.sar.share} → {proposal.sar.relocations:,} "
@@ -242,11 +304,13 @@ def pool_outcome(
     gdp_year: GdpYear = None,
     release: Release = None,
     explain: Annotated[str | None, typer.Option(help="Explain one figure, e.g. DE:balance")] = None,
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
     form: FormatOpt = Format.table,
 ) -> None:
     """The outcome per state: fair share, pledged, deducted, balance, offsets (Art. 57-65)."""
     from eupact.cycle.run import run_cycle
-    from eupact.reports.tables import outcome_table, totals_table
+    from eupact.reports.tables import outcome_table, readings_table, totals_table
 
     result = run_cycle(
         year,
@@ -254,6 +318,8 @@ def pool_outcome(
         forum_reconvened=forum_reconvened,
         sar_share=_fraction(sar_share, "--sar-share"),
         vintage=_vintage(year, population_date, gdp_year, release),
+        readings=readings(reading),
+        as_of=_as_of(as_of),
     )
     if explain:
         geo, _, field = explain.partition(":")
@@ -261,7 +327,10 @@ def pool_outcome(
         return
     if result.pledges.label and form is Format.table:
         err_console.print(f"[bold yellow]{result.pledges.label}[/]")
-    print_tables(console, [outcome_table(result.outcome), totals_table(result.outcome)], form)
+    tables = [outcome_table(result.outcome), totals_table(result.outcome)]
+    print_tables(
+        console, [*tables, readings_table(result.parameters, result.key.params.date)], form
+    )
 
 
 @pool_app.command("synthetic-pledges")
@@ -306,12 +375,19 @@ def cycle_run(
             help="Also run the pressure assessment and write the annual report (HTML, PDF)",
         ),
     ] = True,
+    reading: ReadingOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Assessment → proposal → fair shares → outcome for a pool year; writes CSV, JSON,
     Markdown and HTML, and the annual report (HTML, PDF)."""
     from eupact.cycle.examples import example_pledges_path
     from eupact.cycle.run import run_cycle, write_results
-    from eupact.reports.tables import allocation_table, outcome_table, totals_table
+    from eupact.reports.tables import (
+        allocation_table,
+        outcome_table,
+        readings_table,
+        totals_table,
+    )
 
     result = run_cycle(
         year,
@@ -320,6 +396,8 @@ def cycle_run(
         sar_share=_fraction(sar_share, "--sar-share"),
         vintage=_vintage(year, population_date, gdp_year, release),
         assess=report,
+        readings=readings(reading),
+        as_of=_as_of(as_of),
     )
     files = write_results(result, out or Path("results") / str(year), report=report)
     if not quiet:
@@ -332,6 +410,7 @@ def cycle_run(
                 allocation_table(result.proposal.indicative, "proposal"),
                 outcome_table(result.outcome),
                 totals_table(result.outcome),
+                readings_table(result.parameters, result.key.params.date),
             ],
             Format.table,
         )

@@ -11,7 +11,7 @@ import yaml
 from eupact.data.snapshot import load_snapshot
 from eupact.errors import fail
 from eupact.parameters import load_parameters
-from eupact.pool.synthetic import LABEL, synthetic_pledges
+from eupact.pool.synthetic import LABEL, synthetic_pledges, synthetic_uses
 from eupact.pool.year import pool_year
 
 
@@ -33,6 +33,10 @@ def synthetic_document(year: int, seed: int) -> dict[str, Any]:
         "label": LABEL.format(seed=seed, act=act.citation),
         "synthetic": True,
         "forum_reconvened": False,
+        "uses_of_pool": [
+            {"state": u.state, "informed_on": u.informed_on.isoformat()}
+            for u in synthetic_uses(act, pool.params)
+        ],
         "pledges": [
             {
                 "state": p.state,

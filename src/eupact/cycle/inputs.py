@@ -1,5 +1,6 @@
 """Reading pledges and deductions files (YAML, JSON or CSV) into validated domain objects
-(Art. 57(3), 61, 62 AMMR).
+(Art. 57(3), 61, 62 AMMR), with the uses of the pool that make states benefit (Art. 58, 59) and
+the Commission's findings of systemic shortcomings (Art. 60(3)).
 
 Each row is read by the boundary's model of its concept (:class:`eupact.boundary.PledgeIn`,
 :class:`eupact.boundary.DeductionRecord`: the same as the API's and the dashboard's), and each
@@ -10,6 +11,7 @@ own (:mod:`eupact.pool.pledges`).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +20,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from eupact.boundary import DeductionRecord, PledgeIn, problems_of
+from eupact.boundary import DeductionRecord, PledgeIn, Refused, problems_of
+from eupact.boundary.benefit import FindingIn, NotificationRecord, UseOfPoolIn, read_day
 from eupact.errors import EupactError, Problem, fail
+from eupact.pool.benefit import Notification, ShortcomingsFinding, UseOfPool
 from eupact.pool.pledges import Deduction, Pledge
 
 
@@ -33,6 +37,10 @@ class PledgesFile:
     pledges: tuple[Pledge, ...]
     deductions: tuple[Deduction, ...]
     forum_reconvened: bool
+    uses_of_pool: tuple[UseOfPool, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    shortcomings: tuple[ShortcomingsFinding, ...] = ()
+    as_of: dt.date | None = None
 
 
 class FileHeader(BaseModel):
@@ -46,6 +54,11 @@ class FileHeader(BaseModel):
     forum_reconvened: bool = False
     pledges: list[Any] = Field(default_factory=list)
     deductions: list[Any] = Field(default_factory=list)
+    uses_of_pool: list[Any] = Field(default_factory=list)
+    notifications: list[Any] = Field(default_factory=list)
+    shortcomings: list[Any] = Field(default_factory=list)
+    # The date the figures stand at (who benefits by then); every event recorded if absent.
+    as_of: str | None = None
 
 
 Rows = list[tuple[str, Any]]
@@ -88,6 +101,7 @@ def _csv_rows(path: Path, text: str) -> tuple[FileHeader, Rows]:
 
 
 def _document_rows(path: Path, text: str) -> tuple[FileHeader, Rows, Rows]:
+    """The header, the pledge rows and the deduction rows of a YAML or JSON file."""
     suffix = path.suffix.lower()
     try:
         doc = yaml.safe_load(text) if suffix in {".yaml", ".yml"} else json.loads(text)
@@ -138,6 +152,38 @@ def _deduction(where: str, raw: Any, problems: list[Problem]) -> Deduction | Non
         return None
 
 
+def _events(
+    header: FileHeader, name: str, problems: list[Problem]
+) -> tuple[tuple[UseOfPool, ...], tuple[Notification, ...], tuple[ShortcomingsFinding, ...]]:
+    """The uses of the pool, notifications and findings a YAML/JSON file records."""
+
+    def read(model: type[Any], rows: list[Any], label: str) -> list[Any]:
+        out = []
+        for i, raw in enumerate(rows):
+            where = f"{name}, {label}[{i}]"
+            try:
+                out.append(model.model_validate(raw).to_domain(where))
+            except ValidationError as exc:
+                problems.extend(problems_of(exc, where))
+        return out
+
+    return (
+        tuple(read(UseOfPoolIn, header.uses_of_pool, "uses_of_pool")),
+        tuple(read(NotificationRecord, header.notifications, "notifications")),
+        tuple(read(FindingIn, header.shortcomings, "shortcomings")),
+    )
+
+
+def _as_of(header: FileHeader, name: str, problems: list[Problem]) -> dt.date | None:
+    if header.as_of is None:
+        return None
+    try:
+        return read_day(header.as_of)
+    except Refused as refused:
+        problems.append(Problem("as_of", header.as_of, refused.rule, name))
+        return None
+
+
 def read_pledges_file(path: str | Path) -> PledgesFile:
     """Parse a pledges file; every malformed row is reported, and nothing is returned if any is."""
     path = Path(path)
@@ -152,6 +198,8 @@ def read_pledges_file(path: str | Path) -> PledgesFile:
     problems: list[Problem] = []
     pledges = [p for where, raw in pledge_rows if (p := _pledge(where, raw, problems))]
     deductions = [d for where, raw in deduction_rows if (d := _deduction(where, raw, problems))]
+    uses, notifications, findings = _events(header, path.name, problems)
+    as_of = _as_of(header, path.name, problems)
     if problems:
         raise EupactError(problems, f"pledges file {path} refused; nothing was computed")
     return PledgesFile(
@@ -161,6 +209,10 @@ def read_pledges_file(path: str | Path) -> PledgesFile:
         pledges=tuple(pledges),
         deductions=tuple(deductions),
         forum_reconvened=header.forum_reconvened,
+        uses_of_pool=uses,
+        notifications=notifications,
+        shortcomings=findings,
+        as_of=as_of,
     )
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -72,10 +73,14 @@ def run_cycle(
     sar_share: Fraction | None = None,
     assess: bool = True,
     methodology: Methodology | str | Path | None = None,
+    readings: Mapping[str, str] | None = None,
+    as_of: dt.date | None = None,
 ) -> CycleResult:
     """Assessment (of the year before, Art. 9-11), proposal, fair shares and outcome of the pool
-    for ``year``; pure apart from reading inputs."""
-    parameters = load_parameters()
+    for ``year``; pure apart from reading inputs. ``readings`` chooses other [reading]s of the
+    law (``name -> alternative``); ``as_of`` says who benefits by that date (else the file's
+    ``as_of``, else every recorded use of the pool)."""
+    parameters = load_parameters().with_readings(dict(readings or {}))
     snapshot = snapshot or load_snapshot()
     pool = pool_year(year, parameters, snapshot, vintage)
     act, params, key, sar = pool.act, pool.params, pool.key, pool.sar_states
@@ -86,8 +91,18 @@ def run_cycle(
     )
     proposal = pool.proposal(sar_share)
     file = read_pledges_file(pledges_path)
-    pledges = validate_pledges(file.pledges, act, params)
-    deductions = validate_deductions(file.deductions, pledges, act, params, snapshot.classification)
+    who = pool.standing(
+        file.uses_of_pool, file.notifications, file.shortcomings, as_of or file.as_of
+    )
+    pledges = validate_pledges(file.pledges, act, params, who.benefitting_states)
+    deductions = validate_deductions(
+        file.deductions,
+        pledges,
+        act,
+        params,
+        snapshot.classification,
+        who.barred_from_deduction,
+    )
     reconvened = file.forum_reconvened if forum_reconvened is None else forum_reconvened
     outcome = compute_outcome(
         key,
@@ -95,6 +110,7 @@ def run_cycle(
         pledges,
         deductions,
         forum_reconvened=reconvened,
+        standing=who,
         sar_share=sar_share,
         sar_states=sar,
     )
@@ -148,7 +164,37 @@ def provenance(result: CycleResult) -> dict[str, Any]:
             for n in used
             if params.parameters[n].values[0].since <= params.date
         ],
+        "readings": reading_rows(result.parameters, params.date),
+        "benefitting": [
+            {
+                "state": b.state,
+                "article": b.article,
+                "since": b.since.isoformat(),
+                "technical_forum_due": b.forum_due.isoformat(),
+            }
+            for b in result.outcome.standing.benefitting.values()
+        ],
+        "systemic_shortcomings": dict(result.outcome.standing.shortcomings),
     }
+
+
+def reading_rows(parameters: ParameterSet, on: dt.date) -> list[dict[str, Any]]:
+    """Every [reading] in force on ``on``: the value used, the note, every alternative."""
+    out = []
+    for p in parameters.readings():
+        if p.values[0].since > on:
+            continue
+        entry = p.entry_at(on)
+        out.append(
+            {
+                "parameter": p.name,
+                "value": plain(entry.value),
+                "chosen_for_this_run": entry.note.startswith("[reading] chosen for this run"),
+                "reference": entry.reference.cite(),
+                "alternatives": {a.name: a.meaning for a in p.alternatives},
+            }
+        )
+    return out
 
 
 def _write_csv(path: Path, table: Table) -> None:

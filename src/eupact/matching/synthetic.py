@@ -341,7 +341,7 @@ def synthetic_instance(
     n: int, params: ParametersAt, seed: int = 2026, ratio: Fraction = Fraction(7, 10)
 ) -> SyntheticInstance:
     """Applicants, places and profiles, all SYNTHETIC and labelled."""
-    benefitting = tuple(params("pool_2026.benefitting_states"))
+    benefitting = tuple(params("pool_2026.under_pressure_states"))
     table = synthetic_applicants(n, params, seed, benefitting)
     places, profiles = synthetic_places(n, params, seed, benefitting, ratio)
     return SyntheticInstance(table, places, profiles, LABEL.format(seed=seed), seed)

@@ -36,6 +36,19 @@ class CouncilAct:
     sar_share: Fraction | None
 
 
+def recorded_years(parameters: ParameterSet) -> tuple[int, ...]:
+    """The pool years whose Council act is recorded in ``parameters/acts/``."""
+    return tuple(
+        sorted(
+            {
+                int(p.name.split(".")[0][5:])
+                for p in parameters
+                if p.name.startswith("pool_") and p.name.split(".")[0][5:].isdigit()
+            }
+        )
+    )
+
+
 def council_act(year: int, parameters: ParameterSet) -> CouncilAct:
     """Read the act for pool ``year`` from its parameter file (``pool_<year>.*``)."""
     prefix = f"pool_{year}."

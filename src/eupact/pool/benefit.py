@@ -157,10 +157,27 @@ def _bound(state: str, field_name: str, params: ParametersAt, where: str) -> lis
     return []
 
 
+def _applies(field_name: str, day: dt.date, params: ParametersAt, where: str) -> list[Problem]:
+    """Arts. 58–63 apply from the date of application (Art. 85, a [reading])."""
+    start = params("cycle.date_of_application_part_iv")
+    if day < start:
+        return [
+            Problem(
+                field_name,
+                day.isoformat(),
+                f"Arts. 58–63 AMMR apply from {start.isoformat()} (Art. 85, second paragraph; "
+                "[reading] cycle.date_of_application_part_iv)",
+                where,
+            )
+        ]
+    return []
+
+
 def _use_problems(u: UseOfPool, act: CouncilAct, params: ParametersAt) -> list[Problem]:
     problems = _bound(u.state, "state", params, u.location)
     if problems:
         return problems
+    problems += _applies("informed_on", u.informed_on, params, u.location)
     if u.state not in act.under_pressure_states:
         problems.append(
             Problem(
@@ -191,6 +208,7 @@ def _notification_problems(n: Notification, act: CouncilAct, params: ParametersA
     problems = _bound(n.state, "state", params, where)
     if problems:
         return problems
+    problems += _applies("notified_on", n.notified_on, params, where)
     if n.state in act.under_pressure_states:
         problems.append(
             Problem(

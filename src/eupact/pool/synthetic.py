@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import numpy as np
 
+from eupact.parameters import ParametersAt
 from eupact.pool.acts import CouncilAct
 from eupact.pool.allocation import Allocation
+from eupact.pool.benefit import UseOfPool
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 
 LABEL = (
@@ -46,6 +48,13 @@ def synthetic_pledges(
             pledges.append(Pledge(geo, PledgeKind.ALTERNATIVE, alternative, requested))
     deductions = _synthetic_deductions(act, rng)
     return pledges, deductions
+
+
+def synthetic_uses(act: CouncilAct, params: ParametersAt) -> list[UseOfPool]:
+    """Every state the Art. 11 decision identified under pressure informs, on the first day
+    Art. 58 applies, that it uses the pool (SYNTHETIC: no needs declared, Art. 58(2))."""
+    start = params("cycle.date_of_application_part_iv")
+    return [UseOfPool(geo, max(start, act.act_date)) for geo in act.under_pressure_states]
 
 
 def _synthetic_deductions(act: CouncilAct, rng: np.random.Generator) -> list[Deduction]:

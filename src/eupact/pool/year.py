@@ -9,12 +9,14 @@ cannot drift apart (they once did: the service's proposal left out the SAR state
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from eupact.data.provenance import StateSeries
 from eupact.data.snapshot import Snapshot
+from eupact.errors import fail
 from eupact.key.reference_key import (
     ReferenceKey,
     Vintage,
@@ -103,6 +105,117 @@ class PoolYear:
         return allocate(self.key, self.act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
 
 
+@dataclass(frozen=True)
+class ProposalYear:
+    """What the Commission proposal rests on before any Council act exists (Art. 12, 66): the
+    parameters in force on the proposal's legal deadline (15 October of the year before), the
+    vintage and the key. The proposal is made before the act (Art. 12(6), 57(1)), so a pool
+    year needs no recorded act to be proposed."""
+
+    year: int
+    params: ParametersAt
+    snapshot: Snapshot
+    vintage: Vintage
+    key: ReferenceKey
+    sar_states: tuple[str, ...]
+
+    def proposal(
+        self,
+        relocations: int | None = None,
+        financial: Decimal | None = None,
+        *,
+        exceptional: bool = False,
+        sar_share: Fraction | None = None,
+    ) -> Proposal:
+        return propose_pool(
+            self.key,
+            relocations,
+            financial,
+            exceptional=exceptional,
+            sar_share=sar_share,
+            sar_states=self.sar_states,
+        )
+
+
+def latest_vintage(snapshot: Snapshot, states: tuple[str, ...], on: dt.date) -> Vintage:
+    """The latest population (1 January) and GDP (whole year) the snapshot holds for every state
+    on ``on``: "the latest available Eurostat data" (Art. 66) [reading] as what the snapshot
+    holds — a release later than the snapshot is not seen."""
+
+    def latest(indicator: str, usable: Callable[[str], bool]) -> str:
+        dates = sorted(
+            {
+                s.source.reference_date
+                for s in snapshot.series
+                if s.indicator == indicator
+                and usable(s.source.reference_date)
+                and all(g in s.values for g in states)
+            }
+        )
+        if not dates:
+            raise fail(
+                indicator,
+                on.isoformat(),
+                f"the snapshot {snapshot.name} {snapshot.version} holds no {indicator} series "
+                "covering every participating state before this date",
+                summary="data vintage not available",
+            )
+        return dates[-1]
+
+    population = latest("population", lambda d: d <= on.isoformat())
+    gdp = latest("gdp", lambda d: d.isdigit() and int(d) < on.year)
+    return Vintage(population, gdp)
+
+
+def proposal_year(
+    year: int,
+    parameters: ParameterSet,
+    snapshot: Snapshot,
+    vintage: Vintage | None = None,
+    *,
+    population: StateSeries | None = None,
+    gdp: StateSeries | None = None,
+    states: tuple[str, ...] | None = None,
+) -> ProposalYear:
+    """Assemble the proposal for pool ``year`` whether or not its Council act is recorded.
+
+    SAR states: those the snapshot's Art. 11 classification puts under pressure because of
+    search-and-rescue disembarkations (Art. 12(5))."""
+    deadline = parameters.at(dt.date(year - 1, 1, 1))("cycle.proposal_deadline")
+    month, day = (int(x) for x in str(deadline).split("-"))
+    on = dt.date(year - 1, month, day)
+    params = parameters.at(on)
+    bound = states or tuple(params("scope.bound_member_states"))
+    chosen = vintage or DEFAULT_VINTAGES.get(year) or latest_vintage(snapshot, bound, on)
+    key = _key(snapshot, params, chosen, population, gdp, states)
+    sar = tuple(
+        geo
+        for geo in key.states
+        if geo in snapshot.classification
+        and snapshot.classification[geo].under_migratory_pressure
+        and "search and rescue" in snapshot.classification[geo].pressure_basis
+    )
+    return ProposalYear(year, params, snapshot, chosen, key, sar)
+
+
+def _key(
+    snapshot: Snapshot,
+    params: ParametersAt,
+    chosen: Vintage,
+    population: StateSeries | None,
+    gdp: StateSeries | None,
+    states: tuple[str, ...] | None,
+) -> ReferenceKey:
+    if population is None and gdp is None and states is None:
+        return key_from_snapshot(snapshot, params, chosen)
+    # the key's own checks name an unknown state before the data's coverage is asked
+    population = population or snapshot.find(
+        "population", chosen.population_date, chosen.population_release
+    )
+    gdp = gdp or snapshot.find("gdp", chosen.gdp_year)
+    return compute_reference_key(population, gdp, params, states, chosen)
+
+
 def pool_year(
     year: int,
     parameters: ParameterSet,
@@ -121,15 +234,17 @@ def pool_year(
     act = council_act(year, parameters)
     params = parameters.at(act.act_date)
     chosen = vintage or default_vintage(year)
-    if population is None and gdp is None and states is None:
-        key = key_from_snapshot(snapshot, params, chosen)
-    else:  # the key's own checks name an unknown state before the data's coverage is asked
-        population = population or snapshot.find(
-            "population", chosen.population_date, chosen.population_release
-        )
-        gdp = gdp or snapshot.find("gdp", chosen.gdp_year)
-        key = compute_reference_key(population, gdp, params, states, chosen)
+    key = _key(snapshot, params, chosen, population, gdp, states)
     return PoolYear(year, act, params, snapshot, chosen, key, sar_states(snapshot, act))
 
 
-__all__ = ["DEFAULT_VINTAGES", "PoolYear", "default_vintage", "pool_year", "sar_states"]
+__all__ = [
+    "DEFAULT_VINTAGES",
+    "PoolYear",
+    "ProposalYear",
+    "default_vintage",
+    "latest_vintage",
+    "pool_year",
+    "proposal_year",
+    "sar_states",
+]

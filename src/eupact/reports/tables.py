@@ -14,6 +14,7 @@ from typing import Any
 
 from eupact.cells import inert
 from eupact.key.reference_key import ReferenceKey, to_decimal
+from eupact.parameters import ParameterSet
 from eupact.pool.allocation import Allocation
 from eupact.pool.outcome import PoolOutcome
 
@@ -53,6 +54,12 @@ def key_table(key: ReferenceKey) -> Table:
         f"{key.gdp.source.cite()}",
         "share_pct is rounded half up for display; share_exact is the exact value used.",
     )
+    unbound = [g for g in key.states if g not in key.params("scope.bound_member_states")]
+    if unbound:
+        notes += (
+            f"WHAT-IF: {', '.join(unbound)} not bound by Part IV AMMR (recital 90, Protocol "
+            "No 22): these shares are not fair shares under Art. 66.",
+        )
     return Table(
         "reference_key",
         "Reference key (Art. 66 AMMR)",
@@ -108,6 +115,7 @@ def outcome_table(outcome: PoolOutcome) -> Table:
                 "to_implement_eur": r.to_implement_total,
                 "balance_eur": r.balance,
                 "offset_obligation": outcome.offsets.obligations.get(geo, 0),
+                "released_eur": r.released_total,
                 "notes": "; ".join(n for n in (r.exemption, r.deduction_pending) if n),
             }
         )
@@ -121,7 +129,13 @@ def outcome_table(outcome: PoolOutcome) -> Table:
         tuple(rows[0]),
         rows,
         notes,
-        wide=("notes", "share_pct", "pledged_financial_eur", "pledged_alternative_eur"),
+        wide=(
+            "notes",
+            "share_pct",
+            "pledged_financial_eur",
+            "pledged_alternative_eur",
+            "released_eur",
+        ),
     )
 
 
@@ -157,12 +171,30 @@ def totals_table(outcome: PoolOutcome) -> Table:
             "item": "offsets may be requested by benefitting states (Art. 63(1))",
             "value": o.requested_possible,
         },
+        {
+            "item": "released toward benefitting states with systemic shortcomings, "
+            "EUR-equivalent (Art. 60(3))",
+            "value": t.released_total,
+        },
+        {
+            "item": "benefitting Member States (Art. 58(1), 59(4))",
+            "value": ", ".join(
+                f"{b.state} since {b.since.isoformat()} ({b.article.removesuffix(' AMMR')})"
+                for b in outcome.standing.benefitting.values()
+            )
+            or "none (no state has informed or notified that it uses the pool)",
+        },
         {"item": "obligatory offsets triggered (Art. 63(3)-(4))", "value": o.triggered},
+        {"item": "obligatory offsets apply (Art. 63(3)-(4))", "value": o.obligatory},
         {"item": "High-Level Forum reconvened (Art. 13(4))", "value": o.forum_reconvened},
         {"item": "offsets: higher of the two numbers (Art. 63(3))", "value": o.target},
         {
             "item": "offsets obliged in total (Art. 63(3), (7))",
             "value": sum(o.obligations.values()),
+        },
+        {
+            "item": "offsets released toward states with systemic shortcomings (Art. 60(3))",
+            "value": sum(o.waived.values()),
         },
         {
             "item": "gap not covered because of the fair-share ceiling (Art. 63(7))",
@@ -186,6 +218,37 @@ def totals_table(outcome: PoolOutcome) -> Table:
             }
         )
     return Table("totals", f"Pool totals, {outcome.act.year}", ("item", "value"), rows)
+
+
+def readings_table(parameters: ParameterSet, on: dt.date) -> Table:
+    """Every [reading] of the law in force on ``on``: the value used and its alternatives."""
+    rows = []
+    for p in parameters.readings():
+        if p.values[0].since > on:
+            continue
+        entry = p.entry_at(on)
+        used = plain(entry.value)
+        chosen = entry.note.startswith("[reading] chosen for this run")
+        rows.append(
+            {
+                "reading": p.name,
+                "used": f"{used} (chosen for this run)" if chosen else used,
+                "alternatives": ", ".join(a.name for a in p.alternatives if a.name != used),
+                "article": entry.reference.cite().removesuffix(" Regulation (EU) 2024/1351 (AMMR)"),
+                "meaning": next((a.meaning for a in p.alternatives if a.name == used), entry.note),
+            }
+        )
+    return Table(
+        "readings",
+        "[reading]s: where the law leaves a choice",
+        ("reading", "used", "alternatives", "article", "meaning"),
+        rows,
+        (
+            "Choose another with --reading NAME=ALTERNATIVE; `eupact params show` lists every "
+            "alternative with its meaning.",
+        ),
+        wide=("meaning",),
+    )
 
 
 def plain(value: Any) -> Any:
