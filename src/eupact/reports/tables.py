@@ -49,7 +49,7 @@ def key_table(key: ReferenceKey) -> Table:
         }
         for geo, r in key.rows.items()
     ]
-    notes = (
+    notes: tuple[str, ...] = (
         f"Reference key, Art. 66 and Annex I AMMR; data: {key.population.source.cite()}; "
         f"{key.gdp.source.cite()}",
         "share_pct is rounded half up for display; share_exact is the exact value used.",
