@@ -15,6 +15,8 @@ from .instance import MatchProblem, Rules, prepare
 from .model import (
     Applicant,
     ApplicantTable,
+    BeneficiaryRules,
+    BilateralAgreement,
     Link,
     LinkKind,
     PledgedPlaces,
@@ -36,6 +38,8 @@ __all__ = [
     "Applicant",
     "ApplicantTable",
     "Assignment",
+    "BeneficiaryRules",
+    "BilateralAgreement",
     "LanguageEmploymentProxy",
     "Link",
     "LinkKind",

@@ -25,7 +25,7 @@ from eupact.parameters import load_parameters
 
 from .diagnosis import check_possible, explain_infeasible
 from .instance import MatchProblem, Rules, prepare
-from .model import Applicant, ApplicantTable, PledgedPlaces, StateProfile
+from .model import Applicant, ApplicantTable, BeneficiaryRules, PledgedPlaces, StateProfile
 from .result import MatchResult
 from .scoring import (
     LanguageEmploymentProxy,
@@ -49,6 +49,7 @@ def match(
     profiles: Sequence[StateProfile] = (),
     *,
     rules: Rules | None = None,
+    beneficiaries: BeneficiaryRules | None = None,
     settings: SolverSettings | None = None,
     outcome_model: OutcomeModel | None = None,
     at: dt.date | None = None,
@@ -60,7 +61,9 @@ def match(
 
     ``at``: the date whose parameters apply (default: today). ``outcome_model``: the predictor
     used as a matching tool (default: the illustrative language-based employment proxy).
-    ``label`` is carried into every output (e.g. SYNTHETIC). Raises :class:`EupactError` for
+    ``label`` is carried into every output (e.g. SYNTHETIC). ``beneficiaries``: the bilateral
+    agreements and the date of the pool's Council act (Art. 56(2)(a)(ii)); without them the
+    profiles' ``accepts_beneficiaries`` stands for the agreements (older inputs). Raises :class:`EupactError` for
     invalid input and for impossible or infeasible instances, naming the capacity or rule."""
     say = progress or _quiet
     seconds: dict[str, float] = {}
@@ -71,7 +74,7 @@ def match(
     else:
         table = ApplicantTable.from_applicants(applicants, label)
     say(f"validating {len(table):,} applicants and {len(pledges):,} pledges")
-    problem = prepare(table, pledges, params, profiles, rules)
+    problem = prepare(table, pledges, params, profiles, rules, beneficiaries)
     check_possible(problem)
     seconds["prepare"] = time.perf_counter() - t0
     t1 = time.perf_counter()

@@ -12,23 +12,29 @@ validation itself is in :mod:`eupact.matching.rows`.
 Applicants (CSV columns, or JSON ``{"label": ..., "applicants": [{...}]}``)::
 
     id, benefitting_state, family_unit, nationality, languages, links, vulnerabilities,
-    preferences, status, consent
+    preferences, status, consent, protection_granted_on
 
 Lists in a CSV cell are separated by ``;`` (``ar;fr``); a link is ``STATE:kind``
 (``DE:family;FR:cultural``); ``status`` is ``applicant`` or ``beneficiary``; ``consent`` is
-``true``/``false``. Only ``id`` and ``benefitting_state`` are required.
+``true``/``false``; ``protection_granted_on`` (beneficiaries) is a date ``YYYY-MM-DD``. Only ``id``
+and ``benefitting_state`` are required.
 
 Pledged places (CSV columns ``contributing_state, places, benefitting_state``, the last empty or
 ``*`` for any benefitting state; or JSON ``{"pledges": [...], "profiles": [...],
 "needs": {"IT": 1200}}``; or an eupact pool pledges YAML file, whose relocation pledges are taken
 as places for any benefitting state). State profiles (CSV columns ``state,
 accepts_unaccompanied_minors, accepts_beneficiaries, max_unit_size, languages``, or in the
-pledges JSON).
+pledges JSON). Bilateral agreements on beneficiaries (Art. 56(2)(a)(ii)): in the pledges JSON,
+``"bilateral_agreements": [{"benefitting_state": "IT", "relocation_state": "DE"}]`` with
+``"pool_act_date": "2025-12-19"`` (the adoption of the Council act), or a CSV with columns
+``benefitting_state, relocation_state`` (:func:`read_agreements`). A pledges file without them is
+read as before: each profile's ``accepts_beneficiaries`` stands for the agreements.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -48,10 +54,13 @@ from .model import (
     VULNERABILITIES,
     Applicant,
     ApplicantTable,
+    BeneficiaryRules,
+    BilateralAgreement,
     PledgedPlaces,
     StateProfile,
 )
 from .result import MatchResult
+from .rows import AgreementRow
 
 # The rows moved to .rows; named here too, for the callers that import them from this module.
 from .rows import ApplicantRow as ApplicantRow
@@ -231,10 +240,19 @@ class PledgesInput:
     places: tuple[PledgedPlaces, ...]
     profiles: tuple[StateProfile, ...] = ()
     needs: dict[str, int] = field(default_factory=dict)
+    agreements: tuple[BilateralAgreement, ...] | None = None
+    pool_act_date: dt.date | None = None
 
     @property
     def synthetic(self) -> bool:
         return "SYNTHETIC" in self.label.upper()
+
+    @property
+    def beneficiary_rules(self) -> BeneficiaryRules | None:
+        """The agreements and the act date (Art. 56(2)(a)(ii)); None for older files."""
+        if self.agreements is None or self.pool_act_date is None:
+            return None
+        return BeneficiaryRules(self.agreements, self.pool_act_date)
 
 
 PLACES_COLUMNS = tuple(PlacesRow.model_fields)
@@ -329,8 +347,15 @@ def read_pledges(path: str | Path) -> PledgesInput:
             prof_items, [f"{path.name}, profiles[{i}]" for i in range(len(prof_items))], problems
         )
         needs = _needs(doc.get("needs"), f"{path.name}, needs", problems)
+        agreements, act_date = _agreements_in(doc, path.name, problems)
         result = PledgesInput(
-            path, str(doc.get("label", "")), tuple(places), tuple(profiles), needs
+            path,
+            str(doc.get("label", "")),
+            tuple(places),
+            tuple(profiles),
+            needs,
+            agreements,
+            act_date,
         )
     else:
         raise fail(
@@ -339,6 +364,76 @@ def read_pledges(path: str | Path) -> PledgesInput:
     if problems:
         raise EupactError(problems[:MAX_PROBLEMS], f"invalid {what} in {path.name}")
     return result
+
+
+def _agreements(
+    rows: Sequence[Any], where: Sequence[str], problems: list[Problem]
+) -> list[BilateralAgreement]:
+    out: list[BilateralAgreement] = []
+    for item, loc in zip(rows, where, strict=True):
+        if not isinstance(item, dict):
+            problems.append(Problem("agreement", item, "must be an object", loc))
+            continue
+        try:
+            out.append(AgreementRow.model_validate(item).to_domain(loc))
+        except ValidationError as exc:
+            problems += _problems(exc, loc)
+    return out
+
+
+def _agreements_in(
+    doc: dict[str, Any], name: str, problems: list[Problem]
+) -> tuple[tuple[BilateralAgreement, ...] | None, dt.date | None]:
+    """The pledges JSON's bilateral agreements and act date: both or neither."""
+    raw, act = doc.get("bilateral_agreements"), doc.get("pool_act_date")
+    if raw is None and act is None:
+        return None, None
+    where = f"{name}, bilateral_agreements"
+    if not isinstance(raw, list):
+        rule = "a list of {benefitting_state, relocation_state} (Art. 56(2)(a)(ii))"
+        problems.append(Problem("bilateral_agreements", raw, f"must be {rule}", where))
+        raw = []
+    found = _agreements(raw, [f"{where}[{i}]" for i in range(len(raw))], problems)
+    try:
+        act_date = dt.date.fromisoformat(act) if isinstance(act, str) else None
+    except ValueError:
+        act_date = None
+    if act_date is None:
+        problems.append(
+            Problem(
+                "pool_act_date",
+                act,
+                "must be the date of adoption of the Council implementing act establishing the "
+                "pool, YYYY-MM-DD (Art. 56(2)(a)(ii), 57), given with bilateral_agreements",
+                f"{name}, pool_act_date",
+            )
+        )
+    return tuple(found), act_date
+
+
+def read_agreements(path: str | Path) -> tuple[BilateralAgreement, ...]:
+    """Read bilateral agreements on beneficiaries (CSV ``benefitting_state, relocation_state``,
+    or JSON: a list, or a mapping with a list 'bilateral_agreements')."""
+    path = Path(path)
+    what = "bilateral agreements"
+    text = _read_text(path, what)
+    problems: list[Problem] = []
+    columns = tuple(AgreementRow.model_fields)
+    if path.suffix.lower() == ".csv":
+        raw = _csv_rows(path, text, what, columns, columns)
+        out = _agreements(raw.rows, raw.where, problems)
+    elif path.suffix.lower() == ".json":
+        doc = _json_doc(path, text, what)
+        items = doc.get("bilateral_agreements") if isinstance(doc, dict) else doc
+        if not isinstance(items, list):
+            raise fail("bilateral_agreements", type(items).__name__, "must be a list", path.name)
+        where = [f"{path.name}, bilateral_agreements[{i}]" for i in range(len(items))]
+        out = _agreements(items, where, problems)
+    else:
+        raise fail("file", path.name, "must be .csv or .json", summary=f"cannot read {what}")
+    if problems:
+        raise EupactError(problems[:MAX_PROBLEMS], f"invalid {what} in {path.name}")
+    return tuple(out)
 
 
 def _pool_pledges(path: Path) -> PledgesInput:
@@ -432,9 +527,15 @@ def write_applicants_csv(table: ApplicantTable, path: Path) -> Path:
                     ";".join(GEO[int(s)] for s in table.preferences.row(i)),
                     "beneficiary" if table.beneficiary[i] else "applicant",
                     "true" if table.consent[i] else "false",
+                    _granted(table, i),
                 ]
             )
     return path
+
+
+def _granted(table: ApplicantTable, i: int) -> str:
+    day = 0 if table.granted_on is None else int(table.granted_on[i])
+    return dt.date.fromordinal(day).isoformat() if day else ""
 
 
 def write_pledges(

@@ -7,10 +7,12 @@ Rules applied here (each a hard exclusion of a unit-state pair, with its article
 * family members go to the same state (Art. 67(6)): the unit is the decision variable;
 * a state receives only units for which it pledged places open to their benefitting state
   (Art. 57(1)), and never a unit larger than all those places;
-* a state's reasonable preferences on profiles (Art. 60(4)): unaccompanied minors, beneficiaries
-  (only where bilaterally agreed, Art. 56(2)(a)(ii)), the largest unit size;
-* beneficiaries of protection are relocated only with written consent (Art. 67(4), third
-  subparagraph): a unit with a beneficiary who has not consented is not eligible.
+* a state's reasonable preferences on profiles (Art. 60(4)): unaccompanied minors, the largest
+  unit size;
+* beneficiaries of protection go only where the benefitting state and the state of relocation
+  bilaterally agreed it, if protection was granted less than three years before the Council act
+  establishing the pool, and with written consent (Art. 56(2)(a)(ii), 67(4), third subparagraph):
+  see :mod:`eupact.matching.beneficiaries`.
 """
 
 from __future__ import annotations
@@ -27,8 +29,18 @@ import numpy.typing as npt
 from eupact.errors import EupactError, Problem
 from eupact.parameters import ParametersAt
 
+from . import beneficiaries as _benef
 from .languages import GEO, GEO_INDEX
-from .model import UAM_BIT, ApplicantTable, BoolArray, Csr, IntArray, PledgedPlaces, StateProfile
+from .model import (
+    UAM_BIT,
+    ApplicantTable,
+    BeneficiaryRules,
+    BoolArray,
+    Csr,
+    IntArray,
+    PledgedPlaces,
+    StateProfile,
+)
 from .model import geo_problem as _geo_problem
 
 # Why a unit may not go to a state (bit flags of MatchProblem.exclusion).
@@ -44,7 +56,8 @@ EXCLUSION_TEXT: dict[int, tuple[str, str]] = {
     NO_PLACES: ("pledged no place open to the unit's benefitting state", "Art. 57(1) AMMR"),
     NO_UAM: ("does not accept unaccompanied minors (its profile)", "Art. 60(4) AMMR"),
     NO_BENEFICIARY: (
-        "does not accept beneficiaries of protection (no bilateral agreement)",
+        "has no bilateral agreement with the unit's benefitting state on relocating "
+        "beneficiaries of protection",
         "Art. 56(2)(a)(ii) AMMR",
     ),
     MAX_SIZE: ("receives no family unit this large (its profile)", "Art. 60(4) AMMR"),
@@ -100,6 +113,15 @@ class MatchProblem:
     at: dt.date
     label: str = ""
     notes: tuple[str, ...] = field(default=())
+    # Why a unit is not eligible (bit flags of .beneficiaries, 0 = eligible) and the flags' texts.
+    unit_ineligible: IntArray | None = None
+    ineligible_text: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    beneficiary_rules: BeneficiaryRules | None = None
+
+    def ineligibility(self, u: int) -> list[tuple[str, str]]:
+        """Why unit ``u`` is not eligible: (text, article) for each reason."""
+        bits = 0 if self.unit_ineligible is None else int(self.unit_ineligible[u])
+        return [text for bit, text in sorted(self.ineligible_text.items()) if bits & bit]
 
     @property
     def n_units(self) -> int:
@@ -261,16 +283,22 @@ def prepare(
     params: ParametersAt,
     profiles: Sequence[StateProfile] = (),
     rules: Rules | None = None,
+    beneficiaries: BeneficiaryRules | None = None,
 ) -> MatchProblem:
     """Validate the inputs and build the arrays of a matching instance.
 
-    Raises :class:`EupactError` listing every problem (field, value, rule, where)."""
+    ``beneficiaries``: the bilateral agreements and the date of the Council act that the relocation
+    of beneficiaries of protection depends on (Art. 56(2)(a)(ii)); without them (older inputs) the
+    profiles' ``accepts_beneficiaries`` stands for the agreements and the three-year rule is not
+    checked. Raises :class:`EupactError` listing every problem (field, value, rule, where)."""
     rules = rules or Rules()
     bound = tuple(params("scope.bound_member_states"))
     problems: list[Problem] = []
     _check_pledges(pledges, bound, problems)
     by_state = _check_profiles(profiles, problems)
     _check_applicants(table, bound, problems)
+    _benef.check_rules(beneficiaries, bound, problems)
+    _benef.check_grant_dates(table.beneficiary, table.granted_on, table.location, problems)
     if len(table) == 0:
         problems.append(Problem("applicants", 0, "there is no applicant to match"))
     if problems:
@@ -316,8 +344,13 @@ def prepare(
     uam = np.bincount(unit, weights=(vuln & UAM_BIT) != 0, minlength=n_u) > 0
     vulnerable = np.bincount(unit, weights=vuln != 0, minlength=n_u).astype(np.int64)
     benef = np.bincount(unit, weights=table.beneficiary, minlength=n_u) > 0
-    no_consent = table.beneficiary & ~table.consent
-    eligible = np.bincount(unit, weights=no_consent, minlength=n_u) == 0
+    person_bits, ineligible_text = _benef.person_ineligibility(
+        table.beneficiary, table.consent, table.granted_on, params, beneficiaries
+    )
+    ineligible = _benef.unit_ineligibility(unit, n_u, person_bits)
+    eligible = ineligible == 0
+    if beneficiaries is None and bool(table.beneficiary.any()):
+        notes.append(_benef.LEGACY_NOTE)
 
     # Exclusions (units × states).
     excl = np.zeros((n_u, n_s), dtype=np.int8)
@@ -330,14 +363,14 @@ def prepare(
     excl |= np.where((per_unit_open > 0) & (per_unit_open < size[:, None]), TOO_LARGE, 0).astype(
         np.int8
     )
+    agreed = _benef.agreed(beneficiaries, benefitting, states, by_state)  # (benefitting, states)
+    excl |= np.where(benef[:, None] & ~agreed[unit_b], NO_BENEFICIARY, 0).astype(np.int8)
     for j, g in enumerate(states):
         prof = by_state.get(g)
         if prof is None:
             continue
         if not prof.accepts_unaccompanied_minors:
             excl[uam, j] |= NO_UAM
-        if not prof.accepts_beneficiaries:
-            excl[benef, j] |= NO_BENEFICIARY
         if prof.max_unit_size is not None:
             excl[size > prof.max_unit_size, j] |= MAX_SIZE
 
@@ -385,4 +418,7 @@ def prepare(
         at=params.date,
         label=table.label,
         notes=tuple(notes),
+        unit_ineligible=ineligible,
+        ineligible_text=ineligible_text,
+        beneficiary_rules=beneficiaries,
     )

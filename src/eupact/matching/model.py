@@ -1,4 +1,5 @@
-"""Relocation candidates, pledged places and state profiles (Art. 56(2)(a), 60(4), 67 AMMR).
+"""Relocation candidates, pledged places, state profiles and bilateral agreements on beneficiaries
+(Art. 56(2)(a), 60(4), 67 AMMR).
 
 Two shapes of the same data:
 
@@ -15,6 +16,7 @@ States are Eurostat geo codes (``EL`` for Greece); inside a table they are indic
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -89,7 +91,10 @@ class Applicant:
     ``family_unit`` groups family members, who are relocated to the same state (Art. 67(6));
     empty means a unit of one. ``preferences`` are the person's stated wishes, which give no
     right to choose (Art. 67(3)). ``consent`` is the written consent a beneficiary of protection
-    must give (Art. 67(4)). ``source`` says where the record came from (file and row).
+    must give (Art. 67(4)). ``protection_granted_on``: the day a beneficiary was granted
+    international protection, which must be less than three years before the adoption of the
+    Council act establishing the pool (Art. 56(2)(a)(ii)). ``source`` says where the record came
+    from (file and row).
     """
 
     id: str
@@ -103,6 +108,7 @@ class Applicant:
     status: Status = Status.APPLICANT
     consent: bool = False
     source: str = ""
+    protection_granted_on: dt.date | None = None
 
     @property
     def unit(self) -> str:
@@ -125,9 +131,11 @@ class StateProfile:
     """A state of relocation's reasonable preferences on candidate profiles (Art. 60(4), first
     subparagraph), used as hard exclusions, and the languages used to predict outcomes there.
 
-    ``accepts_beneficiaries``: beneficiaries are relocated only where bilaterally agreed
-    (Art. 56(2)(a)(ii)). ``max_unit_size``: the largest family unit the state can receive.
-    ``languages``: None means the official languages.
+    ``accepts_beneficiaries``: the former per-state flag for beneficiaries. Without
+    :class:`BeneficiaryRules` (older inputs) it is read as a bilateral agreement with every
+    benefitting state, or with none; with them, the agreements decide, and False still excludes
+    every beneficiary from the state. ``max_unit_size``: the largest family unit the state can
+    receive. ``languages``: None means the official languages.
     """
 
     state: str
@@ -136,6 +144,32 @@ class StateProfile:
     max_unit_size: int | None = None
     languages: tuple[str, ...] | None = None
     source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BilateralAgreement:
+    """The benefitting state and the state of relocation agreed to relocate beneficiaries of
+    international protection from the first to the second (Art. 56(2)(a)(ii)). Directed: an
+    agreement for IT → DE says nothing of DE → IT."""
+
+    benefitting_state: str
+    relocation_state: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class BeneficiaryRules:
+    """What the relocation of beneficiaries of international protection depends on
+    (Art. 56(2)(a)(ii), 67(4)): the bilateral agreements, and the adoption date of the Council
+    implementing act establishing the pool (Art. 57), before which protection must have been
+    granted less than three years (``relocation.beneficiary.*`` parameters). For a pool year:
+    ``council_act(year, load_parameters()).act_date``."""
+
+    agreements: tuple[BilateralAgreement, ...]
+    pool_act_date: dt.date
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        return frozenset((a.benefitting_state, a.relocation_state) for a in self.agreements)
 
 
 def geo_problem(code: str, field_name: str, location: str) -> Problem | None:
@@ -190,7 +224,8 @@ class ApplicantTable:
     of the benefitting state in ``GEO``; ``languages`` indices into ``language_codes``; ``links``
     pairs of (state index, kind index into ``LINK_KINDS``) stored as ``state * 8 + kind``;
     ``preferences`` state indices in the order given; ``vulnerabilities`` a bit mask over
-    ``VULNERABILITIES``. ``sources`` (optional) say where each row was read.
+    ``VULNERABILITIES``. ``sources`` (optional) say where each row was read. ``granted_on``
+    (optional): the day protection was granted, as a proleptic ordinal, 0 when not recorded.
     """
 
     ids: Sequence[str]
@@ -208,6 +243,7 @@ class ApplicantTable:
     sources: Sequence[str] | None = None
     label: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    granted_on: IntArray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -302,6 +338,13 @@ class ApplicantTable:
             consent=np.asarray([a.consent for a in applicants], dtype=bool),
             sources=[a.source or f"applicant {a.id}" for a in applicants],
             label=label,
+            granted_on=np.asarray(
+                [
+                    a.protection_granted_on.toordinal() if a.protection_granted_on else 0
+                    for a in applicants
+                ],
+                dtype=np.int64,
+            ),
         )
 
     def applicant(self, i: int) -> Applicant:
@@ -310,6 +353,7 @@ class ApplicantTable:
             Link(GEO[int(code) // 8], LINK_KINDS[int(code) % 8]) for code in self.links.row(i)
         )
         mask = int(self.vulnerabilities[i])
+        granted = 0 if self.granted_on is None else int(self.granted_on[i])
         return Applicant(
             id=self.ids[i],
             benefitting_state=GEO[int(self.benefitting[i])],
@@ -322,6 +366,7 @@ class ApplicantTable:
             status=Status.BENEFICIARY if self.beneficiary[i] else Status.APPLICANT,
             consent=bool(self.consent[i]),
             source=self.location(i),
+            protection_granted_on=dt.date.fromordinal(granted) if granted else None,
         )
 
     def __iter__(self) -> Iterator[Applicant]:

@@ -55,8 +55,10 @@ REASONS: tuple[Reason, ...] = tuple(Reason)
 REASON_TEXT: dict[Reason, tuple[str, str]] = {
     Reason.RELOCATED: ("relocated", "Art. 67 AMMR"),
     Reason.NOT_ELIGIBLE: (
-        "not eligible: a beneficiary of protection in the unit has not consented in writing",
-        "Art. 67(4), third subparagraph, AMMR",
+        "not eligible: a beneficiary of protection in the unit does not meet the conditions of "
+        "relocation (written consent; protection granted less than three years before the "
+        "Council act)",
+        "Art. 56(2)(a)(ii), 67(4), third subparagraph, AMMR",
     ),
     Reason.NO_PLACES: (
         "no state pledged a place open to the unit's benefitting state",
@@ -335,6 +337,8 @@ class MatchResult:
                 constraints = self._capacity_constraints(u)
             elif reason == Reason.BALANCE_RULE:
                 constraints = [self._balance_factor()]
+            elif reason == Reason.NOT_ELIGIBLE:
+                constraints = [Factor("eligibility", t, a) for t, a in p.ineligibility(u)]
             return replace(
                 base,
                 summary=f"not relocated — {text} ({art})",

@@ -9,6 +9,7 @@ states); :mod:`eupact.boundary` re-exports these rows beside its other models.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from typing import Any
 
@@ -16,7 +17,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from eupact.pool.limits import MAX_PERSONS
 
-from .model import LINK_KINDS, Applicant, Link, LinkKind, PledgedPlaces, Status, Vulnerability
+from .model import (
+    LINK_KINDS,
+    Applicant,
+    BilateralAgreement,
+    Link,
+    LinkKind,
+    PledgedPlaces,
+    Status,
+    Vulnerability,
+)
 
 MAX_TEXT = 200  # an id, a family unit, a nationality, a language code
 MAX_ITEMS = 50  # languages, links, vulnerabilities, preferences of one person
@@ -76,6 +86,7 @@ class ApplicantRow(BaseModel):
     preferences: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
     status: Status = Status.APPLICANT
     consent: bool = False
+    protection_granted_on: dt.date | None = None
 
     @field_validator("benefitting_state", mode="before")
     @classmethod
@@ -140,6 +151,11 @@ class ApplicantRow(BaseModel):
             return False
         return value
 
+    @field_validator("protection_granted_on", mode="before")
+    @classmethod
+    def _blank_date(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("family_unit", "nationality", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
@@ -158,6 +174,7 @@ class ApplicantRow(BaseModel):
             status=self.status,
             consent=self.consent,
             source=source,
+            protection_granted_on=self.protection_granted_on,
         )
 
 
@@ -230,4 +247,22 @@ class ProfileRow(BaseModel):
         )
 
 
-__all__ = ["ApplicantRow", "LinkRow", "PlacesRow", "ProfileRow"]
+class AgreementRow(BaseModel):
+    """A bilateral agreement on relocating beneficiaries of protection from ``benefitting_state``
+    to ``relocation_state`` (Art. 56(2)(a)(ii))."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    benefitting_state: str = Field(min_length=2, max_length=2)
+    relocation_state: str = Field(min_length=2, max_length=2)
+
+    @field_validator("benefitting_state", "relocation_state", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return _code(value)
+
+    def to_domain(self, source: str = "") -> BilateralAgreement:
+        return BilateralAgreement(self.benefitting_state, self.relocation_state, source)
+
+
+__all__ = ["AgreementRow", "ApplicantRow", "LinkRow", "PlacesRow", "ProfileRow"]
