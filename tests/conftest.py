@@ -56,9 +56,10 @@ def tiny_key(params: ParametersAt, pops: dict[str, int], gdps: dict[str, str]) -
 
 
 def using(act: CouncilAct, params: ParametersAt, *states: str, **needs: int) -> Standing:
-    """The standing after ``states`` informed, on the day of ``act``, that they use its pool
-    (Art. 58(1)); ``needs`` gives a state's declared relocation needs (Art. 58(2))."""
-    uses = [UseOfPool(g, act.act_date, Needs(needs.get(g, 0))) for g in states]
+    """The standing after ``states`` informed, on the first day Art. 58 applies, that they use
+    ``act``'s pool (Art. 58(1), 85); ``needs`` gives a state's declared relocation needs (58(2))."""
+    day = max(act.act_date, params("cycle.date_of_application_part_iv"))
+    uses = [UseOfPool(g, day, Needs(needs.get(g, 0))) for g in states]
     validate_standing(act, params, uses)
     return standing(act, params, uses)
 

@@ -55,10 +55,8 @@ def test_batch_equals_exact_path(key2026, act, reference, readings, forum):
         reference=PoolNumbers(reference, Decimal(reference) * 20000),
         systemic_shortcomings_states=("EL",),
     )
-    uses = [
-        UseOfPool("IT", act1.act_date, Needs(3000)),
-        UseOfPool("EL", act1.act_date, Needs(1000)),
-    ]
+    day = params("cycle.date_of_application_part_iv")
+    uses = [UseOfPool("IT", day, Needs(3000)), UseOfPool("EL", day, Needs(1000))]
     who = standing(act1, params, uses)
     fair = allocate(key, act1.reference, "fair share", "Art. 57(3)")
     scenarios = scenario_matrix(fair, 30, seed=reference)

@@ -38,8 +38,9 @@ ACT = council_act(2026, load_parameters())
 EU = tuple(PARAMS("scope.eu_member_states"))
 BOUND = tuple(PARAMS("scope.bound_member_states"))
 BENEFITTING = ACT.under_pressure_states
-# They informed on the day of the act that they use the pool (Art. 58(1)): they benefit.
-STANDING = standing(ACT, PARAMS, [UseOfPool(g, ACT.act_date) for g in BENEFITTING])
+# They informed on the first day Art. 58 applies that they use the pool (Art. 58(1)): they benefit.
+FIRST_DAY = PARAMS("cycle.date_of_application_part_iv")
+STANDING = standing(ACT, PARAMS, [UseOfPool(g, FIRST_DAY) for g in BENEFITTING])
 CONTRIBUTING = tuple(g for g in BOUND if g not in BENEFITTING)
 ELIGIBLE = ACT.deduction_eligible_states
 PER_RELOCATION = Decimal(PARAMS("pool.equivalence.relocation_eur"))
