@@ -252,7 +252,7 @@ PLEDGES_FILE_CASES = [
         cycle(yaml_file(set_pledge(2, requested_by=["DE"]))),
         "pledges.yaml, pledges[2]: field 'requested_by' = 'DE'",
         "at the request of a benefitting Member State (Art. 65(1))",
-        "not one in 2026 (CY, EL, ES, IT)",
+        "neither benefits nor was identified under migratory pressure in 2026 (CY, EL, ES, IT)",
     ),
     case(
         "pledges-requested-by-on-financial",
@@ -346,9 +346,62 @@ DEDUCTION_CASES = [
     ),
     case(
         "deduction-art61-by-benefitting-IT",
-        cycle(yaml_file(add_deduction(state="IT", article="61", full=True))),
+        cycle(
+            yaml_file(
+                lambda doc: (
+                    doc.update(uses_of_pool=[{"state": "IT", "informed_on": "2026-06-15"}]),
+                    doc["deductions"].append({"state": "IT", "article": "61", "full": True}),
+                )
+            )
+        ),
         "pledges.yaml, deductions[1]: field 'article' = '61'",
-        "a state that uses the pool cannot request a deduction under Art. 61(1)",
+        "a state that made use of the pool (Art. 58) or notified its need to use it (Art. 59) "
+        "cannot request a deduction under Art. 61(1)",
+    ),
+    case(
+        "use-of-pool-by-state-not-identified",
+        cycle(yaml_file(set_header(uses_of_pool=[{"state": "DE", "informed_on": "2026-06-15"}]))),
+        "field 'state' = 'DE'",
+        "a state that considers itself so notifies under Art. 59(1)",
+    ),
+    case(
+        "use-of-pool-impossible-date",
+        cycle(yaml_file(set_header(uses_of_pool=[{"state": "IT", "informed_on": "2026-02-30"}]))),
+        "pledges.yaml, uses_of_pool[0]: field 'informed_on' = '2026-02-30'",
+        "a real calendar date written YYYY-MM-DD",
+    ),
+    case(
+        "use-of-pool-before-the-date-of-application",
+        cycle(yaml_file(set_header(uses_of_pool=[{"state": "IT", "informed_on": "2026-06-11"}]))),
+        "field 'informed_on' = '2026-06-11'",
+        "Arts. 58–63 AMMR apply from 2026-06-12",
+    ),
+    case(
+        "notification-without-its-content",
+        cycle(
+            yaml_file(
+                set_header(
+                    notifications=[
+                        {
+                            "state": "MT",
+                            "notified_on": "2026-07-01",
+                            "reasoning": "x",
+                            "needs": {"relocations": 0},
+                            "stabilisation": "y",
+                            "vulnerabilities": "z",
+                        }
+                    ]
+                )
+            )
+        ),
+        "field 'needs' = '0'",
+        "Art. 59(2)(b)",
+    ),
+    case(
+        "as-of-not-a-date",
+        cycle(yaml_file(set_header(as_of="soon"))),
+        "field 'as_of' = 'soon'",
+        "a date written YYYY-MM-DD",
     ),
     case(
         "deduction-art62-FR-not-identified-not-self-assessed",
