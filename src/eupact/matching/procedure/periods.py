@@ -22,13 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from typing import Protocol
-
-import holidays
+from typing import TYPE_CHECKING, Protocol
 
 from eupact.errors import fail
 
 from ..languages import GEO_INDEX
+
+if TYPE_CHECKING:
+    import holidays
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _ISO = {"EL": "GR"}  # Eurostat geo code -> ISO 3166 code, where they differ
@@ -103,6 +104,8 @@ class NationalHolidays:
 
 @cache
 def _country(iso: str) -> holidays.HolidayBase:
+    import holidays  # only where holidays are asked for: matching alone does not need the package
+
     return holidays.country_holidays(iso)
 
 
