@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -20,11 +21,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from eupact.boundary.limits import EUR_DECIMALS, MAX_EUR, MAX_LABEL, MAX_PERSONS, MAX_REASONS
 from eupact.boundary.models import Label, Reasons, StateCode, _checked, _number, _text
 from eupact.boundary.refusal import Refused
+from eupact.parameters import load_parameters
 from eupact.pool.benefit import Needs, Notification, ShortcomingsFinding, UseOfPool
 
-FIRST_DAY = dt.date(2024, 6, 11)  # the AMMR's entry into force (Art. 85)
-LAST_DAY = dt.date(2100, 12, 31)
+LAST_DAY = dt.date(2100, 12, 31)  # a bound on input, not a legal value
 MAX_PROGRAMMES = 20
+
+
+@cache
+def _entry_into_force() -> dt.date:
+    day = load_parameters()["cycle.entry_into_force"].values[0].value
+    assert isinstance(day, dt.date)
+    return day
 
 
 def read_day(value: Any) -> dt.date:
@@ -41,9 +49,10 @@ def read_day(value: Any) -> dt.date:
             raise Refused("a real calendar date written YYYY-MM-DD", value) from None
     else:
         raise Refused("a date written YYYY-MM-DD", value)
-    if not FIRST_DAY <= day <= LAST_DAY:
+    first = _entry_into_force()
+    if not first <= day <= LAST_DAY:
         raise Refused(
-            f"a date between {FIRST_DAY.isoformat()} (entry into force of the AMMR) and "
+            f"a date between {first.isoformat()} (entry into force of the AMMR, Art. 85) and "
             f"{LAST_DAY.isoformat()}",
             value,
         )

@@ -379,9 +379,17 @@ def _notification_benefit(
         )
     window = dt.timedelta(weeks=int(params("benefit.refusal_window_weeks")))
     if n.refused_on is not None and (on is None or n.refused_on <= on):
+        high_level = ""
+        if n.refused_by == "council":
+            weeks = int(params("forum.high_level.after_refusal_weeks"))
+            by = n.decided_on + dt.timedelta(weeks=weeks)
+            high_level = (
+                f"; where the Council found the pool's capacity insufficient, the High-Level "
+                f"Forum is convened by {by.isoformat()} (Art. 59(7), 13(4))"
+            )
         return None, (
             f"access to the pool refused by the {n.refused_by} on {n.refused_on.isoformat()} "
-            f"(Art. 59(6)): {n.refusal_reason}"
+            f"(Art. 59(6)): {n.refusal_reason}{high_level}"
         )
     since = n.decided_on
     if params("benefit.during_refusal_window") == "after_window":
@@ -391,8 +399,8 @@ def _notification_benefit(
                 f"Commission decision of {n.decided_on.isoformat()} (Art. 59(4)); benefitting "
                 f"from {since.isoformat()} unless refused (Art. 59(6), [reading])"
             )
-    forum = n.decided_on + dt.timedelta(weeks=int(params("forum.technical.convene_weeks_59")))
-    return Benefit(n.state, "Art. 59(4) AMMR", since, n.needs, forum), ""
+    due = n.decided_on + dt.timedelta(weeks=int(params("forum.technical.convene_weeks_59")))
+    return Benefit(n.state, "Art. 59(4) AMMR", since, n.needs, due), ""
 
 
 def standing(

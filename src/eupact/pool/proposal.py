@@ -41,7 +41,11 @@ class Proposal:
             ParameterUse.of(params, "pool.equivalence.relocation_eur"),
         ]
         notes = (
-            ("below the floors under Art. 12(4): no projected need",) if self.exceptional else ()
+            (
+                f"below the floors under {params('pool.exceptional_no_need.article')}: no projected need",
+            )
+            if self.exceptional
+            else ()
         )
         return Explanation(
             quantity="Commission proposal: Union-level numbers",
@@ -91,7 +95,8 @@ def _totals(
                 "relocations",
                 relocations,
                 f"below the minimum of Art. 12(2) ({floor.relocations} relocations / EUR "
-                f"{floor.financial}); only an exceptional year with no projected need (Art. 12(4)) "
+                f"{floor.financial}); only an exceptional year with no projected need "
+                f"({params('pool.exceptional_no_need.article')}) "
                 "allows it: use --exceptional (exceptional=True in Python)",
             )
         )

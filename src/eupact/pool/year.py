@@ -137,17 +137,24 @@ class ProposalYear:
         )
 
 
-def latest_vintage(snapshot: Snapshot, states: tuple[str, ...], on: dt.date) -> Vintage:
-    """The latest population (1 January) and GDP (whole year) the snapshot holds for every state
-    on ``on``: "the latest available Eurostat data" (Art. 66) [reading] as what the snapshot
-    holds — a release later than the snapshot is not seen."""
+DATASETS = {"population": "key.data.population_dataset", "gdp": "key.data.gdp_dataset"}
+
+
+def latest_vintage(
+    snapshot: Snapshot, params: ParametersAt, states: tuple[str, ...], on: dt.date
+) -> Vintage:
+    """The latest population (1 January) and GDP (whole year) of the datasets Art. 66 names
+    (``key.data.*_dataset``) that the snapshot holds for every state on ``on``: "the latest
+    available Eurostat data" [reading] as what the snapshot holds — a later release is not seen."""
 
     def latest(indicator: str, usable: Callable[[str], bool]) -> str:
+        dataset = str(params(DATASETS[indicator])).split()[0]
         dates = sorted(
             {
                 s.source.reference_date
                 for s in snapshot.series
                 if s.indicator == indicator
+                and s.source.dataset.split()[0] == dataset
                 and usable(s.source.reference_date)
                 and all(g in s.values for g in states)
             }
@@ -156,8 +163,8 @@ def latest_vintage(snapshot: Snapshot, states: tuple[str, ...], on: dt.date) -> 
             raise fail(
                 indicator,
                 on.isoformat(),
-                f"the snapshot {snapshot.name} {snapshot.version} holds no {indicator} series "
-                "covering every participating state before this date",
+                f"the snapshot {snapshot.name} {snapshot.version} holds no {indicator} series of "
+                f"{dataset} covering every participating state before this date",
                 summary="data vintage not available",
             )
         return dates[-1]
@@ -186,7 +193,7 @@ def proposal_year(
     on = dt.date(year - 1, month, day)
     params = parameters.at(on)
     bound = states or tuple(params("scope.bound_member_states"))
-    chosen = vintage or DEFAULT_VINTAGES.get(year) or latest_vintage(snapshot, bound, on)
+    chosen = vintage or DEFAULT_VINTAGES.get(year) or latest_vintage(snapshot, params, bound, on)
     key = _key(snapshot, params, chosen, population, gdp, states)
     sar = tuple(
         geo
