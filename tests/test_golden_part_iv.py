@@ -27,6 +27,7 @@ from eupact.pool.benefit import (
     standing,
     validate_standing,
 )
+from eupact.pool.offset_cases import OffsetCase, identify
 from eupact.pool.offsets import offsets_cap
 from eupact.pool.outcome import compute_outcome
 from eupact.pool.pledges import (
@@ -452,3 +453,81 @@ def test_art_12_proposal_before_any_council_act():
     assert (year.vintage.population_date, year.vintage.gdp_year) == ("2025-01-01", "2024")
     totals = year.proposal().totals
     assert (totals.relocations, totals.financial) == (30000, Decimal(600000000))
+
+
+# -- Art. 63(1)–(2), recital 33: accepted offsets count toward the fair share ---------------------
+
+
+def test_recital_33_accepted_offsets_count_toward_the_fair_share(act, params):
+    """Recital 33, Art. 63(7): AT (fair share 175 relocations / EUR 3,500,000 of a 1,000 pool)
+    pledged 100 relocations and accepted 50 offsets: its cap is 175 − 150 = 25, and its balance
+    100 × 20,000 + 50 × 20,000 − 3,500,000 = −500,000."""
+    act1 = tiny_act(act, 1000, 2000)
+    out = compute_outcome(
+        tiny_key(params, POPS, GDPS),
+        act1,
+        [Pledge("AT", R, Decimal(100))],
+        forum_reconvened=True,
+        offsets_accepted={"AT": 50},
+    )
+    assert out.offsets.caps["AT"] == 25
+    assert out.states["AT"].balance == Decimal(-500000)
+    assert out.states["AT"].offsets_accepted == 50
+
+
+# -- Art. 63(6), (8), (9): which applications an offset may take -----------------------------------
+
+
+def _case(**changes) -> OffsetCase:
+    base = OffsetCase("c-1", "IT", "33", transfer_time_limit=dt.date(2026, 9, 30))
+    return replace(base, **changes)
+
+
+@pytest.mark.parametrize(
+    ("case", "rule"),
+    [
+        (_case(unaccompanied_minor=True), r"63\(8\)\(a\)"),
+        (_case(responsibility_article="28"), r"63\(8\)\(b\)"),
+        (_case(responsibility_article="16(2)"), r"63\(8\)\(b\)"),
+        (_case(transfer_time_limit=dt.date(2026, 8, 31)), r"63\(8\)\(c\)"),
+        (_case(transfer_time_limit=None), r"63\(8\)\(c\)"),
+        (_case(absconded_from="DE"), r"63\(8\)\(d\)"),
+        (_case(beneficiary_of_protection=True), r"63\(8\)\(e\)"),
+        (_case(admitted_person=True), r"63\(8\)\(f\)"),
+        (_case(finally_rejected=True), r"63\(9\)"),
+    ],
+    ids=[
+        "uam",
+        "art-28",
+        "art-16-2",
+        "expired",
+        "no-limit",
+        "absconded",
+        "beneficiary",
+        "admitted",
+        "rejected-not-chosen",
+    ],
+)
+def test_art_63_8_conditions(params, case, rule):
+    """Art. 63(8)(a)–(f), (9): each condition refuses an application DE would take on 1 Sept."""
+    with pytest.raises(EupactError, match=rule):
+        identify([case], "DE", "IT", 5, dt.date(2026, 9, 1), params)
+
+
+def test_art_63_6_identification_within_the_obligation(params):
+    """Art. 63(6), (7), (8)(c), (9): on 30 September (the time limit's last day) DE takes two
+    applications under Arts. 29 and 33 and a finally rejected one it chose to include: three of
+    its obligation of 3. A fourth is beyond it; one absconded from FR still qualifies for DE."""
+    day = dt.date(2026, 9, 30)
+    chosen = [
+        _case(case="a", responsibility_article="29"),
+        _case(case="b", absconded_from="FR"),
+        _case(case="c", finally_rejected=True),
+    ]
+    assert len(identify(chosen, "DE", "IT", 3, day, params, include_rejected=True)) == 3
+    with pytest.raises(EupactError, match="not obliged beyond 2"):
+        identify(chosen, "DE", "IT", 2, day, params, include_rejected=True)
+    with pytest.raises(EupactError, match="identified twice"):
+        identify([_case(), _case()], "DE", "IT", 3, day, params)
+    with pytest.raises(EupactError, match="owed toward EL"):
+        identify([_case()], "DE", "EL", 3, day, params)

@@ -11,7 +11,7 @@ Every figure is kept with what produced it; :meth:`PoolOutcome.explain` turns an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -50,7 +50,11 @@ FIELD_RULES: dict[str, tuple[str, str]] = {
         "the part of the pledges to implement owed toward benefitting states with systemic "
         "shortcomings ([reading] implementation.systemic_shortcomings.*)",
     ),
-    "balance": ("Art. 57(3) AMMR", "pledged (EUR-equivalent) − fair share (EUR)"),
+    "balance": (
+        "Art. 57(3), 63 AMMR, recital 33",
+        "pledged (EUR-equivalent) + accepted offsets at the relocation equivalence − fair share "
+        "(EUR)",
+    ),
     "offset_obligation": ("Art. 63(3), (4), (7) AMMR", "see the offsets assessment"),
 }
 
@@ -76,6 +80,7 @@ class StateOutcome:
     balance: Decimal
     released_relocations: int = 0
     released_total: Decimal = ZERO
+    offsets_accepted: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +144,7 @@ class PoolOutcome:
                 "deducted_total",
                 "released_relocations",
                 "released_total",
+                "offsets_accepted",
                 "fair_share_financial",
             )
         }
@@ -197,6 +203,7 @@ def _state_row(
     standing: Standing,
     released: Fraction,
     release_money: bool,
+    offsets_accepted: int,
 ) -> StateOutcome:
     reloc_pledge = mine.get(PledgeKind.RELOCATION)
     relocations = int(reloc_pledge.amount) if reloc_pledge else 0
@@ -250,9 +257,10 @@ def _state_row(
         exemption=exemption,
         to_implement_relocations=to_reloc - rel_reloc,
         to_implement_total=to_reloc * per_relocation + to_fin + to_alt - released_total,
-        balance=total - row.financial,
+        balance=total + offsets_accepted * per_relocation - row.financial,
         released_relocations=rel_reloc,
         released_total=released_total,
+        offsets_accepted=offsets_accepted,
     )
 
 
@@ -300,13 +308,17 @@ def compute_outcome(
     *,
     forum_reconvened: bool = False,
     standing: Standing = NOBODY,
+    offsets_accepted: Mapping[str, int] | None = None,
     sar_share: Fraction | None = None,
     sar_states: tuple[str, ...] = (),
 ) -> PoolOutcome:
     """The pool's outcome per state and in total. Inputs must be validated
     (:func:`~eupact.pool.pledges.validate_pledges`, :func:`~eupact.pool.pledges.validate_deductions`,
     :func:`~eupact.pool.benefit.validate_standing`). ``standing`` says who benefits (nobody
-    unless a state used the pool under Art. 58 or 59)."""
+    unless a state used the pool under Art. 58 or 59). ``offsets_accepted``: responsibility
+    offsets each state has taken on request or offer (Art. 63(1)–(2), 69), which count toward
+    its fair share (recital 33) at one relocation each."""
+    accepted = dict(offsets_accepted or {})
     params = key.params
     per_relocation = Decimal(params("pool.equivalence.relocation_eur"))
     fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
@@ -327,6 +339,7 @@ def compute_outcome(
             standing,
             released,
             release_money,
+            accepted.get(geo, 0),
         )
         for geo in key.states
     }
@@ -338,7 +351,7 @@ def compute_outcome(
         g: offsets_cap(
             params,
             r.fair_share_relocations,
-            r.pledged_relocations,
+            r.pledged_relocations + r.offsets_accepted,
             r.pledged_financial + r.pledged_alternative,
             r.deducted_total,
             r.pledged_total,
