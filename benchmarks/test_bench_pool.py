@@ -8,6 +8,7 @@ from eupact.key.reference_key import key_from_snapshot
 from eupact.parameters import load_parameters
 from eupact.pool.allocation import allocate
 from eupact.pool.batch import batch_context, evaluate_scenarios
+from eupact.pool.benefit import standing
 from eupact.pool.outcome import compute_outcome
 from eupact.pool.proposal import propose_pool
 from eupact.pool.synthetic import scenario_matrix
@@ -15,16 +16,24 @@ from eupact.pool.synthetic import scenario_matrix
 
 def test_full_outcome(benchmark, key, act, pledges):
     """26 bound states (27 minus Denmark), SYNTHETIC pledges of all three types, one granted
-    and one pending deduction, the Forum reconvened so that Art. 63(3) offsets are apportioned."""
+    and one pending deduction, the four states under pressure using the pool (Art. 58), the
+    Forum reconvened so that Art. 63(3) offsets are apportioned."""
+    who = standing(act, key.params, pledges.uses_of_pool)
     outcome = benchmark(
-        compute_outcome, key, act, pledges.pledges, pledges.deductions, forum_reconvened=True
+        compute_outcome,
+        key,
+        act,
+        pledges.pledges,
+        pledges.deductions,
+        forum_reconvened=True,
+        standing=who,
     )
     assert sum(outcome.offsets.obligations.values()) > 0
 
 
 def test_batch_100k_scenarios(benchmark, key, act):
     scenarios = scenario_matrix(allocate(key, act.reference, "fair share", "Art. 57(3)"), 100_000)
-    ctx = batch_context(key, act)
+    ctx = batch_context(key, act, (), standing(act, key.params, ()))
     result = benchmark.pedantic(evaluate_scenarios, args=(ctx, scenarios), rounds=5, iterations=1)
     assert result.obligations.shape == (100_000, len(key.states))
 
