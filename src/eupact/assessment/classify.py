@@ -1,9 +1,15 @@
-"""Categories with reasons (Art. 11 AMMR): which rules fired for a state, on which figures.
+"""Categories with reasons (Art. 11 AMMR, including the search-and-rescue rule of Art. 11(3)):
+which rules fired for a state, on which figures.
 
 Each category of the methodology is decided per state from its rules: the weights of the rules
 that fire are summed; the category holds when the sum reaches ``min_score``; it does not hold when
 at least ``min_available`` of its rules had data; otherwise it is *undetermined* — a lack of data
 is never read as "no pressure". Three-valued results: True, False, None (undetermined).
+
+Under migratory pressure has a second, independent ground (Art. 11(3)): recurring disembarkations
+after search and rescue in large numbers make a state under pressure whatever its score. That rule
+is three-valued too (missing SAR figures leave it undetermined, never "no"); when determined it
+counts as one rule with data towards ``min_available``.
 """
 
 from __future__ import annotations
@@ -19,22 +25,46 @@ from eupact.assessment.methodology import (
     CATEGORIES,
     CATEGORY_ARTICLES,
     CATEGORY_TITLES,
+    SAR_MONTHS,
     Methodology,
     Rule,
+    SarRule,
 )
 from eupact.assessment.registry import ROUTE
+from eupact.assessment.sar import both
 from eupact.data.snapshot import Classification
 
 Tri = bool | None
-Values = dict[str, dict[str, float | None]]  # rule name -> geo -> measure
+# rule name -> geo -> measure; under SAR_MONTHS, whether the SAR disembarkations are recurring
+# (1.0 yes, 0.0 no, None undetermined: Art. 11(3))
+Values = dict[str, dict[str, float | None]]
+SAR_GROUND = "search and rescue (Art. 11(3))"
 
 
 def rule_values(indicators: IndicatorSet, method: Methodology) -> Values:
     """Every rule's measure for every state, computed once (the fast path of decisions)."""
-    return {
+    values = {
         r.name: {g: indicators.measure(r.indicator, r.measure, g) for g in indicators.states}
         for r in method.rules
     }
+    if method.sar is not None:
+        values[SAR_MONTHS] = {
+            g: None if (held := rec.holds) is None else float(held)
+            for g, rec in indicators.recurrence.items()
+        }
+    return values
+
+
+def sar_fires(
+    values: Values, sar: SarRule, geo: str, limits: Mapping[str, float] | None = None
+) -> Tri:
+    """Art. 11(3): recurring AND large; three-valued."""
+    large_value = values[sar.rule.name][geo]
+    limit = limits[sar.rule.name] if limits and sar.rule.name in limits else sar.rule.limit
+    large = None if large_value is None else large_value >= limit
+    recurring_value = values[SAR_MONTHS].get(geo)
+    recurring = None if recurring_value is None else recurring_value == 1.0
+    return both(recurring, large)
 
 
 def decide_state(
@@ -55,7 +85,15 @@ def decide_state(
             limit = limits[r.name] if limits and r.name in limits else r.limit
             if v >= limit:
                 score += w
-        holds: Tri = True if score >= needed else (False if available >= cr.min_available else None)
+        sar: Tri = None
+        if cat == "under_pressure" and method.sar is not None:
+            sar = sar_fires(values, method.sar, geo, limits)
+            available += sar is not None
+        holds: Tri = (
+            True
+            if score >= needed or sar is True
+            else (False if available >= cr.min_available else None)
+        )
         if cr.excludes_under_pressure and out and out[0] is True:
             holds = False
         out.append(holds)
@@ -78,12 +116,23 @@ class Determination:
     holds: Tri
     score: Fraction
     available: int
-    outcomes: tuple[RuleOutcome, ...]
+    outcomes: tuple[RuleOutcome, ...]  # the scored rules', then the Art. 11(3) rule's
     excluded: bool  # would hold, but the state is under pressure (exclusive categories)
+    sar: RuleOutcome | None = None  # the Art. 11(3) rule (under pressure only), also in outcomes
+    needed: Fraction = Fraction(0)  # min_score of the category
 
     @property
     def fired(self) -> tuple[RuleOutcome, ...]:
         return tuple(o for o in self.outcomes if o.fired)
+
+    @property
+    def by_score(self) -> bool:
+        """The scored rules reach min_score (the general ground of the category)."""
+        return self.score >= self.needed
+
+    @property
+    def scored(self) -> tuple[RuleOutcome, ...]:
+        return tuple(o for o in self.outcomes if o is not self.sar)
 
 
 @dataclass(frozen=True)
@@ -124,9 +173,24 @@ def _verdict(det: Determination) -> str:
     if det.excluded:
         return "not assessed separately (the state is under migratory pressure)"
     if det.holds is True:
-        return f"YES (score {det.score} from {len(det.fired)} rule(s))"
+        grounds = []
+        if det.sar is not None and det.sar.fired:
+            grounds.append(
+                f"by the {SAR_GROUND} rule: recurring SAR disembarkations in large numbers"
+            )
+        fired = [o for o in det.scored if o.fired]
+        if det.by_score:
+            grounds.append(f"score {det.score} from {len(fired)} rule(s)")
+        elif det.sar is not None:
+            grounds.append(f"the other rules: score {det.score} of {det.needed} needed")
+        return f"YES ({'; '.join(grounds)})"
     if det.holds is False:
         return f"no ({det.available} rule(s) with data, none fired)"
+    if det.available:
+        return (
+            f"UNDETERMINED for lack of data ({det.available} rule(s) with data, none fired; "
+            "too few to conclude 'no')"
+        )
     return "UNDETERMINED for lack of data (no rule of this category has a figure)"
 
 
@@ -173,6 +237,7 @@ SHORT_TITLES = {
     "dublin_requests_incoming": "incoming Dublin requests",
     "dublin_transfers_outgoing": "outgoing Dublin transfers",
     "dublin_transfers_incoming": "incoming Dublin transfers",
+    "sar_disembarkations": "SAR disembarkations",
     ROUTE: "route trend",
 }
 
@@ -181,10 +246,16 @@ def short_title(indicator: str) -> str:
     return SHORT_TITLES.get(indicator, indicator.replace("_", " "))
 
 
-def _outcome(rule: Rule, indicators: IndicatorSet, geo: str, value: float | None) -> RuleOutcome:
+def _outcome(
+    rule: Rule,
+    indicators: IndicatorSet,
+    geo: str,
+    value: float | None,
+    words: tuple[str, str] = ("fires", "does not fire"),
+) -> RuleOutcome:
     fired = None if value is None else value >= rule.limit
     where = f"[{rule.short}, {rule.citation}]"
-    verdict = "" if fired is None else ("fires" if fired else "does not fire")
+    verdict = "" if fired is None else (words[0] if fired else words[1])
     threshold = f"threshold {rule.threshold}"
     title = short_title(rule.indicator)
     if rule.indicator == ROUTE:
@@ -247,20 +318,50 @@ def _outcome(rule: Rule, indicators: IndicatorSet, geo: str, value: float | None
     return RuleOutcome(rule, value, fired, f"{texts[0]} {where}", tuple(figs), texts[1])
 
 
+def _sar_outcome(
+    sar: SarRule, indicators: IndicatorSet, geo: str, value: float | None, fired: Tri
+) -> RuleOutcome:
+    """The Art. 11(3) rule's reason: the recurrence month by month, then the "large numbers"
+    test, then the rule's verdict (both needed; a missing figure leaves it undetermined)."""
+    rule = sar.rule
+    where = f"[{rule.short}, {rule.citation}; {SAR_MONTHS.removeprefix('assessment.')} "
+    where += f"{sar.recurring_months}]"
+    rec = indicators.recurrence.get(geo)
+    recurring = rec.text() if rec else "recurrence not computed: undetermined"
+    large = _outcome(rule, indicators, geo, value, ("large", "not large"))
+    large_text = large.text.removesuffix(f" [{rule.short}, {rule.citation}]")
+    verdict = {True: "fires", False: "does not fire", None: "UNDETERMINED (lack of data)"}
+    body = f"{SAR_GROUND}: {recurring}; {large_text} → {verdict[fired]}"
+    short = f"{SAR_GROUND}: {recurring}; {large.short} → {verdict[fired]}"
+    return RuleOutcome(rule, value, fired, f"{body} {where}", large.figures, short)
+
+
 def _basis(method: Methodology, indicators: IndicatorSet, geo: str, det: Determination) -> str:
+    """The grounds of a finding of migratory pressure, the Art. 11(3) rule's first."""
     if not det.holds:
         return ""
-    fired = {o.rule.indicator for o in det.fired}
+    grounds = [SAR_GROUND] if det.sar is not None and det.sar.fired else []
+    if det.by_score:
+        grounds.append(_general_basis(method, indicators, geo, det))
+    return "; ".join(grounds)
+
+
+def _general_basis(
+    method: Methodology, indicators: IndicatorSet, geo: str, det: Determination
+) -> str:
+    fired = {o.rule.indicator for o in det.scored if o.fired}
     if "arrivals" in fired:
         arrivals = indicators.results["arrivals"].states[geo].figure
         sea = indicators.results["sea_arrivals"].states[geo].figure
-        if arrivals and sea and arrivals.value > 0:
+        no_sar_data = det.sar is None or det.sar.fired is None
+        if no_sar_data and arrivals and sea and arrivals.value > 0:
             share = sea.value / arrivals.value
             if share >= float(method.sar_sea_share):
                 return (
-                    "disproportionate number of arrivals following search and rescue at sea (Art. "
-                    f"11(3); sea arrivals {_fmt(sea.value)} are {share:.0%} of arrivals, at least "
-                    f"{method.sar_sea_share} — sea arrivals stand in for SAR disembarkations)"
+                    "disproportionate number of arrivals following search and rescue at sea (sea "
+                    f"arrivals {_fmt(sea.value)} are {share:.0%} of arrivals, at least "
+                    f"{method.sar_sea_share} — sea arrivals stand in for SAR disembarkations, of "
+                    "which the data hold no figure, so the Art. 11(3) rule itself is undetermined)"
                 )
         return "disproportionate level of arrivals"
     if "applications" in fired:
@@ -285,13 +386,21 @@ def classify(
             cr = method.categories[cat]
             outcomes = tuple(_outcome(r, indicators, geo, values[r.name][geo]) for r in cr.rules)
             score = sum((o.rule.weight for o in outcomes if o.fired), Fraction(0))
-            available = sum(1 for o in outcomes if o.value is not None)
+            sar = None
+            if cat == "under_pressure" and method.sar is not None:
+                rule = method.sar.rule
+                fired = sar_fires(values, method.sar, geo)
+                sar = _sar_outcome(method.sar, indicators, geo, values[rule.name][geo], fired)
+                outcomes = (*outcomes, sar)
+            available = sum(1 for o in outcomes if o.fired is not None)
             excluded = cr.excludes_under_pressure and flags[0] is True and score >= cr.min_score
-            dets[cat] = Determination(cat, flags[i], score, available, outcomes, excluded)
+            dets[cat] = Determination(
+                cat, flags[i], score, available, outcomes, excluded, sar, cr.min_score
+            )
         is_bound = geo in bound
         if not is_bound:
             dets = {
-                c: Determination(c, False, Fraction(0), 0, d.outcomes, False)
+                c: Determination(c, False, Fraction(0), 0, d.outcomes, False, d.sar, d.needed)
                 for c, d in dets.items()
             }
         out[geo] = StateResult(

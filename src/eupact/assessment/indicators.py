@@ -29,6 +29,7 @@ from eupact.assessment.data import (
 )
 from eupact.assessment.methodology import Methodology
 from eupact.assessment.registry import DERIVED_RATES, EU, INDICATORS, ROUTE, BaseIndicator
+from eupact.assessment.sar import Recurrence, recurrences
 from eupact.errors import EupactError, Problem
 from eupact.key.reference_key import compute_reference_key
 
@@ -127,6 +128,8 @@ class IndicatorSet:
     routes: tuple[RouteTrend, ...]
     route_growth: dict[str, tuple[float, str]]
     rates: dict[str, DerivedRate] = field(default_factory=dict)
+    # Art. 11(3): per state, the months with disembarkations of the SAR rule's indicator
+    recurrence: dict[str, Recurrence] = field(default_factory=dict)
 
     def measure(self, indicator: str, measure: str, geo: str) -> float | None:
         if indicator == ROUTE:
@@ -179,6 +182,7 @@ class IndicatorSet:
                 n: {"title": r.title, "basis": r.basis, "eu": r.eu, "states": r.states}
                 for n, r in self.rates.items()
             },
+            "sar_recurrence": {g: r.as_dict() for g, r in self.recurrence.items()},
             "routes": [
                 {
                     "route": t.route,
@@ -567,6 +571,12 @@ def compute_indicators(data: AssessmentData, method: Methodology) -> IndicatorSe
     for ind in INDICATORS.values():
         results[ind.name] = (_flow if ind.kind == "flow" else _stock)(ctx, ind, key_shares)
     routes, growth = _routes(ctx)
+    recurring: dict[str, Recurrence] = {}
+    if method.sar is not None:  # Art. 11(3): over the same 12 months as the rule's indicator
+        res = results[method.sar.rule.indicator]
+        recurring = recurrences(
+            data.observations, res.indicator.sources, data.states, res.basis, method.sar
+        )
     label = (
         f"Art. 66 key over {len(key_states)} states: population "
         f"{data.population.source.reference_date}, GDP {data.gdp.source.reference_date} "
@@ -585,4 +595,5 @@ def compute_indicators(data: AssessmentData, method: Methodology) -> IndicatorSe
         routes=routes,
         route_growth=growth,
         rates=_rates(results, data.states),
+        recurrence=recurring,
     )

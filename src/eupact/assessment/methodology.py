@@ -1,4 +1,5 @@
-"""The assessment methodology as data: rules (indicator, measure, threshold, weight) per category.
+"""The assessment methodology as data (Art. 2(24)-(25), 10(3), 11 AMMR): rules (indicator,
+measure, threshold, weight) per category, and the search-and-rescue rule of Art. 11(3).
 
 The default lives in ``parameters/methodology/default_2025.yaml`` and is loaded with every other
 parameter; a user's file (``--methodology FILE``) has the same format and replaces the parameters
@@ -35,7 +36,17 @@ CATEGORY_ARTICLES = {
     "at_risk": "Art. 11(1) AMMR",
     "significant": "Art. 2(25), 10(3) and 11(1) AMMR",
 }
-_SETTINGS = ("min_score", "min_available", "excludes_under_pressure", "sar_sea_share", "routes")
+_SETTINGS = (
+    "min_score",
+    "min_available",
+    "excludes_under_pressure",
+    "sar_sea_share",
+    "sar_recurring_months",
+    "sar_large",
+    "routes",
+)
+SAR_RULE = PREFIX + "under_pressure.sar_large"
+SAR_MONTHS = PREFIX + "under_pressure.sar_recurring_months"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +87,19 @@ class CategoryRules:
 
 
 @dataclass(frozen=True, slots=True)
+class SarRule:
+    """Art. 11(3): a state with *large numbers* of arrivals from *recurring* disembarkations after
+    search and rescue in the past 12 months is under migratory pressure — a rule of its own,
+    sufficient alone (no weight). ``rule`` tests "large numbers" (its indicator, measure and
+    threshold); ``recurring_months`` is how many months of the 12 need a disembarkation."""
+
+    rule: Rule
+    recurring_months: int
+    months_citation: str
+    months_note: str
+
+
+@dataclass(frozen=True, slots=True)
 class ForecastSettings:
     horizon_months: int
     levels: tuple[int, ...]
@@ -102,10 +126,13 @@ class Methodology:
     routes: dict[str, tuple[str, ...]]
     forecast: ForecastSettings
     overridden: tuple[str, ...] = field(default=())
+    sar: SarRule | None = None  # the Art. 11(3) rule; None when a user's file drops it
 
     @property
     def rules(self) -> tuple[Rule, ...]:
-        return tuple(r for c in CATEGORIES for r in self.categories[c].rules)
+        """Every rule with a threshold: the categories' scored rules, then the Art. 11(3) rule."""
+        scored = tuple(r for c in CATEGORIES for r in self.categories[c].rules)
+        return (*scored, self.sar.rule) if self.sar else scored
 
     def rule(self, name: str) -> Rule:
         for r in self.rules:
@@ -128,7 +155,11 @@ class Methodology:
             )
             for c, cr in self.categories.items()
         }
-        return replace(self, categories=cats)
+        sar = self.sar
+        if sar is not None and sar.rule.name in thresholds:
+            t = thresholds[sar.rule.name]
+            sar = replace(sar, rule=replace(sar.rule, threshold=t, limit=float(t)))
+        return replace(self, categories=cats, sar=sar)
 
     def parameter_rows(self) -> list[dict[str, Any]]:
         """Every methodology parameter in force, with its reference and file (for annexes)."""
@@ -192,6 +223,37 @@ def _rule(params: ParametersAt, name: str, category: str, raw: Any) -> Rule | Pr
         note=entry.reference.note,
         limit=float(threshold),
     )
+
+
+def _sar_rule(params: ParametersAt, problems: list[Problem]) -> SarRule | None:
+    """The Art. 11(3) rule: "large numbers" (a rule on a flow indicator) and "recurring" (months
+    of the 12 with a disembarkation); None when the user's file sets ``sar_large`` to none."""
+    raw = params(SAR_RULE)
+    if raw is None or raw == "none":
+        return None
+    built = _rule(params, SAR_RULE, "under_pressure", raw)
+    if isinstance(built, Problem):
+        problems.append(built)
+        return None
+    if built.indicator == ROUTE or INDICATORS[built.indicator].kind != "flow":
+        problems.append(
+            Problem(
+                f"{SAR_RULE}.indicator",
+                built.indicator,
+                "Art. 11(3) counts arrivals over the past 12 months: a flow indicator "
+                "(sar_disembarkations; sea_arrivals as an alternative reading)",
+                params.parameters[SAR_RULE].file,
+            )
+        )
+        return None
+    months = _get(params, SAR_MONTHS, problems, int)
+    if months is None:
+        return None
+    if not 1 <= months <= 12:
+        problems.append(Problem(SAR_MONTHS, months, "months of the past 12: 1..12"))
+        return None
+    entry = params.entry(SAR_MONTHS)
+    return SarRule(built, int(months), entry.reference.cite(), entry.reference.note)
 
 
 def _get(
@@ -268,6 +330,7 @@ def methodology_from(
         int(_get(params, PREFIX + "forecast.backtest_windows", problems, int) or 0),
     )
     sar = _get(params, PREFIX + "under_pressure.sar_sea_share", problems, (Fraction, int))
+    sar_rule = _sar_rule(params, problems)
     name = _get(params, PREFIX + "methodology.name", problems, str)
     method = Methodology(
         name=str(name or "unnamed"),
@@ -286,6 +349,7 @@ def methodology_from(
         routes=routes,
         forecast=forecast,
         overridden=overridden,
+        sar=sar_rule,
     )
     if problems:
         raise EupactError(problems, f"methodology {method.name} is invalid")

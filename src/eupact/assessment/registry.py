@@ -62,8 +62,10 @@ _INDICATORS = (
         "Art. 9(3)(a)(xii) AMMR",
         "flow",
         ("sar_disembarkations",),
-        note="no per-state series of SAR disembarkations is held; sea arrivals stand in (Art. 11(3) "
-        "rule, assessment.under_pressure.sar_sea_share)",
+        note="persons disembarked after search and rescue, best monthly (the Art. 11(3) rule counts "
+        "the months with disembarkations: assessment.under_pressure.sar_recurring_months, "
+        "sar_large). The shipped snapshot holds no such series, so the rule is undetermined on "
+        "it; sea arrivals then only label the basis (assessment.under_pressure.sar_sea_share)",
     ),
     BaseIndicator(
         "applications",
