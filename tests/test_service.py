@@ -58,8 +58,9 @@ def test_illegal_transition_names_its_rule(service):
 def test_calendar_flags_the_late_2025_report(service):
     """Art. 9(4): report due 15 Oct 2025, adopted 11 Nov 2025 → 27 days late."""
     _to_pledging(service)
-    first = service.get_cycle(C, 2026).calendar[0]
-    assert (first["due"], first["late_by_days"]) == ("2025-10-15", 27)
+    steps = service.get_cycle(C, 2026).calendar
+    report = next(s for s in steps if s["action"] == "adopt_report")
+    assert (report["due"], report["late_by_days"]) == ("2025-10-15", 27)
 
 
 def test_pledge_idempotency_and_optimistic_lock(service):
