@@ -77,7 +77,7 @@ def params_show(
     form: FormatOpt = Format.table,
 ) -> None:
     """List every legal parameter in force on a date, with its legal reference."""
-    from eupact.parameters import load_parameters
+    from eupact.parameters import load_parameters, value_name
     from eupact.reports.tables import plain
 
     day = _date(at, dt.date.today())
@@ -87,7 +87,11 @@ def params_show(
             continue
         entry = p.entry_at(day)
         value = entry.value
-        shown = " ".join(value) if isinstance(value, tuple) else str(plain(value))
+        shown = (
+            " ".join(str(plain(v)) for v in value)
+            if isinstance(value, tuple)
+            else str(plain(value))
+        )
         rows.append(
             {
                 "parameter": p.name,
@@ -110,7 +114,7 @@ def params_show(
         {
             "reading": p.name,
             "alternative": a.name,
-            "in_force": "yes" if plain(p.at(day)) == a.name else "",
+            "in_force": "yes" if value_name(p.at(day)) == a.name else "",
             "meaning": a.meaning,
         }
         for p in load_parameters().readings()

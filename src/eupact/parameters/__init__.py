@@ -74,10 +74,11 @@ class Alternative:
 
     @property
     def name(self) -> str:
-        return _name(self.value)
+        return value_name(self.value)
 
 
-def _name(value: Value) -> str:
+def value_name(value: Value) -> str:
+    """How a value is written when it is named: a date ISO, anything else as ``str``."""
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
@@ -195,10 +196,10 @@ def _parameters_from_file(path: Path, label: str) -> Iterator[Parameter]:
         if alternatives:
             listed = {a.name for a in alternatives}
             for v in values:
-                if _name(v.value) not in listed:
+                if value_name(v.value) not in listed:
                     raise fail(
                         name,
-                        _name(v.value),
+                        value_name(v.value),
                         f"a [reading]'s value must be one of its alternatives ({', '.join(sorted(listed))})",
                         label,
                     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from eupact.cells import inert
 from eupact.key.reference_key import ReferenceKey, to_decimal
-from eupact.parameters import ParameterSet
+from eupact.parameters import ParameterSet, value_name
 from eupact.pool.allocation import Allocation
 from eupact.pool.outcome import PoolOutcome
 
@@ -227,7 +227,7 @@ def readings_table(parameters: ParameterSet, on: dt.date) -> Table:
         if p.values[0].since > on:
             continue
         entry = p.entry_at(on)
-        used = plain(entry.value)
+        used = value_name(entry.value)
         chosen = entry.note.startswith("[reading] chosen for this run")
         rows.append(
             {
