@@ -231,6 +231,15 @@ def pool_propose(
         str | None, typer.Option(help="Union EUR (default: follows the ratio)")
     ] = None,
     exceptional: Annotated[bool, typer.Option(help="Art. 12(4): no projected need")] = False,
+    from_needs: Annotated[
+        bool,
+        typer.Option(
+            "--from-needs",
+            help="Size the totals from the projected needs (Art. 12(3)): assesses year − 1, "
+            "prints every term, then proposes the sized numbers",
+        ),
+    ] = False,
+    reading: ReadingOpt = None,
     sar_share: SarOpt = None,
     population_date: PopDate = None,
     gdp_year: GdpYear = None,
@@ -241,14 +250,21 @@ def pool_propose(
 ) -> None:
     """The Commission proposal (Art. 12): totals and each state's indicative contribution,
     then, once the Council act is recorded, its reference number and each state's fair share
-    of it (Art. 57). The proposal comes before the act: a year with no act is proposed alone."""
+    of it (Art. 57). The proposal comes before the act: a year with no act is proposed alone.
+    With --from-needs the totals are sized from the needs (eupact.pool.needs.size_pool)."""
     from eupact.data.snapshot import load_snapshot, load_user_series
     from eupact.parameters import load_parameters
     from eupact.pool.acts import recorded_years
     from eupact.pool.year import pool_year, proposal_year
     from eupact.reports.tables import allocation_table
 
-    parameters, snapshot = load_parameters(), load_snapshot()
+    if from_needs and (relocations is not None or financial is not None):
+        raise fail(
+            "--from-needs",
+            "with --relocations/--financial",
+            "--from-needs sizes the totals itself (Art. 12(3)): give one or the other",
+        )
+    parameters, snapshot = load_parameters().with_readings(readings(reading)), load_snapshot()
     given = population_date or gdp_year or release
     vintage = _vintage(year, population_date, gdp_year, release) if given else None
     population = gdp = None
@@ -260,18 +276,49 @@ def pool_propose(
         if gdp_file:
             gdp = load_user_series(gdp_file, snapshot.find("gdp", vintage.gdp_year))
     draft = proposal_year(year, parameters, snapshot, vintage, population=population, gdp=gdp)
+    sizing = None
+    if from_needs:
+        from eupact.assessment import assess_year
+        from eupact.assessment.needs import needs_figures
+        from eupact.pool.needs import size_pool
+        from eupact.reports.annual import build_report
+
+        # the Report and decision of 15 October of the year before (Art. 9, 11), as `cycle run`
+        assessment = assess_year(year - 1, snapshot=snapshot, parameters=parameters)
+        report = build_report(assessment)
+        figures = needs_figures(
+            report.needs,
+            year=year,
+            forwards=report.forwards,
+            basis=f"assessment {assessment.year}, {assessment.methodology.name}",
+        )
+        sizing = size_pool(figures, draft.key, draft.params, exceptional=exceptional)
+        relocations = sizing.relocations
     proposal = draft.proposal(
         relocations,
-        _money(financial, "--financial"),
+        _money(financial, "--financial") if sizing is None else sizing.financial,
         exceptional=exceptional,
         sar_share=_fraction(sar_share, "--sar-share"),
     )
     tables = [allocation_table(proposal.indicative, "proposal_indicative_contributions")]
+    if sizing is not None and form is not Format.table:  # a table prints the explanation
+        tables.insert(
+            0,
+            Table(
+                "needs_sizing",
+                f"Annual Solidarity Pool {year} sized from the needs (Art. 12(3))",
+                ("term", "value", "article", "source"),
+                list(sizing.rows()),
+                sizing.explain().notes,
+            ),
+        )
     has_act = year in recorded_years(parameters)
     if has_act:
         pool = pool_year(year, parameters, snapshot, draft.vintage, population=population, gdp=gdp)
         tables.append(allocation_table(pool.fair_shares(), "fair_shares"))
     if form is Format.table:
+        if sizing is not None:
+            console.print(sizing.explain().render(), highlight=False, markup=False)
         console.print(proposal.explain_totals().render(), highlight=False)
         console.print(
             f"Data: {draft.vintage.label()} (the latest the snapshot holds on "
