@@ -319,7 +319,7 @@ def pool_propose(
     if form is Format.table:
         if sizing is not None:
             console.print(sizing.explain().render(), highlight=False, markup=False)
-        console.print(proposal.explain_totals().render(), highlight=False)
+        console.print(proposal.explain_totals().render(), highlight=False, markup=False)
         console.print(
             f"Data: {draft.vintage.label()} (the latest the snapshot holds on "
             f"{draft.params.date}, Art. 66); parameters in force on {draft.params.date}, the "
@@ -454,7 +454,7 @@ def cycle_run(
     if not quiet:
         if result.pledges.label:
             err_console.print(f"[bold yellow]{result.pledges.label}[/]")
-        console.print(result.proposal.explain_totals().render(), highlight=False)
+        console.print(result.proposal.explain_totals().render(), highlight=False, markup=False)
         print_tables(
             console,
             [
