@@ -146,6 +146,16 @@ DEDUCTION_RULE = (
     "a deduction is requested of contributions set out in the Council implementing act "
     "(Art. 61(1), 62(1) AMMR): only after the act and before the year is closed"
 )
+# Art. 13(4): the Council reconvenes the Forum after the act to ask for additional pledges; the
+# pledging exercise follows Art. 57 and runs until the Council closes it.
+REPLEDGE_RULE = (
+    "after the Council act, pledges are added or raised only while the High-Level Forum, "
+    "reconvened by the Council, asks for additional contributions (Art. 13(4), 57(3) AMMR)"
+)
+ADDITIONAL_ONLY_RULE = (
+    "the reconvened Forum asks for additional contributions (Art. 13(4) AMMR): a pledge the "
+    "Council act records may be raised, not lowered or withdrawn"
+)
 OFFSET_RULE = "offsets are requested under the pool the Council act established (Art. 63, 69 AMMR)"
 IMPLEMENTATION_RULE = "solidarity is implemented once the Technical-Level Forum runs (Art. 60 AMMR)"
 EMBARGO_PHASES = frozenset(ORDER[: ORDER.index(Phase.COUNCIL_ACT_ADOPTED)])

@@ -52,5 +52,17 @@ def transition(
     openapi_extra=perm("cycle.reconvene_forum"),
 )
 def reconvene(service: Service, year: YearPath, who: Who, key: Key = None) -> Any:
-    """Art. 13(4): the Council reconvenes the High-Level Forum."""
+    """Art. 13(4): the Council reconvenes the High-Level Forum to ask for additional pledges
+    (open until it closes the exercise)."""
     return service.reconvene_forum(who, year, key).as_dict()
+
+
+@router.post(
+    "/{year}/forum/close",
+    response_model=CycleOut,
+    openapi_extra=perm("cycle.reconvene_forum"),
+)
+def close_reconvened(service: Service, year: YearPath, who: Who, key: Key = None) -> Any:
+    """Art. 13(4), 57(1): the Council closes the reconvened Forum's pledging exercise; the test
+    of Art. 63(3) runs on the pledges after it."""
+    return service.close_reconvened_pledging(who, year, key).as_dict()

@@ -1,7 +1,10 @@
-"""Responsibility offsets (Art. 63, 69 AMMR): requests and replies within 30 days."""
+"""Responsibility offsets (Art. 63, 69 AMMR): voluntary requests and replies within 30 days
+(63(1)-(2), 69), obligatory offsets called and identified (63(3)-(4), (6)). Each record says its
+``kind``; an obligatory one has no reply time limit (``reply_due`` null)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,8 +13,24 @@ from eupact.api.deps import Format, IdPath, Key, Limit, Offset, Service, Who, Ye
 from eupact.api.exports import page_of
 from eupact.api.requests import OffsetIn, OffsetReplyIn
 from eupact.api.schemas import OffsetPage, OffsetRequestOut
+from eupact.cycle.records import OffsetRequestRecord
+from eupact.cycle.service.offsets import kind_of
 
 router = APIRouter(prefix="/cycles/{year}/offsets", tags=["offsets"])
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetView:
+    """An offsets record as the API shows it: with its kind; no reply due if obligatory."""
+
+    record: OffsetRequestRecord
+
+    def as_dict(self) -> dict[str, Any]:
+        out = self.record.as_dict()
+        out["kind"] = kind_of(self.record.status)
+        if out["kind"] == "obligatory":
+            out["reply_due"] = None
+        return out
 
 
 @router.get("", response_model=OffsetPage, openapi_extra=perm("offset.list"))
@@ -24,7 +43,8 @@ def list_offsets(
     format: Format = "json",
 ) -> Any:
     """Offsets requests and replies (Art. 63, 69)."""
-    return page_of(service.list_offsets(who, year), offset, limit, format, "offsets")
+    views = [OffsetView(r) for r in service.list_offsets(who, year)]
+    return page_of(views, offset, limit, format, "offsets")
 
 
 @router.post(
@@ -33,12 +53,14 @@ def list_offsets(
 def request_offsets(
     service: Service, year: YearPath, body: OffsetIn, who: Who, key: Key = None
 ) -> Any:
-    """A benefitting state asks a contributing state to take responsibility (Art. 63(1), 69)."""
+    """A benefitting state asks a contributing state to take responsibility: a voluntary request
+    (Art. 63(1), (2), 69) or a call of obligatory offsets (63(3), (4)); a contributing state
+    records the obligatory offsets it identified (63(6))."""
     asked = body.to_domain()
     record = service.request_offsets(
         who, year, asked.benefitting_state, asked.contributing_state, asked.applications, key
     )
-    return record.as_dict()
+    return OffsetView(record).as_dict()
 
 
 @router.post(
@@ -52,5 +74,7 @@ def reply_offsets(
     who: Who,
     key: Key = None,
 ) -> Any:
-    """The contributing state replies within 30 days and may accept fewer (Art. 69(2))."""
-    return service.reply_offsets(who, year, offset_id, body.to_domain(), key).as_dict()
+    """The contributing state replies within 30 days and may accept fewer (Art. 69(2)); obligatory
+    offsets it identifies, all of them (Art. 63(3), (6))."""
+    record = service.reply_offsets(who, year, offset_id, body.to_domain(), key)
+    return OffsetView(record).as_dict()

@@ -1,5 +1,7 @@
 """Pledges (Art. 13(3), 57(3) AMMR): one per state and type; an ETag per pledge, changed with
-If-Match; before the Council act a Member State sees its own only."""
+If-Match; before the Council act a Member State sees its own only. After the act, pledges are
+added or raised while the reconvened Forum asks for more (Art. 13(4)), and a benefitting state
+requests another state's alternative measures in the implementation year (Art. 57(4), 65(1))."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from eupact.api.deps import (
     version_of,
 )
 from eupact.api.exports import page
-from eupact.api.requests import PledgeIn
+from eupact.api.requests import AlternativeRequestIn, PledgeIn
 from eupact.api.schemas import PledgeOut, PledgePage, WithdrawnOut
 
 router = APIRouter(prefix="/cycles/{year}/pledges", tags=["pledges"])
@@ -98,3 +100,20 @@ def delete_pledge(
 ) -> Any:
     """Withdraw a pledge while pledging is open."""
     return service.delete_pledge(who, year, pledge_id, version_of(if_match), key).as_dict()
+
+
+@router.post("/{pledge_id}/requests", response_model=PledgeOut, openapi_extra=perm("pledge.update"))
+def request_alternative(
+    service: Service,
+    year: YearPath,
+    pledge_id: IdPath,
+    body: AlternativeRequestIn,
+    who: Who,
+    response: Response,
+    key: Key = None,
+) -> Any:
+    """A benefitting state requests an alternative-measures pledge in the implementation year
+    (Art. 65(1)); those nobody requests in the year become financial contributions (57(4))."""
+    record = service.request_alternative(who, year, pledge_id, body.benefitting_state, key)
+    response.headers["ETag"] = f'"{record.version}"'
+    return record.as_dict()

@@ -1,5 +1,12 @@
 """The cycle itself: opening a pool year, the steps that move it on (Art. 7-13, 57, 60), the
-Forum reconvened (Art. 13(4)), and the cycle with its legal calendar."""
+Forum reconvened (Art. 13(4)), the cycle with its legal calendar, and the date from which Part IV
+applies (Art. 85).
+
+Reconvening the High-Level Forum is a pledging exercise (Art. 13(4): "any pledging exercise
+shall follow the procedure set out in Article 57"): from the Council's reconvening until it
+closes the exercise, Member States add or raise pledges. Both are steps of the cycle
+(``cycle_steps``: ``reconvene_forum:n`` and ``close_reconvened_pledging:n``, n counting the
+exercises of the year); the test of Art. 63(3) runs on the pledges after it, once closed."""
 
 from __future__ import annotations
 
@@ -16,6 +23,16 @@ from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.store.models import CycleRow, StepRow
 from eupact.errors import Conflict, EupactError, Problem
+
+RECONVENE_STEP = "reconvene_forum"
+CLOSE_RECONVENED_STEP = "close_reconvened_pledging"
+_ACTIONS = frozenset(str(a) for a in Action)
+
+
+def _exercises(actions: list[str]) -> tuple[int, int]:
+    """How many reconvened pledging exercises were opened and closed (Art. 13(4))."""
+    kinds = [a.partition(":")[0] for a in actions]
+    return kinds.count(RECONVENE_STEP), kinds.count(CLOSE_RECONVENED_STEP)
 
 
 class Cycles:
@@ -39,11 +56,55 @@ class Cycles:
         require_phase(Phase(cycle.phase), AFTER_ACT, rule, what)
         return cycle
 
+    def part_iv_applies(self, what: str, articles: str) -> None:
+        """Art. 85, second paragraph: ``articles`` apply from the date of application (the
+        [reading] ``cycle.date_of_application_part_iv``: 12 June or 1 July 2026, read at today's
+        date); before it ``what`` is refused, naming the date."""
+        today = self.ctx.today()
+        start = self.ctx.parameters.at(today)("cycle.date_of_application_part_iv")
+        if today < start:
+            verb = "apply" if any(c in articles for c in (",", "–", " and ")) else "applies"
+            raise EupactError(
+                [
+                    Problem(
+                        "date",
+                        today.isoformat(),
+                        f"{articles} AMMR {verb} from {start.isoformat()} (Art. 85, second "
+                        f"paragraph; [reading] cycle.date_of_application_part_iv): {what} is "
+                        "refused before that date",
+                    )
+                ],
+                f"{what} refused: Part IV does not apply yet",
+            )
+
+    @staticmethod
+    def exercises(session: Session, year: int) -> tuple[int, int]:
+        """Reconvened pledging exercises (Art. 13(4)) opened and closed in ``year``'s cycle."""
+        actions = session.execute(select(StepRow.action).where(StepRow.year == year)).scalars()
+        return _exercises(list(actions))
+
+    def additional_pledging(self, session: Session, year: int) -> bool:
+        """Whether the Forum the Council reconvened is asking for additional pledges now."""
+        opened, closed = self.exercises(session, year)
+        return opened > closed
+
+    def reconvened_forum_met(self, session: Session, row: CycleRow) -> bool:
+        """Art. 63(3): the test runs "following the meeting of the High-Level Forum convened in
+        accordance with Article 13(4)", on the pledges after it: reconvened, exercise closed."""
+        return bool(row.forum_reconvened) and not self.additional_pledging(session, row.year)
+
     def record(self, session: Session, row: CycleRow) -> CycleRecord:
         steps = session.execute(
             select(StepRow).where(StepRow.year == row.year).order_by(StepRow.id)
         ).scalars()
-        done = {Action(s.action): s.on for s in steps}
+        done: dict[Action, dt.date] = {}
+        others: list[str] = []
+        for s in steps:
+            if s.action in _ACTIONS:
+                done[Action(s.action)] = s.on
+            else:
+                others.append(s.action)
+        opened, closed = _exercises(others)
         params = self.ctx.pool(row.year).params
         today = self.ctx.today()
         return CycleRecord(
@@ -53,6 +114,7 @@ class Cycles:
             row.version,
             tuple(d.as_dict(today) for d in cycle_calendar(row.year, params, done)),
             bool(row.synthetic),
+            opened > closed,
         )
 
     def create(
@@ -159,7 +221,8 @@ class Cycles:
         return self.ctx.uow.write(actor, key, payload, work)
 
     def reconvene_forum(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
-        """Art. 13(4): the Council reconvenes the Forum; obligatory offsets may then apply."""
+        """Art. 13(4): the Council reconvenes the Forum to ask for additional pledges (a pledging
+        exercise under Art. 57, open until the Council closes it); then the test of Art. 63(3)."""
         authorize(actor, "cycle.reconvene_forum")
 
         def work(session: Session) -> CycleRecord:
@@ -171,17 +234,92 @@ class Cycles:
                 "reconvening",
                 lock=True,
             )
+            opened, closed = self.exercises(session, year)
+            if opened > closed:
+                raise Conflict(
+                    [
+                        Problem(
+                            "forum_reconvened",
+                            True,
+                            "the reconvened Forum's pledging exercise is still open: the "
+                            "Council closes it before reconvening the Forum again (Art. 13(4))",
+                        )
+                    ],
+                    "conflict",
+                )
+            before = {"forum_reconvened": row.forum_reconvened, "additional_pledging": False}
             row.forum_reconvened = True
+            session.add(
+                StepRow(
+                    year=year,
+                    action=f"{RECONVENE_STEP}:{opened + 1}",
+                    on=self.ctx.today(),
+                    actor=actor.id,
+                    article="Art. 13(4) AMMR",
+                )
+            )
             session.flush()
             self.ctx.uow.audit(
                 session,
                 actor,
                 "cycle.reconvene_forum",
-                "Art. 13(4) AMMR",
+                "Art. 13(4), 57(3) AMMR",
                 f"cycle:{year}",
-                {"forum_reconvened": False},
-                {"forum_reconvened": True},
+                before,
+                {"forum_reconvened": True, "additional_pledging": True},
             )
             return self.record(session, row)
 
         return self.ctx.uow.write(actor, key, {"op": "reconvene", "year": year}, work)
+
+    def close_reconvened_pledging(
+        self, actor: Actor, year: int, key: str | None = None
+    ) -> CycleRecord:
+        """Art. 13(4), 57(1): the Council closes the pledging exercise of the reconvened Forum;
+        the test of Art. 63(3) then runs on the pledges after it."""
+        authorize(actor, "cycle.reconvene_forum")
+
+        def work(session: Session) -> CycleRecord:
+            row = self.after_act(
+                session,
+                year,
+                "the reconvened Forum meets after the Council act (Art. 13(4) AMMR)",
+                "closing the reconvened Forum's pledging",
+                lock=True,
+            )
+            opened, closed = self.exercises(session, year)
+            if opened <= closed:
+                raise EupactError(
+                    [
+                        Problem(
+                            "forum_reconvened",
+                            bool(row.forum_reconvened),
+                            "no pledging exercise of a reconvened Forum is open: the Council "
+                            "reconvenes the Forum first (Art. 13(4) AMMR)",
+                        )
+                    ],
+                    "nothing to close",
+                )
+            session.add(
+                StepRow(
+                    year=year,
+                    action=f"{CLOSE_RECONVENED_STEP}:{opened}",
+                    on=self.ctx.today(),
+                    actor=actor.id,
+                    article="Art. 13(4), 57(1) AMMR",
+                )
+            )
+            session.flush()
+            self.ctx.uow.audit(
+                session,
+                actor,
+                "cycle.close_reconvened_pledging",
+                "Art. 13(4), 57(1) AMMR",
+                f"cycle:{year}",
+                {"forum_reconvened": True, "additional_pledging": True},
+                {"forum_reconvened": True, "additional_pledging": False},
+            )
+            return self.record(session, row)
+
+        payload = {"op": "close_reconvened", "year": year}
+        return self.ctx.uow.write(actor, key, payload, work)

@@ -14,6 +14,7 @@ from eupact.cycle.records import DeductionRecord, cents
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.service.cycles import Cycles
+from eupact.cycle.service.reads import standing_of
 from eupact.cycle.store.models import DeductionRow
 from eupact.errors import Conflict, EupactError, NotFound, Problem
 from eupact.pool.pledges import Deduction, DeductionStatus, validate_deductions
@@ -59,9 +60,16 @@ class Deductions:
 
         def work(session: Session) -> DeductionRecord:
             self.cycles.after_act(session, year, DEDUCTION_RULE, "deduction request")
+            self.cycles.part_iv_applies("a deduction request", f"Art. {d.article}")
             pledges = repo.pledges(session, year)
             validate_deductions(
-                [d], pledges, pool.act, pool.params, self.ctx.snapshot.classification
+                [d],
+                pledges,
+                pool.act,
+                pool.params,
+                self.ctx.snapshot.classification,
+                # Art. 61(1): not a state that used the pool (58) or notified its need (59)
+                used_pool=standing_of(self.ctx, year, session).barred_from_deduction,
             )
             today = self.ctx.today()
             row = DeductionRow(

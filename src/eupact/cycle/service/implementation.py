@@ -1,5 +1,9 @@
 """Implementation (Art. 60(3), 64, 67, 68 AMMR): relocations carried out and money transferred,
-by a contributing state to a benefitting state, once the Technical-Level Forum runs."""
+once the Technical-Level Forum runs and Part IV applies (Art. 85).
+
+Relocations and alternative measures go to a benefitting state; a financial contribution is a
+transfer to the Union budget (Art. 64(1): external assigned revenue), so it needs no benefitting
+state (it may name one whose identified actions it funds, Art. 64(2))."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from eupact.cycle.records import ImplementationRecord, cents
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.service.cycles import Cycles
-from eupact.cycle.service.reads import not_benefitting
+from eupact.cycle.service.reads import not_benefitting, standing_of
 from eupact.cycle.store.models import ImplementationRow
 from eupact.errors import EupactError, Problem
 from eupact.pool.limits import MAX_EUR, MAX_PERSONS
@@ -38,8 +42,15 @@ class Implementation:
     ) -> ImplementationRecord:
         authorize(actor, "implementation.record", state)
         pool = self.ctx.pool(year)
-        problems = not_benefitting(
-            pool.act, benefitting, "solidarity goes to a benefitting Member State (Art. 58, 60)"
+        to_budget = kind is PledgeKind.FINANCIAL and not benefitting  # Art. 64(1)
+        problems = (
+            []
+            if to_budget
+            else not_benefitting(
+                standing_of(self.ctx, year),
+                benefitting,
+                "solidarity goes to a benefitting Member State (Art. 58, 60)",
+            )
         )
         if state not in pool.bound_states:
             problems.append(Problem("state", state, "must be a Member State bound by Part IV AMMR"))
@@ -66,6 +77,7 @@ class Implementation:
                 IMPLEMENTATION_RULE,
                 "implementation record",
             )
+            self.cycles.part_iv_applies("an implementation record", "Art. 60, 64, 65, 67 and 68")
             row = ImplementationRow(
                 year=year,
                 state=state,
@@ -78,9 +90,8 @@ class Implementation:
             session.add(row)
             session.flush()
             record = ImplementationRecord.from_row(row)
-            return self.ctx.uow.record(
-                session, actor, "implementation.record", "Art. 60(3), 64, 68 AMMR", record
-            )
+            article = "Art. 64(1) AMMR" if to_budget else "Art. 60(3), 64, 68 AMMR"
+            return self.ctx.uow.record(session, actor, "implementation.record", article, record)
 
         payload = {
             "op": "impl",

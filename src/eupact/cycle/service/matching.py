@@ -1,13 +1,24 @@
 """Relocation matching for a pool year (Art. 67 AMMR): run on request, nothing stored but who ran
-it (the states confirm each relocation themselves, Art. 67(9))."""
+it (the states confirm each relocation themselves, Art. 67(9)).
+
+The benefitting state identifies the persons to relocate and matches them, with tools the EU
+Solidarity Coordinator may provide (Art. 67(3)-(4)): a Member State runs the matching for its own
+candidates only (applicants whose benefitting state is its own), against the places of any state;
+the Coordinator and the Commission for any. Art. 67 applies from the date of application (Art. 85).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from eupact.cycle.permissions import Actor, authorize
+from eupact.cycle.phases import Role
 from eupact.cycle.service.context import Context
 from eupact.cycle.service.cycles import Cycles
+from eupact.cycle.service.reads import not_benefitting, standing_of
+from eupact.errors import EupactError, Forbidden, Problem
+
+SHOWN = 10  # applicants of other states named in a refusal
 
 
 class Matching:
@@ -20,6 +31,8 @@ class Matching:
         from eupact.matching import match  # scipy: loaded when matching is first asked for
 
         authorize(actor, "matching.run")
+        if actor.role is Role.MEMBER_STATE:
+            own_candidates(actor, applicants)
         with self.ctx.uow.read() as session:
             self.cycles.after_act(
                 session,
@@ -28,6 +41,16 @@ class Matching:
                 "(Art. 57, 67 AMMR)",
                 "matching",
             )
+            if actor.role is Role.MEMBER_STATE:
+                problems = not_benefitting(
+                    standing_of(self.ctx, year, session),
+                    str(actor.state),
+                    "relocations are from a benefitting Member State, which matches the persons "
+                    "it identified (Art. 67(3), (4))",
+                )
+                if problems:
+                    raise EupactError(problems, "matching refused")
+        self.cycles.part_iv_applies("a relocation matching", "Art. 67")
         result = match(applicants, places)
         with self.ctx.uow.tx() as session:  # who ran which matching is part of the record
             self.ctx.uow.audit(
@@ -45,3 +68,29 @@ class Matching:
                 },
             )
         return result
+
+
+def own_candidates(actor: Actor, applicants: list[Any]) -> None:
+    """Art. 67(3)-(4): a benefitting state identifies and matches its own candidates; a Member
+    State's matching names no applicant of another benefitting state."""
+    others = [
+        (i, a.benefitting_state)
+        for i, a in enumerate(applicants)
+        if a.benefitting_state != actor.state
+    ]
+    if not others:
+        return
+    problems = [
+        Problem(
+            f"applicants[{i}].benefitting_state",
+            geo,
+            "a benefitting Member State runs the matching for the persons it identified "
+            f"(Art. 67(3), (4) AMMR): this token is {actor.state}'s",
+        )
+        for i, geo in others[:SHOWN]
+    ]
+    if len(others) > SHOWN:
+        problems.append(
+            Problem("applicants", len(others), "applicants of other benefitting states in all")
+        )
+    raise Forbidden(problems, "not allowed")
