@@ -368,6 +368,23 @@ def test_art_57_outcome_conserves_the_reference(key: ReferenceKey, pledges: list
 
 
 @PROPS
+@given(bound_key(), contributing_pledges(), st.data())
+def test_art_60_3_to_implement_splits_by_type(
+    key: ReferenceKey, pledges: list[Pledge], data: st.DataObject
+) -> None:
+    """Art. 60(3), 61, 62: what is to be implemented is, per state, relocations × EUR 20 000 +
+    financial + alternative to implement, none negative, none above its pledge; after granted
+    deductions and whatever the systemic-shortcomings finding releases."""
+    deductions = data.draw(granted_deductions(pledges))
+    for row in outcome(key, pledges, deductions).states.values():
+        money = row.to_implement_financial + row.to_implement_alternative
+        assert row.to_implement_total == row.to_implement_relocations * PER_RELOCATION + money
+        assert row.to_implement_financial >= 0 and row.to_implement_alternative >= 0
+        assert row.to_implement_relocations <= row.pledged_relocations
+        assert money <= row.pledged_financial + row.pledged_alternative
+
+
+@PROPS
 @given(bound_key(), act_variants(), st.data())
 def test_art_63_offset_obligations(key: ReferenceKey, act: CouncilAct, data: st.DataObject) -> None:
     """Art. 63(3), (4) and (7) AMMR: once the High-Level Forum has been reconvened, the

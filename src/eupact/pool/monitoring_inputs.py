@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from eupact.errors import EupactError, Problem
 from eupact.pool.limits import MAX_EUR, MAX_PERSONS
-from eupact.pool.outcome import PoolOutcome, StateOutcome
+from eupact.pool.outcome import PoolOutcome
 from eupact.pool.pledges import PledgeKind
 
 ZERO = Decimal(0)
@@ -50,38 +50,17 @@ class PoolTargets:
     act: str = ""
 
 
-def _split_money(row: StateOutcome, eq: Decimal, release_all: bool) -> tuple[Decimal, Decimal]:
-    """(alternative, financial) to implement. The outcome keeps only the EUR total, so the split
-    follows its order: a partial deduction's money comes off the financial pledge first; the
-    60(3) release comes off the alternative measures (and the financial contributions, pro rata,
-    under ``pledges_released: all_types``); unrequested measures count as financial (57(4))."""
-    money = row.to_implement_total - row.to_implement_relocations * eq
-    if row.exemption or row.alternative_converted > 0 or row.pledged_alternative == 0:
-        return ZERO, money
-    cut = row.deducted_total - row.deducted_relocations * eq
-    alt = row.pledged_alternative - max(ZERO, cut - row.pledged_financial)
-    fin = row.pledged_financial - min(row.pledged_financial, cut)
-    released = row.released_total - row.released_relocations * eq
-    if release_all and alt + fin > 0:
-        released = (released * alt / (alt + fin)).quantize(CENT)
-    alt = min(max(ZERO, alt - released), money)
-    return alt, money - alt
-
-
 def from_outcome(outcome: PoolOutcome) -> PoolTargets:
     """Each state's relocations, alternative measures and financial contributions to implement
     (after deductions, exemptions and the 60(3) release), from a pool outcome."""
     eq = outcome.equivalence
-    params = outcome.key.params
-    release_all = params("implementation.systemic_shortcomings.pledges_released") == "all_types"
     states = {}
     for geo, row in outcome.states.items():
-        alt, fin = _split_money(row, eq, release_all)
         states[geo] = StateTargets(
             geo,
             row.to_implement_relocations,
-            alt,
-            fin,
+            row.to_implement_alternative,
+            row.to_implement_financial,
             row.exemption,
             row.pledged_relocations,
             row.offsets_accepted,

@@ -81,6 +81,10 @@ class StateOutcome:
     released_relocations: int = 0
     released_total: Decimal = ZERO
     offsets_accepted: int = 0
+    # The EUR part of to_implement_total by type; alternative measures nobody requested count
+    # as financial contributions (Art. 57(4), 65(1)).
+    to_implement_financial: Decimal = ZERO
+    to_implement_alternative: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,10 +239,14 @@ def _state_row(
     to_fin = ZERO if exemption else financial - cut_fin
     to_alt = ZERO if exemption else alternative - cut_alt
     # Art. 60(3), fourth subparagraph: the part owed toward states with systemic shortcomings.
+    cent = Decimal("0.01")
     rel_reloc = round_fraction(to_reloc * released, "down")
-    rel_money = to_alt + (to_fin if release_money else ZERO)
-    rel_money = to_money(Fraction(rel_money) * released, Decimal("0.01"))
-    released_total = rel_reloc * per_relocation + rel_money
+    rel_alt = to_money(Fraction(to_alt) * released, cent)
+    rel_fin = to_money(Fraction(to_fin) * released, cent) if release_money else ZERO
+    released_total = rel_reloc * per_relocation + rel_alt + rel_fin
+    money_fin, money_alt = to_fin - rel_fin, to_alt - rel_alt
+    if converted:
+        money_fin, money_alt = money_fin + money_alt, ZERO
     row = fair.rows[geo]
     return StateOutcome(
         geo=geo,
@@ -261,6 +269,8 @@ def _state_row(
         released_relocations=rel_reloc,
         released_total=released_total,
         offsets_accepted=offsets_accepted,
+        to_implement_financial=money_fin,
+        to_implement_alternative=money_alt,
     )
 
 
