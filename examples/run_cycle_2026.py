@@ -7,7 +7,8 @@ The script creates one API token per actor in the same database (as an administr
 `eupact tokens create`), then takes every step of the cycle as the actor the regulation names:
 the Commission's report, decision and proposal (11 Nov 2025, late against 15 October), the
 Council presidency's Forum and act (19 Dec 2025), the Member States' pledges (the SYNTHETIC
-example pledges shipped with eupact — not the real ones, which our data does not hold), a
+example pledges shipped with eupact — not the real ones, which our data does not hold), Italy
+and Greece informing that they use the pool (Art. 58(1), SYNTHETIC dates and needs), a
 deduction request, its assessment and decision, responsibility offsets, implementation, and the
 year's close. It ends by verifying the audit log's hash chain.
 """
@@ -61,7 +62,7 @@ def tokens(database_url: str) -> dict[str, tuple[Role, str | None]]:
         "coordinator": (Role.COORDINATOR, None),
         "observer": (Role.OBSERVER, None),
     }
-    for geo in ("AT", "DE", "FR", "IT", "NL", "PL", "SE", "BE", "CZ"):
+    for geo in ("AT", "DE", "FR", "IT", "EL", "NL", "PL", "SE", "BE", "CZ"):
         actors[geo] = (Role.MEMBER_STATE, geo)
     return {
         name: service.create_token(role, state, f"demo {name}")  # type: ignore[misc]
@@ -119,6 +120,16 @@ def main(argv: list[str] | None = None) -> int:
         f"/cycles/{YEAR}/transitions",
         json={"action": "adopt_council_act", "on": "2025-12-19"},
     )
+    # Identified under pressure, they benefit once they inform that they use the pool (58(1)).
+    for geo, day in (("IT", "2026-06-15"), ("EL", "2026-06-12")):
+        who[geo].call(
+            "POST",
+            f"/cycles/{YEAR}/uses-of-pool",
+            201,
+            json={"state": geo, "informed_on": day, "needs": {"relocations": 1000}},
+        )
+    standing = obs.call("GET", f"/cycles/{YEAR}/standing")
+    print("benefitting:", ", ".join(b["state"] for b in standing["benefitting"]))
 
     d = who["AT"].call(
         "POST",

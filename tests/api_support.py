@@ -35,6 +35,7 @@ from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.cycle.store.models import AuditHeadRow, Base
 from eupact.data.snapshot import load_snapshot
 from eupact.parameters import load_parameters
+from eupact.pool.benefit import Needs, Notification, UseOfPool
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 from eupact.web.security import FailureLimiter
 
@@ -45,7 +46,9 @@ V1 = "/api/v1"
 PROBLEM = "application/problem+json"
 
 # The six actors of the authorization matrix, and the extra states that scenarios need (IT is a
-# benefitting state that requests offsets; AT and PL are eligible for Art. 62 deductions).
+# benefitting state that requests offsets; AT and PL are eligible for Art. 62 deductions; CY, EL,
+# ES and IT, identified under pressure, inform that they use the pool, Art. 58(1); MT and SI,
+# not identified, notify their need, Art. 59(1)).
 INSTITUTIONS = {
     "commission": Role.COMMISSION,
     "council": Role.COUNCIL,
@@ -53,7 +56,10 @@ INSTITUTIONS = {
     "observer": Role.OBSERVER,
 }
 MATRIX_ACTORS = ("commission", "council", "coordinator", "observer", "DE", "FR")
-EXTRA_STATES = ("IT", "AT", "PL")
+EXTRA_STATES = ("IT", "AT", "PL", "CY", "EL", "ES", "MT", "SI")
+UNDER_PRESSURE = ("CY", "EL", "ES", "IT")  # the 2026 Art. 11 decision
+# Arts. 58-63 apply from 12 June 2026 (Art. 85): the earliest day a state informs.
+INFORMED_ON = dt.date(2026, 6, 12)
 
 # The cycle's steps in order, by the actor the regulation names, on the dates of the 2026 cycle.
 STEPS: list[tuple[Action, str, dt.date]] = [
@@ -153,6 +159,26 @@ class World:
             self.actor("council"), YEAR, deduction_id, granted, "Council Implementing Decision (T)"
         ).as_dict()
 
+    def use_pool(self, state: str, on: dt.date = INFORMED_ON) -> dict[str, Any]:
+        """``state`` informs that it uses the pool (Art. 58(1)): it benefits from ``on``."""
+        use = UseOfPool(state, on, Needs(100))
+        return self.service.inform_use_of_pool(self.actor(state), YEAR, use).as_dict()
+
+    def notify(self, state: str, on: dt.date = dt.date(2026, 7, 1)) -> dict[str, Any]:
+        """``state`` notifies its need to use the pool (Art. 59(1)-(2))."""
+        n = Notification(
+            state, on, "arrivals doubled (Art. 9(3)(a))", Needs(200), "frees reception", "a plan"
+        )
+        return self.service.notify_need(self.actor(state), YEAR, n).as_dict()
+
+    def decide_notification(
+        self, notification_id: int, on: dt.date = dt.date(2026, 7, 10), under_pressure: bool = True
+    ) -> dict[str, Any]:
+        """The Commission decides on a notification (Art. 59(4))."""
+        return self.service.decide_notification(
+            self.actor("commission"), YEAR, notification_id, on, under_pressure
+        ).as_dict()
+
     def reconvene(self) -> None:
         self.service.reconvene_forum(self.actor("council"), YEAR)
 
@@ -215,7 +241,10 @@ def build(world: World, scenario: str) -> World:
     """Drive ``world`` to ``scenario``, seeding what the endpoints of that phase act on.
 
     - pledging: DE and FR each have a relocation pledge (ids ``pledge:DE``, ``pledge:FR``);
-    - act: the Council act is adopted; AT's Art. 62 deduction request is assessed
+    - act: the Council act is adopted; CY, EL, ES and IT informed that they use the pool
+      (Art. 58(1), ids ``use:CY`` ...); MT notified its need and the Commission decided that
+      it is under pressure (``notification:decided``), SI's notification awaits the decision
+      (``notification:pending``); AT's Art. 62 deduction request is assessed
       (``deduction:assessed``) and PL's is not (``deduction:requested``); the Forum was
       reconvened and IT asked DE and FR for offsets (``offset:DE``, ``offset:FR``);
     - implementation: the Technical-Level Forum runs.
@@ -235,6 +264,11 @@ def build(world: World, scenario: str) -> World:
     if scenario == "closed":
         return world
     world.advance(Phase.COUNCIL_ACT_ADOPTED)
+    for geo in UNDER_PRESSURE:
+        world.ids[f"use:{geo}"] = world.use_pool(geo)["id"]
+    world.ids["notification:decided"] = world.notify("MT")["id"]
+    world.decide_notification(world.ids["notification:decided"])
+    world.ids["notification:pending"] = world.notify("SI")["id"]
     world.ids["deduction:assessed"] = world.deduction("AT")["id"]
     world.assess(world.ids["deduction:assessed"])
     world.ids["deduction:requested"] = world.deduction("PL")["id"]

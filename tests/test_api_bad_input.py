@@ -498,7 +498,8 @@ CASES: list[Bad] = [
         f"{Y}/deductions",
         422,
         "article",
-        "a state that uses the pool cannot request a deduction under Art. 61(1)",
+        "a state that made use of the pool (Art. 58) or notified its need to use it "
+        "(Art. 59) cannot request a deduction under Art. 61(1)",
         body={"state": "IT", "article": "61", "full": True},
     ),
     Bad(
@@ -687,7 +688,7 @@ CASES: list[Bad] = [
         f"{Y}/pledges",
         422,
         "requested_by",
-        "not one in 2026 (CY, EL, ES, IT)",
+        "neither benefits nor was identified under migratory pressure in 2026 (CY, EL, ES, IT)",
         body={"state": "DE", "kind": "alternative", "amount": "5", "requested_by": ["FR"]},
     ),
     Bad(

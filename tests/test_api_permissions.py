@@ -206,6 +206,65 @@ ROUTES: dict[tuple[str, str], Route] = {
             },
         },
     ),
+    ("GET", "/api/v1/cycles/{year}/standing"): Route(
+        "act", lambda w, who: {"path": f"/cycles/{YEAR}/standing?on=2026-07-15"}
+    ),
+    ("GET", "/api/v1/cycles/{year}/uses-of-pool"): Route(
+        "act", lambda w, who: {"path": f"/cycles/{YEAR}/uses-of-pool"}
+    ),
+    ("POST", "/api/v1/cycles/{year}/uses-of-pool"): Route(
+        # DE and FR were not identified under pressure: allowed by role, refused by Art. 58(1).
+        "act",
+        lambda w, who: {
+            "path": f"/cycles/{YEAR}/uses-of-pool",
+            "json": {"state": own(who), "informed_on": "2026-06-15"},
+        },
+    ),
+    ("GET", "/api/v1/cycles/{year}/notifications"): Route(
+        "act", lambda w, who: {"path": f"/cycles/{YEAR}/notifications"}
+    ),
+    ("POST", "/api/v1/cycles/{year}/notifications"): Route(
+        "act",
+        lambda w, who: {
+            "path": f"/cycles/{YEAR}/notifications",
+            "json": {
+                "state": own(who),
+                "notified_on": "2026-07-01",
+                "reasoning": "arrivals doubled (Art. 9(3)(a))",
+                "needs": {"relocations": 100},
+                "stabilisation": "frees reception capacity",
+                "vulnerabilities": "contingency plan",
+            },
+        },
+    ),
+    ("POST", "/api/v1/cycles/{year}/notifications/{notification_id}/decision"): Route(
+        "act",
+        lambda w, who: {
+            "path": f"/cycles/{YEAR}/notifications/{w.ids['notification:pending']}/decision",
+            "json": {"decided_on": "2026-07-10", "under_pressure": True},
+        },
+    ),
+    ("POST", "/api/v1/cycles/{year}/notifications/{notification_id}/refusal"): Route(
+        "act",
+        lambda w, who: {
+            "path": f"/cycles/{YEAR}/notifications/{w.ids['notification:decided']}/refusal",
+            "json": {
+                "refused_on": "2026-07-20",
+                "refused_by": who if who in ("commission", "council") else "council",
+                "reason": "insufficient capacity in the pool",
+            },
+        },
+    ),
+    ("GET", "/api/v1/cycles/{year}/shortcomings"): Route(
+        "act", lambda w, who: {"path": f"/cycles/{YEAR}/shortcomings"}
+    ),
+    ("POST", "/api/v1/cycles/{year}/shortcomings"): Route(
+        "act",
+        lambda w, who: {
+            "path": f"/cycles/{YEAR}/shortcomings",
+            "json": {"state": "IT", "decided_on": "2026-09-01", "article": "11"},
+        },
+    ),
     ("GET", "/api/v1/audit"): Route("act", lambda w, who: {"path": "/audit"}),
     ("GET", "/api/v1/audit/verify"): Route("act", lambda w, who: {"path": "/audit/verify"}),
 }
@@ -310,6 +369,14 @@ REFUSED_BY_ANOTHER_RULE = {
     # DE and FR may request offsets, but only a benefitting state does (Art. 63(1)).
     (("POST", "/api/v1/cycles/{year}/offsets"), "DE"): (422, "benefitting_state"),
     (("POST", "/api/v1/cycles/{year}/offsets"), "FR"): (422, "benefitting_state"),
+    # DE and FR may inform, but only a state identified under pressure does (Art. 58(1)).
+    (("POST", "/api/v1/cycles/{year}/uses-of-pool"), "DE"): (422, "state"),
+    (("POST", "/api/v1/cycles/{year}/uses-of-pool"), "FR"): (422, "state"),
+    # The Commission refused MT's access first; access is refused once (Art. 59(6)).
+    (("POST", "/api/v1/cycles/{year}/notifications/{notification_id}/refusal"), "council"): (
+        409,
+        "refused_on",
+    ),
 }
 MATRIX = [(b, r) for b in BACKENDS for r in sorted(ROUTES)]
 
@@ -459,16 +526,38 @@ def test_a_member_state_acts_only_for_itself_after_the_act(world_of):
 
 
 def test_proposal_is_restreint_ue_until_the_act(world_of):
+    """Art. 12(6): not public until the Council act; the Member States, who sit in the Council
+    and pledge from it, read it while the High-Level Forum meets and pledging runs."""
     world = world_of("pledging")
     for who in MATRIX_ACTORS:
         r = world.call("GET", f"/cycles/{YEAR}/proposal", who)
-        if who in ("commission", "council"):
+        if who in ("commission", "council", "DE", "FR"):
             assert r.status_code == 200 and r.json()["rows"], r.text
         else:
             body = assert_problem(r, 403, "phase", "RESTREINT UE until the Council act")
             assert body["title"] == "embargoed"
     r = world.call("GET", f"/cycles/{YEAR}/proposal?format=csv", "observer")
     assert r.status_code == 403 and r.headers["content-type"].startswith(PROBLEM)
+    r = world.call("GET", f"/cycles/{YEAR}/proposal?format=csv", "DE")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+
+
+def test_member_states_read_the_proposal_from_the_forum_on(world_of):
+    """Before the High-Level Forum meets, the proposal is the Commission's and the Council's
+    (Art. 12(6), 13(2)); from its convening, Member States read it too; observers never before
+    the act."""
+    world = world_of("opened")
+    world.advance(Phase.PROPOSAL_ADOPTED)
+    for who in ("DE", "observer", "coordinator"):
+        r = world.call("GET", f"/cycles/{YEAR}/proposal", who)
+        assert_problem(r, 403, "phase", "RESTREINT UE until the Council act")
+    for phase in (Phase.FORUM_CONVENED, Phase.PLEDGING_OPEN, Phase.PLEDGING_CLOSED):
+        world.advance(phase)
+        assert world.call("GET", f"/cycles/{YEAR}/proposal", "FR").status_code == 200, phase
+        r = world.call("GET", f"/cycles/{YEAR}/proposal", "observer")
+        assert_problem(r, 403, "phase", "RESTREINT UE")
+    world.advance(Phase.COUNCIL_ACT_ADOPTED)
+    assert world.call("GET", f"/cycles/{YEAR}/proposal", "observer").status_code == 200
 
 
 def test_outcome_before_the_act_commission_council_full_states_their_own_row(world_of):
@@ -592,6 +681,11 @@ def test_who_may_do_what_pins_the_regulation():
     for op in ("pledge.create", "pledge.update", "pledge.delete", "deduction.request"):
         assert PERMISSIONS[op] == {ms}, op
     assert PERMISSIONS["implementation.record"] == {ms, sc}
+    assert PERMISSIONS["pool_use.inform"] == PERMISSIONS["notification.create"] == {ms}  # 58, 59
+    assert PERMISSIONS["notification.decide"] == {c}  # Art. 59(4)
+    assert PERMISSIONS["notification.refuse"] == {c, co}  # Art. 59(6)
+    assert PERMISSIONS["shortcomings.record"] == {c}  # Art. 60(3)
+    assert {"pool_use.inform", "notification.create"} <= OWN_STATE
     assert ob not in PERMISSIONS["offset.list"] and ms not in PERMISSIONS["audit.read"]
     assert {t.action: set(t.roles) for t in TRANSITIONS.values()} == {
         Action.ADOPT_REPORT: {c},

@@ -21,6 +21,7 @@ from eupact.api.body_limit import MAX_BODY, BodyLimit
 from eupact.api.problems import PROBLEM, problem, safe
 from eupact.api.routes import (
     audit,
+    benefit,
     cycles,
     deductions,
     implementation,
@@ -42,7 +43,8 @@ def create_app(service: CycleService) -> FastAPI:
         title="eupact cycle service",
         version=__version__,
         description="The annual migration-management cycle of Regulation (EU) 2024/1351: "
-        "report, decision, proposal, pledges, Council act, deductions, offsets, implementation. "
+        "report, decision, proposal, pledges, Council act, uses of the pool, deductions, offsets, "
+        "implementation. "
         "Every change is audited; errors are problem+json naming the field and the rule.",
     )
     app.add_middleware(BodyLimit)
@@ -55,7 +57,17 @@ def create_app(service: CycleService) -> FastAPI:
     install_security(app)  # security headers on every answer; app.state.auth_limiter
     # The API's routers first, busiest first: a request is matched against the routes in
     # order, and the pledge writes are the service's hot path (the dashboard's pages follow).
-    for module in (pledges, cycles, pool, deductions, offsets, implementation, matching, audit):
+    for module in (
+        pledges,
+        cycles,
+        pool,
+        benefit,
+        deductions,
+        offsets,
+        implementation,
+        matching,
+        audit,
+    ):
         app.include_router(module.router, prefix=V1)
     app.include_router(web_router(service))
     mount_static(app)

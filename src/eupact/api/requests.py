@@ -18,7 +18,9 @@ from eupact.boundary import (
     OffsetIn,
     OffsetReplyIn,
     PledgeIn,
+    benefit,
 )
+from eupact.boundary.benefit import FindingIn, NotificationIn, UseOfPoolIn
 from eupact.cycle.phases import Action
 
 __all__ = [
@@ -26,12 +28,17 @@ __all__ = [
     "CycleIn",
     "DecisionIn",
     "DeductionIn",
+    "FindingIn",
     "ImplementationIn",
     "MatchIn",
+    "NotificationDecisionIn",
+    "NotificationIn",
     "OffsetIn",
     "OffsetReplyIn",
     "PledgeIn",
+    "RefusalIn",
     "TransitionIn",
+    "UseOfPoolIn",
 ]
 
 
@@ -47,3 +54,36 @@ class TransitionIn(BaseModel):
     )
     action: Action
     on: dt.date | None = Field(None, description="Date of the step (default: today)")
+
+
+class NotificationDecisionIn(benefit.NotificationDecisionIn):
+    """The Commission's decision on a notification (Art. 59(4)), transmitted on
+    ``decided_on``; it may find systemic shortcomings in the same decision (Art. 60(3))."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"decided_on": "2026-07-10", "under_pressure": True, "decision": "C(2026) 4711"}
+            ]
+        },
+    )
+
+
+class RefusalIn(benefit.RefusalIn):
+    """Access to the pool refused within two weeks of the Commission decision (Art. 59(6)):
+    by the Council's implementing act, or as the Commission considers."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "refused_on": "2026-07-20",
+                    "refused_by": "council",
+                    "reason": "insufficient capacity in the Annual Solidarity Pool (Art. 59(6))",
+                    "act": "Council Implementing Decision (EU) 2026/…",
+                }
+            ]
+        },
+    )

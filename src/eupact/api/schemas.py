@@ -92,6 +92,124 @@ class ImplementationOut(_Out):
     on: str
 
 
+class PoolUseOut(_Out):
+    """A state's information that it uses the pool (Art. 58(1)-(2)); ``amount_eur``: the
+    financial contributions it needs."""
+
+    id: int
+    year: int
+    state: str
+    informed_on: str
+    relocations: int
+    amount_eur: str
+    programmes: list[str]
+
+
+class NotificationOut(_Out):
+    """A notification of need (Art. 59(1)-(2)), the Commission's decision (59(4)) and a refusal
+    of access (59(6)); ``amount_eur``: the financial contributions needed."""
+
+    id: int
+    year: int
+    state: str
+    notified_on: str
+    reasoning: str
+    relocations: int
+    amount_eur: str
+    programmes: list[str]
+    stabilisation: str
+    vulnerabilities: str
+    decided_on: str | None
+    under_pressure: bool | None
+    shortcomings: bool
+    decision: str
+    refused_on: str | None
+    refused_by: str
+    refusal_reason: str
+    refusal_act: str
+    version: int
+
+
+class ShortcomingsOut(_Out):
+    """Systemic shortcomings found in a decision under Art. 11 or 59(4) (Art. 60(3))."""
+
+    id: int
+    year: int
+    state: str
+    decided_on: str
+    article: str
+    decision: str
+
+
+class NeedsOut(_Out):
+    relocations: int
+    financial_eur: str
+    programmes: list[str]
+
+
+class BenefitOut(_Out):
+    """Why and since when a state benefits; the Technical-Level Forum is convened by
+    ``forum_due`` (Art. 58(3): 10 days; 59(6): two weeks)."""
+
+    state: str
+    article: str
+    since: str
+    forum_due: str
+    needs: NeedsOut
+    shortcomings: str | None
+    describe: str
+
+
+class MayUseOut(_Out):
+    state: str
+    rule: str
+
+
+class PendingOut(_Out):
+    state: str
+    status: str
+
+
+class FoundOut(_Out):
+    state: str
+    decision: str
+
+
+class StandingOut(_Out):
+    """Who benefits from the pool as of ``on`` (Art. 58, 59, 60(3)); the states identified under
+    pressure that have not informed may use it (58(1)) but do not benefit; a state that used the
+    pool or notified cannot request an Art. 61 deduction."""
+
+    year: int
+    on: str
+    benefitting: list[BenefitOut]
+    may_use_pool: list[MayUseOut]
+    pending: list[PendingOut]
+    shortcomings: list[FoundOut]
+    barred_from_art_61: list[str]
+
+
+class PoolUsePage(_Out):
+    items: list[PoolUseOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class NotificationPage(_Out):
+    items: list[NotificationOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class ShortcomingsPage(_Out):
+    items: list[ShortcomingsOut]
+    total: int
+    offset: int
+    limit: int
+
+
 class PledgePage(_Out):
     items: list[PledgeOut]
     total: int

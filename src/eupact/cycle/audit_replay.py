@@ -1,6 +1,7 @@
 """Replaying the audit log against the tables: what the log says each record of the cycle (the
 pledges of Art. 57, the deductions of Art. 61-62, the offsets of Art. 63 and 69, what was
-implemented under Art. 60-68, the cycle's phases, the API tokens) is now, compared with its row.
+implemented under Art. 60-68, the uses of the pool, notifications and findings of Art. 58-60, the
+cycle's phases, the API tokens) is now, compared with its row.
 
 Every write records the record's view before and after. Replayed in order, the entries give each
 record's expected current state; a row edited, inserted or deleted directly in the database,
@@ -25,8 +26,11 @@ from eupact.cycle.store.models import (
     CycleRow,
     DeductionRow,
     ImplementationRow,
+    NotificationRow,
     OffsetRequestRow,
     PledgeRow,
+    PoolUseRow,
+    ShortcomingsRow,
     TokenRow,
 )
 
@@ -142,6 +146,44 @@ KINDS: dict[str, Kind] = {
             "amount_eur": ("amount_cents", EUR),
             "on": ("on", DAY),
         },
+    ),
+    "pool_use": Kind(
+        PoolUseRow.__table__,
+        "id",
+        {
+            **_plain("year", "state", "relocations", "programmes"),
+            "amount_eur": ("amount_cents", EUR),
+            "informed_on": ("informed_on", DAY),
+        },
+    ),
+    "notification": Kind(
+        NotificationRow.__table__,
+        "id",
+        {
+            **_plain(
+                "year",
+                "state",
+                "reasoning",
+                "relocations",
+                "programmes",
+                "stabilisation",
+                "vulnerabilities",
+                "under_pressure",
+                "shortcomings",
+                "decision",
+                "refused_by",
+                "refusal_reason",
+                "refusal_act",
+                "version",
+            ),
+            "amount_eur": ("amount_cents", EUR),
+            **{d: (d, DAY) for d in ("notified_on", "decided_on", "refused_on")},
+        },
+    ),
+    "shortcomings": Kind(
+        ShortcomingsRow.__table__,
+        "id",
+        {**_plain("year", "state", "article", "decision"), "decided_on": ("decided_on", DAY)},
     ),
     "token": Kind(
         TokenRow.__table__,

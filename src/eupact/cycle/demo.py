@@ -3,9 +3,11 @@ API makes, audited the same way): the 2026 cycle on its real legal dates, with t
 example pledges — not the real ones, which our data does not hold.
 
 ``until="pledging"`` stops with pledging open (the state in which Member States enter pledges);
-``until="implementation"`` goes on through the Council act (19 December 2025), a deduction, the
-reconvened Forum, an offsets request and its reply, and the first implementation records — where
-the 2026 cycle stands on the date of this code (the year is not closed).
+``until="implementation"`` goes on through the Council act (19 December 2025), the states
+identified under migratory pressure informing that they use the pool (Art. 58(1): SYNTHETIC
+dates and needs; they benefit from then on), a deduction, the reconvened Forum, an offsets request
+and its reply, and the first implementation records — where the 2026 cycle stands on the date of
+this code (the year is not closed).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from eupact.cycle.examples import example_pledges_path
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Action, Role
 from eupact.cycle.service import CycleService
+from eupact.pool.benefit import Needs, UseOfPool
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 
 Until = Literal["pledging", "implementation"]
@@ -30,6 +33,15 @@ INSTITUTIONS: dict[str, Role] = {
     "observer": Role.OBSERVER,
 }
 SYNTHETIC_NOTE = "SYNTHETIC demonstration record"
+# SYNTHETIC: when and with which needs the states identified under pressure in the 2026 Art. 11
+# decision inform that they use the pool (Art. 58(1)-(2)), once Arts. 58-63 apply (Art. 85:
+# 12 June 2026); invented for the demonstration.
+SYNTHETIC_USES: dict[str, tuple[str, int, int]] = {  # state: (informed on, relocations, EUR)
+    "IT": ("2026-06-12", 6_000, 120_000_000),
+    "EL": ("2026-06-12", 4_000, 80_000_000),
+    "ES": ("2026-06-15", 3_000, 60_000_000),
+    "CY": ("2026-06-19", 1_000, 20_000_000),
+}
 
 
 def demo_tokens(service: CycleService, states: tuple[str, ...]) -> dict[str, str]:
@@ -76,8 +88,20 @@ def load_demo(
         return tokens
     step(co, Action.CLOSE_PLEDGING, "2025-12-08")
     step(co, Action.ADOPT_COUNCIL_ACT, "2025-12-19")
+    _uses_of_the_pool(service, who, year)
     _deduction_offsets_implementation(service, who, year)
     return tokens
+
+
+def _uses_of_the_pool(service: CycleService, who: dict[str, Actor], year: int) -> None:
+    """Each state identified under pressure informs that it uses the pool (SYNTHETIC dates and
+    needs, never after today: a record says what has happened)."""
+    today = service.clock().date()
+    for geo in service.pool(year).under_pressure_states:
+        day, relocations, money = SYNTHETIC_USES.get(geo, ("2026-06-22", 500, 10_000_000))
+        informed = min(dt.date.fromisoformat(day), today)
+        needs = Needs(relocations, Decimal(money), (f"{SYNTHETIC_NOTE}: AMIF",))
+        service.inform_use_of_pool(who[geo], year, UseOfPool(geo, informed, needs))
 
 
 def _deduction_offsets_implementation(

@@ -1,8 +1,10 @@
 """Who may do what: every operation's permission in one table, the embargo included.
 
 ``OWN_STATE`` operations are open to a Member State only for its own state (its pledges,
-deduction requests, offset replies, implementation reports). ``EMBARGOES`` says who sees what
-before the Council act (Art. 12(6): the proposal is RESTREINT UE; Member States see their own
+deduction requests, offset replies, implementation reports, its use of the pool and its
+notification of need). ``EMBARGOES`` says who sees what before the Council act (Art. 12(6): the
+proposal is RESTREINT UE, handled by the Commission and the Council — whose members, the Member
+States, read it while the High-Level Forum meets and they pledge; Member States see their own
 pledges and their own row of the outcome). What the embargo hides answers as if it did not
 exist (404), so that no answer tells one state what another has pledged.
 """
@@ -48,6 +50,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offset.reply": frozenset({MS}),
     "implementation.list": ALL,
     "implementation.record": frozenset({MS, SC}),
+    # Art. 58(1): a state identified under pressure informs the Commission and the Council.
+    "pool_use.inform": frozenset({MS}),
+    # Art. 59(1), (4), (6): a state notifies; the Commission decides; the Commission (it
+    # considers) or the Council (implementing act) refuses access within two weeks.
+    "notification.create": frozenset({MS}),
+    "notification.decide": frozenset({C}),
+    "notification.refuse": frozenset({C, CO}),
+    "notification.list": INSTITUTIONS | {MS},
+    # Art. 60(3), fourth subparagraph: the Commission's decision under Art. 11 or 59(4).
+    "shortcomings.record": frozenset({C}),
+    # Who benefits, since when (Art. 58(3), 59(5): the Parliament and the Council are told).
+    "standing.read": ALL,
     # Art. 15, 67(4): the Coordinator (and the Commission) may run matching tools; stateless.
     "matching.run": frozenset({C, SC}),
     "audit.read": INSTITUTIONS,
@@ -63,6 +77,8 @@ OWN_STATE = frozenset(
         "offset.request",
         "offset.reply",
         "implementation.record",
+        "pool_use.inform",
+        "notification.create",
     }
 )
 
@@ -74,9 +90,14 @@ class Embargo:
     everything: frozenset[Role]  # these roles see all of it
     own_rows: bool  # a Member State sees the rows of its own state
     what: str  # named in the refusal
+    # phases in which Member States see all of it too (they sit in the Council)
+    member_states_during: frozenset[Phase] = frozenset()
 
 
-_PROPOSAL = Embargo(frozenset({C, CO}), False, "Commission proposal")
+# Art. 12(6): transmitted to the Council, whose members pledge from it at the High-Level Forum
+# (Art. 13); not public (observers) until the Council act.
+_FORUM = frozenset({Phase.FORUM_CONVENED, Phase.PLEDGING_OPEN, Phase.PLEDGING_CLOSED})
+_PROPOSAL = Embargo(frozenset({C, CO}), False, "Commission proposal", _FORUM)
 _PLEDGES = Embargo(INSTITUTIONS, True, "pledges")
 EMBARGOES: dict[str, Embargo] = {
     "proposal.read": _PROPOSAL,
@@ -134,6 +155,8 @@ def visible_states(actor: Actor, operation: str, phase: Phase) -> frozenset[str]
     embargo = EMBARGOES.get(operation)
     if embargo is None or phase not in EMBARGO_PHASES or actor.role in embargo.everything:
         return None
+    if actor.role is Role.MEMBER_STATE and phase in embargo.member_states_during:
+        return None
     if embargo.own_rows and actor.role is Role.MEMBER_STATE and actor.state:
         return frozenset({actor.state})
     return frozenset()
@@ -144,6 +167,9 @@ def embargoed(actor: Actor, operation: str, phase: Phase) -> None:
     if visible_states(actor, operation, phase) == frozenset():
         embargo = EMBARGOES[operation]
         allowed = " and ".join(sorted(embargo.everything))
+        if embargo.member_states_during:
+            during = ", ".join(sorted(embargo.member_states_during))
+            allowed += f" (and Member States, in the Council, during {during})"
         raise Forbidden(
             [
                 Problem(

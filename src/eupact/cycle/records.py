@@ -227,6 +227,61 @@ class ImplementationRecord(Plain):
 
 
 @dataclass(frozen=True, slots=True)
+class PoolUseRecord(Plain):
+    """A state identified under pressure informs that it uses the pool (Art. 58(1)-(2)), with
+    the relocations and the money (``amount_cents``) it needs and the Union programmes."""
+
+    kind_name: ClassVar[str] = "pool_use"
+    id: int
+    year: int
+    state: str
+    informed_on: dt.date
+    relocations: int
+    amount_cents: int
+    programmes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord(Plain):
+    """A notification of the need to use the pool (Art. 59(1)-(2)), the Commission's decision
+    (59(4)) and a refusal of access (59(6)); ``version`` guards against lost updates."""
+
+    kind_name: ClassVar[str] = "notification"
+    id: int
+    year: int
+    state: str
+    notified_on: dt.date
+    reasoning: str
+    relocations: int
+    amount_cents: int
+    programmes: tuple[str, ...]
+    stabilisation: str
+    vulnerabilities: str
+    decided_on: dt.date | None
+    under_pressure: bool | None
+    shortcomings: bool
+    decision: str
+    refused_on: dt.date | None
+    refused_by: str
+    refusal_reason: str
+    refusal_act: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShortcomingsRecord(Plain):
+    """Systemic shortcomings found in a decision under Art. 11 or 59(4) (Art. 60(3))."""
+
+    kind_name: ClassVar[str] = "shortcomings"
+    id: int
+    year: int
+    state: str
+    decided_on: dt.date
+    article: str
+    decision: str
+
+
+@dataclass(frozen=True, slots=True)
 class CycleRecord(Plain):
     """A cycle's phase and its legal calendar as of today (Art. 7-13, 57); ``synthetic`` marks
     the demonstration's cycle, whose records are SYNTHETIC."""
@@ -262,6 +317,9 @@ Record = (
     | ImplementationRecord
     | CycleRecord
     | Withdrawn
+    | PoolUseRecord
+    | NotificationRecord
+    | ShortcomingsRecord
 )
 KINDS: dict[str, Any] = {
     k.kind_name: k
@@ -272,6 +330,9 @@ KINDS: dict[str, Any] = {
         ImplementationRecord,
         CycleRecord,
         Withdrawn,
+        PoolUseRecord,
+        NotificationRecord,
+        ShortcomingsRecord,
     )
 }
 
@@ -304,9 +365,12 @@ __all__ = [
     "CycleRecord",
     "DeductionRecord",
     "ImplementationRecord",
+    "NotificationRecord",
     "OffsetRequestRecord",
     "PledgeRecord",
+    "PoolUseRecord",
     "Record",
+    "ShortcomingsRecord",
     "Withdrawn",
     "cents",
     "eur",

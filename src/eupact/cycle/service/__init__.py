@@ -3,9 +3,10 @@
 One module per job: ``uow`` (transaction, idempotency, audit buffer), ``repository``
 (statements, rows to domain objects), ``tokens``, ``cycles`` (phases and calendar, Art. 7-13),
 ``pledges`` (Art. 57(3)), ``deductions`` (Art. 61, 62), ``offsets`` (Art. 63, 69),
-``implementation`` (Art. 60, 64, 68), ``reads`` (proposal, outcome, audit log), ``matching``
-(Art. 67). Operations return records (:mod:`eupact.cycle.records`) and domain objects; HTTP
-statuses and JSON documents are the API's. :class:`CycleService` assembles them and keeps one
+``implementation`` (Art. 60, 64, 68), ``benefit`` (uses of the pool and who benefits,
+Art. 58-60), ``reads`` (proposal, outcome, audit log), ``matching`` (Art. 67). Operations return
+records (:mod:`eupact.cycle.records`) and domain objects; HTTP statuses and JSON documents are
+the API's. :class:`CycleService` assembles them and keeps one
 method per operation for the API, the dashboard, the CLI and the demo loader.
 """
 
@@ -25,10 +26,14 @@ from eupact.cycle.records import (
     CycleRecord,
     DeductionRecord,
     ImplementationRecord,
+    NotificationRecord,
     OffsetRequestRecord,
     PledgeRecord,
+    PoolUseRecord,
+    ShortcomingsRecord,
     Withdrawn,
 )
+from eupact.cycle.service.benefit import Benefits, StandingRead
 from eupact.cycle.service.context import Context
 from eupact.cycle.service.cycles import Cycles
 from eupact.cycle.service.deductions import Deductions
@@ -41,6 +46,7 @@ from eupact.cycle.service.tokens import Tokens, hash_token
 from eupact.cycle.service.uow import UnitOfWork
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.parameters import ParameterSet, load_parameters
+from eupact.pool.benefit import Notification, ShortcomingsFinding, UseOfPool
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 from eupact.pool.proposal import Proposal
 from eupact.pool.year import PoolYear
@@ -72,6 +78,7 @@ class CycleService:
         self.implementation = Implementation(self.ctx, self.cycles)
         self.reads = Reads(self.ctx)
         self.matching = Matching(self.ctx, self.cycles)
+        self.benefits = Benefits(self.ctx, self.cycles)
 
     # -- what the shells share -------------------------------------------------------------------
 
@@ -239,6 +246,65 @@ class CycleService:
     def list_implementation(self, actor: Actor, year: int) -> list[ImplementationRecord]:
         return self.implementation.all(actor, year)
 
+    # -- uses of the pool: who benefits (Art. 58-60) -----------------------------------------------
+
+    def inform_use_of_pool(
+        self, actor: Actor, year: int, use: UseOfPool, key: str | None = None
+    ) -> PoolUseRecord:
+        return self.benefits.inform(actor, year, use, key)
+
+    def notify_need(
+        self, actor: Actor, year: int, notification: Notification, key: str | None = None
+    ) -> NotificationRecord:
+        return self.benefits.notify(actor, year, notification, key)
+
+    def decide_notification(
+        self,
+        actor: Actor,
+        year: int,
+        notification_id: int,
+        decided_on: dt.date,
+        under_pressure: bool,
+        shortcomings: bool = False,
+        decision: str = "",
+        key: str | None = None,
+    ) -> NotificationRecord:
+        return self.benefits.decide(
+            actor, year, notification_id, decided_on, under_pressure, shortcomings, decision, key
+        )
+
+    def refuse_access(
+        self,
+        actor: Actor,
+        year: int,
+        notification_id: int,
+        refused_on: dt.date,
+        refused_by: str,
+        reason: str,
+        act: str = "",
+        key: str | None = None,
+    ) -> NotificationRecord:
+        return self.benefits.refuse(
+            actor, year, notification_id, refused_on, refused_by, reason, act, key
+        )
+
+    def record_shortcomings(
+        self, actor: Actor, year: int, finding: ShortcomingsFinding, key: str | None = None
+    ) -> ShortcomingsRecord:
+        return self.benefits.record_finding(actor, year, finding, key)
+
+    def standing(self, actor: Actor, year: int, on: dt.date | None = None) -> StandingRead:
+        return self.benefits.standing(actor, year, on)
+
+    def list_uses_of_pool(self, actor: Actor, year: int) -> list[PoolUseRecord]:
+        return self.benefits.uses(actor, year)
+
+    def list_notifications(self, actor: Actor, year: int) -> list[NotificationRecord]:
+        return self.benefits.notifications(actor, year)
+
+    def list_shortcomings(self, actor: Actor, year: int) -> list[ShortcomingsRecord]:
+        return self.benefits.findings(actor, year)
+
     # -- reads -------------------------------------------------------------------------------------
 
     def proposal(self, actor: Actor, year: int) -> Proposal:
@@ -259,4 +325,4 @@ class CycleService:
         return self.matching.run(actor, year, applicants, places)
 
 
-__all__ = ["AuditEntry", "CycleService", "OutcomeRead", "hash_token"]
+__all__ = ["AuditEntry", "CycleService", "OutcomeRead", "StandingRead", "hash_token"]

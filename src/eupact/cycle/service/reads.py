@@ -4,6 +4,7 @@ permission table, the embargo included (Art. 12(6) AMMR)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +18,31 @@ from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.store.models import AuditRow, CycleRow
 from eupact.errors import NotFound, Problem
-from eupact.pool.acts import CouncilAct
+from eupact.pool.benefit import Standing
 from eupact.pool.outcome import PoolOutcome, compute_outcome
 from eupact.pool.proposal import Proposal
 
 
+def standing_of(
+    ctx: Context, year: int, session: Session | None = None, on: dt.date | None = None
+) -> Standing:
+    """Who benefits from ``year``'s pool as of ``on`` (default: today), from the uses of the pool,
+    notifications and findings recorded (Art. 58, 59, 60(3)); read in ``session`` if given (a
+    write's transaction), else in a read of its own."""
+    if session is None:
+        with ctx.uow.read() as own:
+            return standing_of(ctx, year, own, on)
+    return ctx.pool(year).standing(
+        repo.uses(session, year),
+        repo.notifications(session, year),
+        repo.findings(session, year),
+        on or ctx.today(),
+    )
+
+
 def compute_outcome_of(ctx: Context, session: Session, year: int, reconvened: bool) -> PoolOutcome:
-    """The pool's outcome from the pledges and deductions recorded for ``year``."""
+    """The pool's outcome from the pledges and deductions recorded for ``year``, with who
+    benefits as of today (Art. 60(3): a benefitting state need not implement its pledges)."""
     pool = ctx.pool(year)
     return compute_outcome(
         pool.key,
@@ -31,16 +50,27 @@ def compute_outcome_of(ctx: Context, session: Session, year: int, reconvened: bo
         repo.pledges(session, year),
         repo.deductions(session, year),
         forum_reconvened=reconvened,
+        standing=standing_of(ctx, year, session),
         sar_states=pool.sar_states,
     )
 
 
-def not_benefitting(act: CouncilAct, state: str, rule: str) -> list[Problem]:
-    """No problem if ``state`` benefits from the act's pool; else one naming ``rule``."""
-    if state in act.benefitting_states:
+def not_benefitting(standing: Standing, state: str, rule: str) -> list[Problem]:
+    """No problem if ``state`` benefits as of the standing's date; else one naming ``rule``
+    (a state identified under pressure benefits once it informs that it uses the pool,
+    Art. 58(1); another once the Commission decides on its notification, Art. 59(4))."""
+    if standing.is_benefitting(state):
         return []
-    states = ", ".join(act.benefitting_states)
-    return [Problem("benefitting_state", state, f"{rule}; {act.year}: {states}")]
+    states = ", ".join(standing.benefitting_states) or "none"
+    on = f" on {standing.on.isoformat()}" if standing.on else ""
+    return [
+        Problem(
+            "benefitting_state",
+            state,
+            f"{rule}; benefitting{on}: {states} (a state becomes one by informing that it "
+            "uses the pool, Art. 58(1), or by a Commission decision on its notification, 59(4))",
+        )
+    ]
 
 
 @dataclass(frozen=True)

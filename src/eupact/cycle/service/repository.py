@@ -13,8 +13,16 @@ from sqlalchemy.orm import Session
 
 from eupact.cycle.phases import Phase
 from eupact.cycle.records import eur
-from eupact.cycle.store.models import CycleRow, DeductionRow, PledgeRow
+from eupact.cycle.store.models import (
+    CycleRow,
+    DeductionRow,
+    NotificationRow,
+    PledgeRow,
+    PoolUseRow,
+    ShortcomingsRow,
+)
 from eupact.errors import NotFound, Problem
+from eupact.pool.benefit import Needs, Notification, ShortcomingsFinding, UseOfPool
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 
 _PHASE = select(CycleRow.phase).where(CycleRow.year == bindparam("year"))
@@ -86,5 +94,53 @@ def deductions(session: Session, year: int) -> list[Deduction]:
             r.self_assessed,
             f"deduction:{r.id}",
         )
+        for r in rows
+    ]
+
+
+def _needs(row: PoolUseRow | NotificationRow) -> Needs:
+    return Needs(row.relocations, eur(row.amount_cents), tuple(row.programmes or ()))
+
+
+def uses(session: Session, year: int) -> list[UseOfPool]:
+    """The states that informed that they use the pool (Art. 58(1)), in the order recorded."""
+    rows = session.execute(
+        select(PoolUseRow).where(PoolUseRow.year == year).order_by(PoolUseRow.id)
+    ).scalars()
+    return [UseOfPool(r.state, r.informed_on, _needs(r), f"pool_use:{r.id}") for r in rows]
+
+
+def notifications(session: Session, year: int) -> list[Notification]:
+    """The notifications of need (Art. 59(1)) with what followed them (59(4), (6))."""
+    rows = session.execute(
+        select(NotificationRow).where(NotificationRow.year == year).order_by(NotificationRow.id)
+    ).scalars()
+    return [
+        Notification(
+            r.state,
+            r.notified_on,
+            r.reasoning,
+            _needs(r),
+            r.stabilisation,
+            r.vulnerabilities,
+            r.decided_on,
+            r.under_pressure,
+            r.shortcomings,
+            r.refused_on,
+            r.refused_by,
+            r.refusal_reason,
+            f"notification:{r.id}",
+        )
+        for r in rows
+    ]
+
+
+def findings(session: Session, year: int) -> list[ShortcomingsFinding]:
+    """Systemic shortcomings found by the Commission (Art. 60(3), fourth subparagraph)."""
+    rows = session.execute(
+        select(ShortcomingsRow).where(ShortcomingsRow.year == year).order_by(ShortcomingsRow.id)
+    ).scalars()
+    return [
+        ShortcomingsFinding(r.state, r.decided_on, r.article, r.decision, f"shortcomings:{r.id}")
         for r in rows
     ]

@@ -141,6 +141,72 @@ class ImplementationRow(Base):
     on: Mapped[dt.date] = mapped_column(Date)
 
 
+class PoolUseRow(Base):
+    """A state identified under pressure informs that it uses the pool (Art. 58(1)-(2)): one per
+    state and pool year."""
+
+    __tablename__ = "pool_uses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    informed_on: Mapped[dt.date] = mapped_column(Date)
+    relocations: Mapped[int] = mapped_column(BigInteger, default=0)  # needs (58(2))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)  # financial needs
+    programmes: Mapped[list[str]] = mapped_column(JSON, default=list)  # Union programmes
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("year", "state"),)
+
+
+class NotificationRow(Base):
+    """A state's notification of its need to use the pool (Art. 59(1)-(2)), the Commission's
+    decision on it (59(4)) and a refusal of access within two weeks (59(6))."""
+
+    __tablename__ = "pool_notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    notified_on: Mapped[dt.date] = mapped_column(Date)
+    reasoning: Mapped[str] = mapped_column(Text)
+    relocations: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    programmes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stabilisation: Mapped[str] = mapped_column(Text)
+    vulnerabilities: Mapped[str] = mapped_column(Text)
+    decided_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    under_pressure: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    shortcomings: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision: Mapped[str] = mapped_column(String(200), default="")
+    refused_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    refused_by: Mapped[str] = mapped_column(String(16), default="")
+    refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    refusal_act: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ShortcomingsRow(Base):
+    """Systemic shortcomings the Commission identified in a state, in a decision under Art. 11 or
+    59(4) (Art. 60(3), fourth subparagraph)."""
+
+    __tablename__ = "shortcomings_findings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    article: Mapped[str] = mapped_column(String(8))
+    decision: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+
+
 class TokenRow(Base):
     """An API token: only its SHA-256 is stored."""
 
