@@ -482,3 +482,39 @@ def test_pool_table_starts_with_the_largest_share(implementing: Site) -> None:
     table = html.split('id="key-table"')[1].split("</table>")[0]
     order = re.findall(r'<span class="code">([A-Z]{2})</span>', table)
     assert order[0] == "DE" and order[-1] == "MT" and len(order) == 26
+
+
+# -- who benefits (Art. 58, 59) -------------------------------------------------------------------
+
+
+def test_a_state_under_pressure_may_use_the_pool_but_is_not_shown_benefitting(
+    pledging: Site,
+) -> None:
+    """Before it informs (Art. 58(1)), Italy is identified under pressure, not benefitting."""
+    page = text_of(pledging.client("IT").get("/workspace/IT").text)
+    assert "it may use the pool (Art. 58(1))" in page
+    assert "is a benefitting Member State" not in page
+    pool = text_of(pledging.client().get("/pool").text)
+    assert "No Member State benefits from the pool on" in pool
+    assert "they may use the pool (Art. 58(1))" in pool and "Italy" in pool
+
+
+def test_benefitting_states_are_shown_with_their_article_and_date(implementing: Site) -> None:
+    """The demo's states identified under pressure informed (SYNTHETIC dates): each benefits
+    from that day under Art. 58(1), the Technical-Level Forum 10 days later (58(3))."""
+    page = text_of(implementing.client("IT").get("/workspace/IT").text)
+    assert "benefitting Member State of this pool since 2026-06-12 (Art. 58(1) AMMR)" in page
+    assert "Technical-Level Forum by 2026-06-22" in page
+    html = implementing.client().get("/pool").text
+    table = html[html.index('id="benefitting-table"') :]
+    table = text_of(table[: table.index("</table>")])
+    for name, since in (
+        ("Italy", "2026-06-12"),
+        ("Greece", "2026-06-12"),
+        ("Cyprus", "2026-06-19"),
+    ):
+        assert re.search(rf"{name} {since} Art\. 58\(1\) AMMR", table), table
+    assert 'id="may-use-pool"' not in html  # all four informed
+    assert "is a benefitting Member State" not in text_of(
+        implementing.client("DE").get("/workspace/DE").text
+    )

@@ -314,8 +314,8 @@ def web_router(service: CycleService) -> APIRouter:
     @router.post("/workspace/{geo}/pledges")
     async def create_pledge(request: Request, geo: str) -> Response:
         def act(page: Page, form: dict[str, str], year: int) -> None:
-            benefitting = service.pool(year).benefitting_states
-            p = forms.pledge(form, page.actor.state or "", benefitting)
+            may_request = views.may_request(service, page.actor, year)
+            p = forms.pledge(form, page.actor.state or "", may_request)
             service.create_pledge(page.actor, year, p, form.get("form_key") or None)
 
         return await _submit(request, geo, "new-pledge", act)
@@ -328,8 +328,8 @@ def web_router(service: CycleService) -> APIRouter:
             if form.get("action") == "delete":
                 service.delete_pledge(page.actor, year, pledge_id, version, key)
                 return
-            benefitting = service.pool(year).benefitting_states
-            p = forms.pledge(form, page.actor.state or "", benefitting)
+            may_request = views.may_request(service, page.actor, year)
+            p = forms.pledge(form, page.actor.state or "", may_request)
             service.update_pledge(page.actor, year, pledge_id, p, version, key)
 
         return await _submit(request, geo, f"pledge-{pledge_id}", act)

@@ -104,6 +104,8 @@ def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "rows": sorted(rows.values(), key=lambda r: Fraction(str(r["share_pct"])), reverse=True),
         "outcome": outcome,
         "withheld": withheld,
+        # who benefits as of today, and who may still use the pool (Art. 58, 59)
+        "standing": service.standing(actor, year).as_dict(),
         "own_row_only": outcome is not None and "totals" not in outcome,
         "sources": [s.as_dict() for s in (key.population.source, key.gdp.source)],
         "equivalence": key.params("pool.equivalence.relocation_eur"),
@@ -144,13 +146,22 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     own = next((r for r in outcome["rows"] if r["geo"] == geo), None)
     pledges = [p.as_dict() for p in service.list_pledges(actor, year, state=geo, limit=1000)[0]]
     deductions = [d.as_dict() for d in service.list_deductions(actor, year) if d.state == geo]
+    standing = service.standing(actor, year)
+    # benefitting only by using the pool (Art. 58(1), 59(4)), not by the Art. 11 decision
+    benefit = standing.standing.benefitting.get(geo)
+    benefit_view = benefit and {
+        "article": benefit.article,
+        "since": benefit.since.isoformat(),
+        "forum_due": benefit.forum_due.isoformat(),
+    }
     offsets = [o.as_dict() for o in service.list_offsets(actor, year)]
     return {
         "geo": geo,
         "phase": phase,
         "share_pct": plain(key.percent(geo)),
         "own": own,
-        "benefitting": geo in act.benefitting_states,
+        "benefit": benefit_view,
+        "may_use_pool": geo in standing.may_use,
         "deduction_eligible": geo in act.deduction_eligible_states,
         "pledges": pledges,
         "pledging_open": phase in PLEDGE_PHASES,
@@ -165,8 +176,16 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "offsets_mine": [
             o for o in offsets if geo in (o["contributing_state"], o["benefitting_state"])
         ],
-        "benefitting_states": act.benefitting_states,
+        "benefitting_states": standing.standing.benefitting_states,
+        "may_request": may_request(service, actor, year),
     }
+
+
+def may_request(service: CycleService, actor: Actor, year: int) -> tuple[str, ...]:
+    """The states that may request alternative measures (Art. 65(1)): those benefitting and,
+    while pledging precedes the use of the pool, those identified under migratory pressure."""
+    read = service.standing(actor, year)
+    return tuple(sorted({*read.under_pressure, *read.standing.benefitting_states}))
 
 
 # -- audit and sources ----------------------------------------------------------------------------
@@ -198,6 +217,7 @@ __all__ = [
     "audit",
     "cycle_years",
     "key_rows",
+    "may_request",
     "overview",
     "pool",
     "sources",
