@@ -21,7 +21,7 @@ from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.errors import Conflict, EupactError
 from eupact.matching.model import Applicant, PledgedPlaces
 from eupact.parameters import load_parameters
-from eupact.pool.benefit import Needs, UseOfPool
+from eupact.pool.benefit import Needs, ShortcomingsFinding, UseOfPool
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 
 from .databases import BACKENDS, fresh_database
@@ -229,6 +229,21 @@ def test_art_69_2_a_voluntary_request_is_answered_within_30_days_and_may_be_decl
         svc.request_offsets(DE, YEAR, "IT", "DE", 10)  # an offer is not a record (63(2))
     with pytest.raises(EupactError, match=r"cannot be requested \(Art. 63\(1\), \(2\)\)"):
         svc.request_offsets(IT, YEAR, "IT", "FR", 10)  # FR pledged 50: below half its share
+
+
+def test_art_60_3_no_obligatory_offsets_toward_a_state_with_systemic_shortcomings(world):
+    """Art. 60(3), fourth subparagraph: contributing states need not apply offsets toward a
+    benefitting state in which the Commission identified systemic shortcomings; EL's call stays
+    obligatory."""
+    svc, clock = world
+    after_act(svc, clock, SMALL, benefitting=(IT, EL))
+    reconvened(svc)
+    svc.record_shortcomings(C, YEAR, ShortcomingsFinding("IT", dt.date(2026, 6, 20), "11"))
+    with pytest.raises(EupactError, match=r"cannot be requested \(Art. 63\(1\), \(2\)\)"):
+        svc.request_offsets(IT, YEAR, "IT", "DE", 10)
+    with pytest.raises(EupactError, match="owes no obligatory offsets toward IT"):
+        svc.request_offsets(DE, YEAR, "IT", "DE", 10)
+    assert svc.request_offsets(EL, YEAR, "EL", "DE", 10).status == "owed"
 
 
 # -- item 7: Art. 13(4), 57(3) -- the reconvened Forum is a pledging exercise -------------------

@@ -112,7 +112,8 @@ class Offsets:
             raise EupactError(problems, "offsets request refused")
 
         def work(session: Session) -> OffsetRequestRecord:
-            cycle = self.cycles.after_act(session, year, OFFSET_RULE, "offsets request")
+            # locked: two calls at once must not both take what a state still owes (63(7))
+            cycle = self.cycles.after_act(session, year, OFFSET_RULE, "offsets request", lock=True)
             self.cycles.part_iv_applies("an offsets request", "Art. 63 and 69")
             met = self.cycles.reconvened_forum_met(session, cycle)
             outcome = compute_outcome_of(self.ctx, session, year, met)
@@ -156,12 +157,15 @@ class Offsets:
                         )
                     )
                 elif owed == 0:
+                    due = offsets.obligations.get(contributing, 0)
                     problems.append(
                         Problem(
                             "contributing_state",
                             contributing,
-                            f"all it owes under Art. {_paragraph(outcome)} "
-                            f"({offsets.obligations.get(contributing, 0)}) has been called",
+                            f"all it owes under Art. {_paragraph(outcome)} ({due}) has been called"
+                            if due
+                            else f"owes no obligatory offsets under Art. {_paragraph(outcome)}: "
+                            "its fair share is met, or it is exempt (Art. 63(7), 60(3))",
                         )
                     )
                 raise EupactError(problems, "offsets request refused")
