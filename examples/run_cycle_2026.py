@@ -147,7 +147,21 @@ def main(argv: list[str] | None = None) -> int:
         f"/cycles/{YEAR}/deductions/{d['id']}/decision",
         json={"granted": True, "council_act": "SYNTHETIC demo implementing act"},
     )
+    # Art. 13(4): the reconvened Forum is a pledging exercise; the Council closes it, and the
+    # test of Art. 63(3) runs on the pledges after it.
     co.call("POST", f"/cycles/{YEAR}/forum/reconvene")
+    de = next(
+        p
+        for p in who["DE"].call("GET", f"/cycles/{YEAR}/pledges?state=DE")["items"]
+        if p["kind"] == "relocation"
+    )
+    who["DE"].call(  # raised, never lowered (SYNTHETIC)
+        "PUT",
+        f"/cycles/{YEAR}/pledges/{de['id']}",
+        json={"state": "DE", "kind": "relocation", "amount": str(de["relocations"] + 100)},
+        headers={"If-Match": f'"{de["version"]}"'},
+    )
+    co.call("POST", f"/cycles/{YEAR}/forum/close")
     outcome = obs.call("GET", f"/cycles/{YEAR}/outcome")
     print(
         "offsets:", outcome["offsets"]["value"], "| shortfall EUR", outcome["totals"]["shortfall"]
@@ -159,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         201,
         json={"benefitting_state": "IT", "contributing_state": "DE", "applications": 500},
     )
-    who["DE"].call("POST", f"/cycles/{YEAR}/offsets/{o['id']}/reply", json={"accepted": 400})
+    # obligatory offsets (Art. 63(3)) are identified in full (63(6)), not answered under 69(2)
+    who["DE"].call("POST", f"/cycles/{YEAR}/offsets/{o['id']}/reply", json={"accepted": 500})
 
     sc.call(
         "POST",
@@ -176,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         "POST",
         f"/cycles/{YEAR}/implementation",
         201,
-        json={"state": "FR", "kind": "financial", "benefitting_state": "EL", "amount": "1000000"},
+        # Art. 64(1): a financial contribution goes to the Union budget, not to a state
+        json={"state": "FR", "kind": "financial", "amount": "1000000"},
     )
     sc.call(
         "POST", f"/cycles/{YEAR}/transitions", json={"action": "close_year", "on": "2026-12-31"}

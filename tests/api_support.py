@@ -179,8 +179,12 @@ class World:
             self.actor("commission"), YEAR, notification_id, on, under_pressure
         ).as_dict()
 
-    def reconvene(self) -> None:
+    def reconvene(self, close: bool = True) -> None:
+        """Art. 13(4): the Council reconvenes the Forum and (``close``) closes its pledging
+        exercise, after which the test of Art. 63(3) runs."""
         self.service.reconvene_forum(self.actor("council"), YEAR)
+        if close:
+            self.service.close_reconvened_pledging(self.actor("council"), YEAR)
 
     def offsets(self, benefitting: str, contributing: str, n: int) -> dict[str, Any]:
         return self.service.request_offsets(
@@ -246,7 +250,8 @@ def build(world: World, scenario: str) -> World:
       it is under pressure (``notification:decided``), SI's notification awaits the decision
       (``notification:pending``); AT's Art. 62 deduction request is assessed
       (``deduction:assessed``) and PL's is not (``deduction:requested``); the Forum was
-      reconvened and IT asked DE and FR for offsets (``offset:DE``, ``offset:FR``);
+      reconvened (its pledging exercise closed) and IT called obligatory offsets from DE and
+      FR (``offset:DE``, ``offset:FR``: Art. 63(3), owed in full);
     - implementation: the Technical-Level Forum runs.
     """
     assert scenario in SCENARIOS, scenario

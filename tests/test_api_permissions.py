@@ -72,6 +72,14 @@ def _transition(world: World, who: str) -> Request:
     return {"path": f"/cycles/{YEAR}/transitions", "json": {"action": action, "on": "2025-11-11"}}
 
 
+def _close_reconvened(world: World, who: str) -> Request:
+    # Art. 13(4): the Council closes the pledging exercise of the Forum it reconvened (the
+    # scenario's exercise is closed: the Council reconvenes again before it closes)
+    if who == "council":
+        world.reconvene(close=False)
+    return {"path": f"/cycles/{YEAR}/forum/close"}
+
+
 def _pledge_body(who: str, amount: str = "200") -> dict[str, Any]:
     return {"state": own(who), "kind": "relocation", "amount": amount}
 
@@ -105,6 +113,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/v1/cycles/{year}/forum/reconvene"): Route(
         "act", lambda w, who: {"path": f"/cycles/{YEAR}/forum/reconvene"}
     ),
+    ("POST", "/api/v1/cycles/{year}/forum/close"): Route("act", _close_reconvened),
     ("GET", "/api/v1/cycles/{year}/proposal"): Route(
         "act", lambda w, who: {"path": f"/cycles/{YEAR}/proposal"}
     ),
@@ -137,6 +146,14 @@ ROUTES: dict[tuple[str, str], Route] = {
         lambda w, who: {
             "path": f"/cycles/{YEAR}/pledges/{target(w, 'pledge', who)}",
             "headers": {"If-Match": '"1"'},
+        },
+    ),
+    ("POST", "/api/v1/cycles/{year}/pledges/{pledge_id}/requests"): Route(
+        # DE and FR do not benefit: allowed by role, refused by Art. 65(1) (422).
+        "act",
+        lambda w, who: {
+            "path": f"/cycles/{YEAR}/pledges/{target(w, 'pledge', who)}/requests",
+            "json": {"benefitting_state": own(who)},
         },
     ),
     ("GET", "/api/v1/cycles/{year}/deductions"): Route(
@@ -188,7 +205,8 @@ ROUTES: dict[tuple[str, str], Route] = {
         "act",
         lambda w, who: {
             "path": f"/cycles/{YEAR}/offsets/{target(w, 'offset', who)}/reply",
-            "json": {"accepted": 10},
+            # obligatory offsets called (Art. 63(3)): identified in full (63(6))
+            "json": {"accepted": 100},
         },
     ),
     ("GET", "/api/v1/cycles/{year}/implementation"): Route(
@@ -369,6 +387,15 @@ REFUSED_BY_ANOTHER_RULE = {
     # DE and FR may request offsets, but only a benefitting state does (Art. 63(1)).
     (("POST", "/api/v1/cycles/{year}/offsets"), "DE"): (422, "benefitting_state"),
     (("POST", "/api/v1/cycles/{year}/offsets"), "FR"): (422, "benefitting_state"),
+    # DE and FR may change pledges, but only a benefitting state requests alternative measures.
+    (("POST", "/api/v1/cycles/{year}/pledges/{pledge_id}/requests"), "DE"): (
+        422,
+        "benefitting_state",
+    ),
+    (("POST", "/api/v1/cycles/{year}/pledges/{pledge_id}/requests"), "FR"): (
+        422,
+        "benefitting_state",
+    ),
     # DE and FR may inform, but only a state identified under pressure does (Art. 58(1)).
     (("POST", "/api/v1/cycles/{year}/uses-of-pool"), "DE"): (422, "state"),
     (("POST", "/api/v1/cycles/{year}/uses-of-pool"), "FR"): (422, "state"),
@@ -517,7 +544,10 @@ def test_a_member_state_acts_only_for_itself_after_the_act(world_of):
     assert world.snapshot() == before
     # ... and the state the request was for can.
     r = world.call(
-        "POST", f"/cycles/{YEAR}/offsets/{world.ids['offset:FR']}/reply", "FR", json={"accepted": 1}
+        "POST",
+        f"/cycles/{YEAR}/offsets/{world.ids['offset:FR']}/reply",
+        "FR",
+        json={"accepted": 100},  # obligatory offsets are identified in full (Art. 63(3), (6))
     )
     assert r.status_code == 200, r.text
 

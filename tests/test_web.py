@@ -278,7 +278,8 @@ def test_a_state_cannot_post_into_another_workspace(pledging: Site) -> None:
 
 
 def test_offsets_reply_and_deduction_request_after_the_act(implementing: Site) -> None:
-    """FR answers EL's offsets request (Art. 69(2)); AT's deduction form needs reasons."""
+    """FR answers EL's call of obligatory offsets: all of them (Art. 63(3), (6); not the
+    Art. 69(2) reply, which may accept fewer); AT's deduction form needs reasons."""
     client = implementing.client("FR")
     page = client.get("/workspace/FR").text
     match = re.search(r'action="/workspace/FR/offsets/(\d+)"', page)
@@ -290,7 +291,7 @@ def test_offsets_reply_and_deduction_request_after_the_act(implementing: Site) -
     assert bad.status_code == 422 and "Art. 69(2)" in bad.text
     good = client.post(
         f"/workspace/FR/offsets/{match.group(1)}",
-        data={"csrf": implementing.csrf("FR"), "accepted": "250"},
+        data={"csrf": implementing.csrf("FR"), "accepted": "300"},
     )
     assert good.status_code == 303
     assert (

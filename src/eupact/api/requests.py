@@ -18,12 +18,14 @@ from eupact.boundary import (
     OffsetIn,
     OffsetReplyIn,
     PledgeIn,
+    StateCode,
     benefit,
 )
 from eupact.boundary.benefit import FindingIn, NotificationIn, UseOfPoolIn
 from eupact.cycle.phases import Action
 
 __all__ = [
+    "AlternativeRequestIn",
     "AssessmentIn",
     "CycleIn",
     "DecisionIn",
@@ -40,6 +42,16 @@ __all__ = [
     "TransitionIn",
     "UseOfPoolIn",
 ]
+
+
+class AlternativeRequestIn(BaseModel):
+    """A benefitting state's request for another state's alternative measures, after the act
+    and in the implementation year (Art. 57(4), 65(1))."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"benefitting_state": "CY"}]}
+    )
+    benefitting_state: StateCode
 
 
 class CycleIn(BaseModel):

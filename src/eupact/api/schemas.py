@@ -28,6 +28,7 @@ class CycleOut(_Out):
     version: int
     synthetic: bool
     calendar: list[dict[str, Any]]
+    additional_pledging: bool = False  # the reconvened Forum's pledging exercise is open
 
 
 class PledgeOut(_Out):
@@ -74,11 +75,12 @@ class OffsetRequestOut(_Out):
     contributing_state: str
     applications: int
     requested_on: str
-    reply_due: str
+    reply_due: str | None  # None: obligatory offsets (Art. 63(3), (4)) have no Art. 69 limit
     status: str
     accepted: int | None
     replied_on: str | None
     version: int
+    kind: str = "voluntary"  # or "obligatory" (Art. 63(3), (4))
 
 
 class ImplementationOut(_Out):

@@ -348,7 +348,8 @@ class OffsetReplyIn(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Implementation:
     """What a contributing state carried out for a benefitting state: persons relocated or EUR
-    transferred (Art. 60(3), 64, 68)."""
+    transferred (Art. 60(3), 64, 68). A financial contribution goes to the Union budget
+    (Art. 64(1)): its ``benefitting_state`` may be empty."""
 
     state: str
     kind: PledgeKind
@@ -367,14 +368,27 @@ class ImplementationIn(BaseModel):
     )
     state: StateCode
     kind: PledgeKind
-    benefitting_state: StateCode
+    # Art. 64(1): a financial contribution is transferred to the Union budget and needs none
+    benefitting_state: StateCode | None = Field(None, validate_default=True)
     amount: Decimal = Field(allow_inf_nan=False, decimal_places=2, gt=0, le=MAX_EUR)
+
+    @field_validator("benefitting_state", mode="before")
+    @classmethod
+    def _none(cls, value: Any) -> Any:
+        return None if value == "" else value
 
     @field_validator("benefitting_state")
     @classmethod
-    def _other(cls, value: str, info: ValidationInfo) -> str:
-        if value == info.data.get("state"):
+    def _other(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and value == info.data.get("state"):
             raise _refuse("solidarity goes to another Member State, not to the giver", value)
+        if value is None and info.data.get("kind") not in (None, PledgeKind.FINANCIAL):
+            raise _refuse(
+                "relocations and alternative measures go to a benefitting Member State "
+                "(Art. 60(3), 65(1)); only a financial contribution goes to the Union budget "
+                "(Art. 64(1))",
+                value,
+            )
         return value
 
     @field_validator("amount", mode="before")
@@ -383,7 +397,7 @@ class ImplementationIn(BaseModel):
         return _read_amount(info.data.get("kind"), value, info, positive=True)
 
     def to_domain(self) -> Implementation:
-        return Implementation(self.state, self.kind, self.benefitting_state, self.amount)
+        return Implementation(self.state, self.kind, self.benefitting_state or "", self.amount)
 
 
 @dataclass(frozen=True, slots=True)

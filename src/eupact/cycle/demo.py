@@ -112,10 +112,13 @@ def _deduction_offsets_implementation(
     d = service.request_deduction(who["AT"], year, request, SYNTHETIC_NOTE)
     service.assess_deduction(c, year, d.id, SYNTHETIC_NOTE)
     service.decide_deduction(co, year, d.id, True, f"{SYNTHETIC_NOTE}: implementing act")
-    service.reconvene_forum(co, year)
+    service.reconvene_forum(co, year)  # Art. 13(4): a pledging exercise, closed by the Council
+    service.close_reconvened_pledging(co, year)
+    # Art. 63(3): pledges still below the number, so offsets are owed; DE identifies those IT
+    # calls, all of them (63(6)); EL's call is left for FR to answer
     o = service.request_offsets(who["IT"], year, "IT", "DE", 500)
-    service.reply_offsets(who["DE"], year, o.id, 400)
-    service.request_offsets(who["EL"], year, "EL", "FR", 300)  # left for FR to answer
+    service.reply_offsets(who["DE"], year, o.id, 500)
+    service.request_offsets(who["EL"], year, "EL", "FR", 300)
     service.transition(sc, year, Action.START_IMPLEMENTATION, dt.date(2026, 6, 12))
     service.record_implementation(who["DE"], year, "DE", PledgeKind.RELOCATION, "IT", Decimal(120))
     service.record_implementation(

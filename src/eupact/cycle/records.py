@@ -284,7 +284,8 @@ class ShortcomingsRecord(Plain):
 @dataclass(frozen=True, slots=True)
 class CycleRecord(Plain):
     """A cycle's phase and its legal calendar as of today (Art. 7-13, 57); ``synthetic`` marks
-    the demonstration's cycle, whose records are SYNTHETIC."""
+    the demonstration's cycle, whose records are SYNTHETIC; ``additional_pledging``: the Forum
+    the Council reconvened asks for additional pledges now (Art. 13(4))."""
 
     kind_name: ClassVar[str] = "cycle"
     year: int
@@ -293,6 +294,7 @@ class CycleRecord(Plain):
     version: int
     calendar: tuple[dict[str, Any], ...]
     synthetic: bool = False
+    additional_pledging: bool = False
 
 
 @dataclass(frozen=True, slots=True)

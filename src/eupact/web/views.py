@@ -171,7 +171,10 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "offset_rule": OFFSET_RULE,
         "deductions": deductions,
         "offsets_to_answer": [
-            o for o in offsets if o["contributing_state"] == geo and o["status"] == "requested"
+            # a voluntary request (Art. 69(2)) or obligatory offsets called (Art. 63(3), (6))
+            o
+            for o in offsets
+            if o["contributing_state"] == geo and o["status"] in ("requested", "owed")
         ],
         "offsets_mine": [
             o for o in offsets if geo in (o["contributing_state"], o["benefitting_state"])

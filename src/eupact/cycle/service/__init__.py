@@ -151,6 +151,11 @@ class CycleService:
     def reconvene_forum(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
         return self.cycles.reconvene_forum(actor, year, key)
 
+    def close_reconvened_pledging(
+        self, actor: Actor, year: int, key: str | None = None
+    ) -> CycleRecord:
+        return self.cycles.close_reconvened_pledging(actor, year, key)
+
     # -- pledges -----------------------------------------------------------------------------------
 
     def list_pledges(
@@ -181,6 +186,11 @@ class CycleService:
         self, actor: Actor, year: int, pledge_id: int, if_match: int, key: str | None = None
     ) -> Withdrawn:
         return self.pledges.delete(actor, year, pledge_id, if_match, key)
+
+    def request_alternative(
+        self, actor: Actor, year: int, pledge_id: int, benefitting: str, key: str | None = None
+    ) -> PledgeRecord:
+        return self.pledges.request_alternative(actor, year, pledge_id, benefitting, key)
 
     # -- deductions --------------------------------------------------------------------------------
 
