@@ -387,6 +387,10 @@ REFUSED_BY_ANOTHER_RULE = {
     # DE and FR may request offsets, but only a benefitting state does (Art. 63(1)).
     (("POST", "/api/v1/cycles/{year}/offsets"), "DE"): (422, "benefitting_state"),
     (("POST", "/api/v1/cycles/{year}/offsets"), "FR"): (422, "benefitting_state"),
+    # Once 'matching.run' opens to Member States (Art. 67(3)-(4)): DE and FR match their own
+    # candidates only, and MATCH_BODY's are IT's.
+    (("POST", "/api/v1/cycles/{year}/matching"), "DE"): (403, "applicants[0].benefitting_state"),
+    (("POST", "/api/v1/cycles/{year}/matching"), "FR"): (403, "applicants[0].benefitting_state"),
     # DE and FR may change pledges, but only a benefitting state requests alternative measures.
     (("POST", "/api/v1/cycles/{year}/pledges/{pledge_id}/requests"), "DE"): (
         422,
