@@ -531,3 +531,28 @@ def test_art_63_6_identification_within_the_obligation(params):
         identify([_case(), _case()], "DE", "IT", 3, day, params)
     with pytest.raises(EupactError, match="owed toward EL"):
         identify([_case()], "DE", "EL", 3, day, params)
+
+
+@pytest.mark.parametrize(
+    ("on", "converted"),
+    [(dt.date(2026, 12, 31), Decimal(0)), (dt.date(2027, 1, 1), Decimal(250000))],
+    ids=["last-day-of-the-year", "after-the-year"],
+)
+def test_art_57_4_unrequested_alternative_measures_wait_for_the_year_end(
+    act, params, on, converted
+):
+    """Art. 57(4), 65(1): BE's EUR 250,000 of alternative measures nobody requested stay
+    alternative measures through 31 December 2026 (a benefitting state may still request them)
+    and become a financial contribution only after the year."""
+    act1 = tiny_act(act, 1000, 2000)
+    out = compute_outcome(
+        tiny_key(params, POPS, GDPS),
+        act1,
+        [Pledge("BE", A, Decimal(250000))],
+        standing=standing(act1, params, on=on),
+    )
+    be = out.states["BE"]
+    assert be.alternative_converted == converted
+    assert out.totals.pledged_financial == converted
+    assert out.totals.pledged_alternative == Decimal(250000) - converted
+    assert ("not requested yet" in be.alternative_note) is (converted == 0)

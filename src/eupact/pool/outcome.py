@@ -11,6 +11,7 @@ Every figure is kept with what produced it; :meth:`PoolOutcome.explain` turns an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,6 +86,7 @@ class StateOutcome:
     # as financial contributions (Art. 57(4), 65(1)).
     to_implement_financial: Decimal = ZERO
     to_implement_alternative: Decimal = ZERO
+    alternative_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +154,7 @@ class PoolOutcome:
                 "fair_share_financial",
             )
         }
-        notes = tuple(n for n in (row.exemption, row.deduction_pending) if n)
+        notes = tuple(n for n in (row.exemption, row.deduction_pending, row.alternative_note) if n)
         return Explanation(
             quantity=f"{field} of {geo}",
             value=show(getattr(row, field)),
@@ -208,14 +210,23 @@ def _state_row(
     released: Fraction,
     release_money: bool,
     offsets_accepted: int,
+    year_over: bool,
 ) -> StateOutcome:
     reloc_pledge = mine.get(PledgeKind.RELOCATION)
     relocations = int(reloc_pledge.amount) if reloc_pledge else 0
     financial = mine[PledgeKind.FINANCIAL].amount if PledgeKind.FINANCIAL in mine else ZERO
     alt = mine.get(PledgeKind.ALTERNATIVE)
     alternative = alt.amount if alt else ZERO
-    # Art. 57(4), 65(1): alternative measures nobody requested become financial contributions.
-    converted = alternative if alt and not alt.requested_by else ZERO
+    # Art. 57(4), 65(1): alternative measures no benefitting state requested in the year become
+    # financial contributions — once the year is over; before, they wait for a request.
+    unrequested = bool(alt and not alt.requested_by and alternative > 0)
+    converted = alternative if unrequested and year_over else ZERO
+    waiting = (
+        "alternative measures not requested yet: converted into a financial contribution at "
+        "the end of the year if no benefitting state requests them (Art. 57(4), 65(1))"
+        if unrequested and not year_over
+        else ""
+    )
     total = relocations * per_relocation + financial + alternative
     if deduction is None:
         cut_reloc, cut_fin, cut_alt = 0, ZERO, ZERO
@@ -271,6 +282,7 @@ def _state_row(
         offsets_accepted=offsets_accepted,
         to_implement_financial=money_fin,
         to_implement_alternative=money_alt,
+        alternative_note=waiting,
     )
 
 
@@ -329,6 +341,8 @@ def compute_outcome(
     offsets each state has taken on request or offer (Art. 63(1)–(2), 69), which count toward
     its fair share (recital 33) at one relocation each."""
     accepted = dict(offsets_accepted or {})
+    # As of the standing's date: before the year's end nothing unrequested is converted yet.
+    year_over = standing.on is None or standing.on > dt.date(act.year, 12, 31)
     params = key.params
     per_relocation = Decimal(params("pool.equivalence.relocation_eur"))
     fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
@@ -350,6 +364,7 @@ def compute_outcome(
             released,
             release_money,
             accepted.get(geo, 0),
+            year_over,
         )
         for geo in key.states
     }

@@ -116,7 +116,9 @@ def outcome_table(outcome: PoolOutcome) -> Table:
                 "balance_eur": r.balance,
                 "offset_obligation": outcome.offsets.obligations.get(geo, 0),
                 "released_eur": r.released_total,
-                "notes": "; ".join(n for n in (r.exemption, r.deduction_pending) if n),
+                "notes": "; ".join(
+                    n for n in (r.exemption, r.deduction_pending, r.alternative_note) if n
+                ),
             }
         )
     notes = (
