@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test bench lint mutate install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,19 @@ test: $(STAMP)
 ## Benchmarks (pytest-benchmark); figures go to docs/performance.md by hand.
 bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,mean,max,rounds -p no:xdist
+
+## Mutation testing of the legal core (mutmut 3, configured in pyproject.toml [tool.mutmut]): not
+## part of `make test` nor CI. Starts from a fresh mutants/ copy of src/ and tests/ (mutmut would
+## otherwise keep stale copies of the unmutated files), then prints the survivors and the counts.
+## MUTANTS restricts the run by mutant name, e.g. MUTANTS='eupact.pool.allocation.*'.
+MUTANTS ?=
+MUTATE_CHILDREN ?= 2
+mutate: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	@cat mutants/mutmut-cicd-stats.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples

@@ -1,0 +1,1 @@
+"""Hand-worked golden cases for the reference key, its rounding, apportionment and the proposal."""
