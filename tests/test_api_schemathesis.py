@@ -65,7 +65,9 @@ def filter_case(context: Any, case: Any) -> bool:
 
 
 def scenario_of(path: str) -> str:
-    if any(part in path for part in ("/deductions", "/offsets", "/forum/reconvene")):
+    after_act = ("/deductions", "/offsets", "/forum/reconvene")
+    uses_of_pool = ("/uses-of-pool", "/notifications", "/shortcomings", "/standing")
+    if any(part in path for part in after_act + uses_of_pool):
         return "act"
     if "/implementation" in path:
         return "implementation"
@@ -87,7 +89,12 @@ def world_for(request, tmp_path):
     worlds.close()
 
 
-STEER = {"pledge_id": "pledge:DE", "deduction_id": "deduction:requested", "offset_id": "offset:DE"}
+STEER = {
+    "pledge_id": "pledge:DE",
+    "deduction_id": "deduction:requested",
+    "offset_id": "offset:DE",
+    "notification_id": "notification:decided",
+}
 
 
 @schema.parametrize()

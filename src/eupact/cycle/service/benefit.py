@@ -220,7 +220,8 @@ class Benefits:
         self._dates(year, ("informed_on", use.informed_on, True))
 
         def work(session: Session) -> PoolUseRecord:
-            self.cycles.after_act(session, year, USE_RULE, "use of the pool")
+            # the cycle's row locked: one writer of a year's uses of the pool at a time
+            self.cycles.after_act(session, year, USE_RULE, "use of the pool", lock=True)
             self._check(session, year, uses=[*repo.uses(session, year), use])
             row = PoolUseRow(
                 year=year,
@@ -261,7 +262,8 @@ class Benefits:
         n = replace(n, decided_on=None, under_pressure=None, shortcomings=False, refused_on=None)
 
         def work(session: Session) -> NotificationRecord:
-            self.cycles.after_act(session, year, USE_RULE, "notification")
+            # locked, so that two notifications of one state cannot both find none pending
+            self.cycles.after_act(session, year, USE_RULE, "notification", lock=True)
             recorded = repo.notifications(session, year)
             for earlier in recorded:
                 if earlier.state == n.state and (
