@@ -62,8 +62,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "shortcomings.record": frozenset({C}),
     # Who benefits, since when (Art. 58(3), 59(5): the Parliament and the Council are told).
     "standing.read": ALL,
-    # Art. 15, 67(4): the Coordinator (and the Commission) may run matching tools; stateless.
-    "matching.run": frozenset({C, SC}),
+    # Art. 15, 67(3)-(4): the Coordinator (and the Commission) run matching tools, and a
+    # benefitting state runs them for its own candidates (checked in the service); stateless.
+    "matching.run": frozenset({C, SC, MS}),
     "audit.read": INSTITUTIONS,
     "audit.verify": INSTITUTIONS,
 }

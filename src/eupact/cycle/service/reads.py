@@ -16,6 +16,7 @@ from eupact.cycle.permissions import Actor, authorize, embargoed, visible_states
 from eupact.cycle.phases import Phase
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
+from eupact.cycle.service.cycles import Cycles
 from eupact.cycle.store.models import AuditRow, CycleRow
 from eupact.errors import NotFound, Problem
 from eupact.pool.benefit import Standing
@@ -51,6 +52,7 @@ def compute_outcome_of(ctx: Context, session: Session, year: int, reconvened: bo
         repo.deductions(session, year),
         forum_reconvened=reconvened,
         standing=standing_of(ctx, year, session),
+        offsets_accepted=repo.voluntary_offsets_accepted(session, year),
         sar_states=pool.sar_states,
     )
 
@@ -128,7 +130,10 @@ class Reads:
             cycle = repo.cycle(session, year)
             phase = Phase(cycle.phase)
             embargoed(actor, "outcome.read", phase)
-            outcome = compute_outcome_of(self.ctx, session, year, cycle.forum_reconvened)
+            # Art. 63(3): obligatory offsets follow the reconvened Forum's pledging, once closed.
+            opened, closed = Cycles.exercises(session, year)
+            met = bool(cycle.forum_reconvened) and opened <= closed
+            outcome = compute_outcome_of(self.ctx, session, year, met)
         visible = visible_states(actor, "outcome.read", phase)
         own = next(iter(visible)) if visible else None
         return OutcomeRead(outcome, phase, own)

@@ -17,6 +17,7 @@ from eupact.cycle.store.models import (
     CycleRow,
     DeductionRow,
     NotificationRow,
+    OffsetRequestRow,
     PledgeRow,
     PoolUseRow,
     ShortcomingsRow,
@@ -144,3 +145,19 @@ def findings(session: Session, year: int) -> list[ShortcomingsFinding]:
         ShortcomingsFinding(r.state, r.decided_on, r.article, r.decision, f"shortcomings:{r.id}")
         for r in rows
     ]
+
+
+def voluntary_offsets_accepted(session: Session, year: int) -> dict[str, int]:
+    """Applications each contributing state took on request or offer (Art. 63(1)–(2), 69):
+    they count toward its fair share (recital 33). Obligatory offsets (63(3)) are not counted
+    here: they are already within the obligation they discharge."""
+    rows = session.execute(
+        select(OffsetRequestRow.contributing_state, OffsetRequestRow.accepted).where(
+            OffsetRequestRow.year == year,
+            OffsetRequestRow.status.in_(("accepted", "partly accepted")),
+        )
+    ).all()
+    out: dict[str, int] = {}
+    for state, accepted in rows:
+        out[state] = out.get(state, 0) + int(accepted or 0)
+    return out
