@@ -101,8 +101,17 @@ class ReferenceKey:
         )
 
 
+ROUNDING_MODES = ("up", "down", "half_up", "half_even")
+
+
 def round_fraction(value: Fraction, mode: str) -> int:
-    """Round a non-negative exact fraction to an integer by the named rule."""
+    """Round a non-negative exact fraction to an integer by the named rule (one of
+    :data:`ROUNDING_MODES`; any other name is refused, not read as half even)."""
+    if mode not in ROUNDING_MODES:
+        raise EupactError(
+            [Problem("rounding mode", mode, f"must be one of {', '.join(ROUNDING_MODES)}")],
+            "unknown rounding mode",
+        )
     floor, rest = divmod(value.numerator, value.denominator)
     if rest == 0 or mode == "down":
         return floor
