@@ -4,9 +4,10 @@ example pledges — not the real ones, which our data does not hold.
 
 ``until="pledging"`` stops with pledging open (the state in which Member States enter pledges);
 ``until="implementation"`` goes on through the Council act (19 December 2025), the states
-identified under migratory pressure informing that they use the pool (Art. 58(1): SYNTHETIC
-dates and needs; they benefit from then on), a deduction, the reconvened Forum, an offsets request
-and its reply, and the first implementation records — where the 2026 cycle stands on the date of
+identified under migratory pressure informing that they use the pool (Art. 58(1)), the
+deductions, the reconvened Forum — all as the example file records them, so that the dashboard
+and `eupact cycle run 2026` tell one story (tests/test_demo_story.py) — then offsets requests and
+their replies and the first implementation records: where the 2026 cycle stands on the date of
 this code (the year is not closed).
 """
 
@@ -19,10 +20,10 @@ from typing import Literal
 import yaml
 
 from eupact.cycle.examples import example_pledges_path
+from eupact.cycle.inputs import PledgesFile, read_pledges_file
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Action, Role
 from eupact.cycle.service import CycleService
-from eupact.pool.benefit import Needs, UseOfPool
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 
 Until = Literal["pledging", "implementation"]
@@ -33,15 +34,6 @@ INSTITUTIONS: dict[str, Role] = {
     "observer": Role.OBSERVER,
 }
 SYNTHETIC_NOTE = "SYNTHETIC demonstration record"
-# SYNTHETIC: when and with which needs the states identified under pressure in the 2026 Art. 11
-# decision inform that they use the pool (Art. 58(1)-(2)), once Arts. 58-63 apply (Art. 85:
-# 12 June 2026); invented for the demonstration.
-SYNTHETIC_USES: dict[str, tuple[str, int, int]] = {  # state: (informed on, relocations, EUR)
-    "IT": ("2026-06-12", 6_000, 120_000_000),
-    "EL": ("2026-06-12", 4_000, 80_000_000),
-    "ES": ("2026-06-15", 3_000, 60_000_000),
-    "CY": ("2026-06-19", 1_000, 20_000_000),
-}
 
 
 def demo_tokens(service: CycleService, states: tuple[str, ...]) -> dict[str, str]:
@@ -88,34 +80,47 @@ def load_demo(
         return tokens
     step(co, Action.CLOSE_PLEDGING, "2025-12-08")
     step(co, Action.ADOPT_COUNCIL_ACT, "2025-12-19")
-    _uses_of_the_pool(service, who, year)
-    _deduction_offsets_implementation(service, who, year)
+    story = read_pledges_file(example_pledges_path(year))
+    _uses_of_the_pool(service, who, year, story)
+    _deductions(service, who, year, story)
+    _offsets_and_implementation(service, who, year, story)
     return tokens
 
 
-def _uses_of_the_pool(service: CycleService, who: dict[str, Actor], year: int) -> None:
-    """Each state identified under pressure informs that it uses the pool (SYNTHETIC dates and
-    needs, never after today: a record says what has happened)."""
-    today = service.clock().date()
-    for geo in service.pool(year).under_pressure_states:
-        day, relocations, money = SYNTHETIC_USES.get(geo, ("2026-06-22", 500, 10_000_000))
-        informed = min(dt.date.fromisoformat(day), today)
-        needs = Needs(relocations, Decimal(money), (f"{SYNTHETIC_NOTE}: AMIF",))
-        service.inform_use_of_pool(who[geo], year, UseOfPool(geo, informed, needs))
-
-
-def _deduction_offsets_implementation(
-    service: CycleService, who: dict[str, Actor], year: int
+def _uses_of_the_pool(
+    service: CycleService, who: dict[str, Actor], year: int, story: PledgesFile
 ) -> None:
-    c, co, sc = who["commission"], who["council"], who["coordinator"]
-    request = Deduction("AT", "62", True, 0, Decimal(0), DeductionStatus.REQUESTED, "", False, "")
-    d = service.request_deduction(who["AT"], year, request, SYNTHETIC_NOTE)
-    service.assess_deduction(c, year, d.id, SYNTHETIC_NOTE)
-    service.decide_deduction(co, year, d.id, True, f"{SYNTHETIC_NOTE}: implementing act")
-    service.reconvene_forum(co, year)  # Art. 13(4): a pledging exercise, closed by the Council
-    service.close_reconvened_pledging(co, year)
-    # Art. 63(3): pledges still below the number, so offsets are owed; DE identifies those IT
-    # calls, all of them (63(6)); EL's call is left for FR to answer
+    """The uses of the pool the example file records (SYNTHETIC dates and needs), never dated
+    after today: a record says what has happened."""
+    today = service.clock().date()
+    for use in story.uses_of_pool:
+        if use.informed_on <= today:
+            service.inform_use_of_pool(who[use.state], year, use)
+
+
+def _deductions(
+    service: CycleService, who: dict[str, Actor], year: int, story: PledgesFile
+) -> None:
+    """The example file's deductions: each requested, and those it records as granted assessed
+    by the Commission and granted by the Council (Art. 61, 62)."""
+    c, co = who["commission"], who["council"]
+    for d in story.deductions:
+        request = Deduction(d.state, d.article, d.full, d.relocations, d.financial)
+        recorded = service.request_deduction(who[d.state], year, request, SYNTHETIC_NOTE)
+        if d.status is DeductionStatus.GRANTED:
+            service.assess_deduction(c, year, recorded.id, SYNTHETIC_NOTE)
+            service.decide_deduction(co, year, recorded.id, True, d.council_act)
+
+
+def _offsets_and_implementation(
+    service: CycleService, who: dict[str, Actor], year: int, story: PledgesFile
+) -> None:
+    co, sc = who["council"], who["coordinator"]
+    if story.forum_reconvened:
+        service.reconvene_forum(co, year)  # Art. 13(4): a pledging exercise, closed by the Council
+        service.close_reconvened_pledging(co, year)
+    # Art. 63(3): pledges below the number, so offsets are owed; DE identifies all those IT
+    # calls (63(6)); EL's call is left for FR to answer
     o = service.request_offsets(who["IT"], year, "IT", "DE", 500)
     service.reply_offsets(who["DE"], year, o.id, 500)
     service.request_offsets(who["EL"], year, "EL", "FR", 300)

@@ -32,9 +32,18 @@ def synthetic_document(year: int, seed: int) -> dict[str, Any]:
     return {
         "label": LABEL.format(seed=seed, act=act.citation),
         "synthetic": True,
-        "forum_reconvened": False,
+        # the demonstration's Council reconvenes the Forum, whose pledging then closes (13(4))
+        "forum_reconvened": True,
         "uses_of_pool": [
-            {"state": u.state, "informed_on": u.informed_on.isoformat()}
+            {
+                "state": u.state,
+                "informed_on": u.informed_on.isoformat(),
+                "needs": {
+                    "relocations": u.needs.relocations,
+                    "financial": int(u.needs.financial),
+                    "programmes": list(u.needs.programmes),
+                },
+            }
             for u in synthetic_uses(act, pool.params)
         ],
         "pledges": [

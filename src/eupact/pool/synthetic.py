@@ -7,6 +7,7 @@ says SYNTHETIC.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from eupact.parameters import ParametersAt
 from eupact.pool.acts import CouncilAct
 from eupact.pool.allocation import Allocation
-from eupact.pool.benefit import UseOfPool
+from eupact.pool.benefit import Needs, UseOfPool
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 
 LABEL = (
@@ -50,11 +51,32 @@ def synthetic_pledges(
     return pledges, deductions
 
 
+# SYNTHETIC: when and with which needs the states identified under pressure inform that they
+# use the pool (Art. 58(1)-(2)), from the first day Arts. 58-63 apply (Art. 85); invented for
+# the demonstration: state -> (days after the date of application, relocations, EUR).
+SYNTHETIC_USES: dict[str, tuple[int, int, int]] = {
+    "IT": (0, 6_000, 120_000_000),
+    "EL": (0, 4_000, 80_000_000),
+    "ES": (3, 3_000, 60_000_000),
+    "CY": (7, 1_000, 20_000_000),
+}
+
+
 def synthetic_uses(act: CouncilAct, params: ParametersAt) -> list[UseOfPool]:
-    """Every state the Art. 11 decision identified under pressure informs, on the first day
-    Art. 58 applies, that it uses the pool (SYNTHETIC: no needs declared, Art. 58(2))."""
-    start = params("cycle.date_of_application_part_iv")
-    return [UseOfPool(geo, max(start, act.act_date)) for geo in act.under_pressure_states]
+    """Every state the Art. 11 decision identified under pressure informs, from the first day
+    Art. 58 applies, that it uses the pool, with its needs (Art. 58(2)): SYNTHETIC."""
+    start = max(params("cycle.date_of_application_part_iv"), act.act_date)
+    out = []
+    for geo in act.under_pressure_states:
+        days, relocations, money = SYNTHETIC_USES.get(geo, (10, 500, 10_000_000))
+        out.append(
+            UseOfPool(
+                geo,
+                start + dt.timedelta(days=days),
+                Needs(relocations, Decimal(money), ("AMIF (SYNTHETIC)",)),
+            )
+        )
+    return out
 
 
 def _synthetic_deductions(act: CouncilAct, rng: np.random.Generator) -> list[Deduction]:
