@@ -20,6 +20,17 @@ PHASES: dict[str, str] = {
 }
 
 STEPS: dict[str, str] = {
+    "Art. 10 information provided by the Member States and agencies": N_(
+        "Art. 10 information provided by the Member States and agencies"
+    ),
+    "Initial assessment presented (EU migration preparedness and crisis mechanism)": N_(
+        "Initial assessment presented (EU migration preparedness and crisis mechanism)"
+    ),
+    "Updated information provided": N_("Updated information provided"),
+    "Consolidated assessment presented (EU migration preparedness and crisis mechanism)": N_(
+        "Consolidated assessment presented (EU migration preparedness and crisis mechanism)"
+    ),
+    "Technical-Level Forum: first meeting": N_("Technical-Level Forum: first meeting"),
     "European Annual Asylum and Migration Report": N_(
         "European Annual Asylum and Migration Report"
     ),
@@ -73,6 +84,8 @@ STATUSES: dict[str, str] = {
     "accepted": N_("accepted"),
     "partly accepted": N_("partly accepted"),
     "declined": N_("declined"),
+    "owed": N_("owed (Art. 63(3))"),
+    "identified": N_("identified (Art. 63(6))"),
 }
 
 OFFSETS: dict[str, str] = {

@@ -43,7 +43,9 @@ def synthetic(service: CycleService, year: int) -> bool:
 def overview(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     cycle = service.get_cycle(actor, year).as_dict()
     steps = cycle["calendar"]
-    upcoming = [s for s in steps if not s["done"]]
+    # Steps the cycle records and still waits for; those it cannot record (the Art. 9 steps)
+    # or that have no time limit (Art. 14(5)) are shown in the timeline, not as "next".
+    upcoming = [s for s in steps if not s["done"] and s["status"] in ("pending", "overdue")]
     recent: list[dict[str, Any]] = []
     if actor.institution:  # the audit trail is the institutions' (permission table)
         total = service.audit_log(actor, 0, 1)[1]
@@ -155,6 +157,8 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "forum_due": benefit.forum_due.isoformat(),
     }
     offsets = [o.as_dict() for o in service.list_offsets(actor, year)]
+    # Art. 13(4): the reconvened Forum asks for additional pledges (add or raise, never lower)
+    additional = service.get_cycle(actor, year).additional_pledging
     return {
         "geo": geo,
         "phase": phase,
@@ -164,7 +168,8 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "may_use_pool": geo in standing.may_use,
         "deduction_eligible": geo in act.deduction_eligible_states,
         "pledges": pledges,
-        "pledging_open": phase in PLEDGE_PHASES,
+        "pledging_open": phase in PLEDGE_PHASES or additional,
+        "additional_pledging": additional,
         "pledge_rule": PLEDGE_RULE,
         "after_act": phase in AFTER_ACT,
         "deduction_rule": DEDUCTION_RULE,
