@@ -417,6 +417,7 @@ def test_art_65_1_no_request_before_part_iv_applies(world):
 
 # -- item 15: Art. 67(3)-(4) -- the benefitting state matches its own candidates -----------------
 
+
 def test_art_67_4_a_benefitting_state_runs_the_matching_for_its_own_candidates(world):
     """Art. 67(3)-(4): IT identifies its candidates and matches them with the Coordinator's
     tools, against the places of any state; applicants of another state are not IT's."""
@@ -463,3 +464,33 @@ def test_art_64_1_a_financial_contribution_needs_no_benefitting_state(world):
         svc.record_implementation(DE, YEAR, "DE", PledgeKind.RELOCATION, "", Decimal(5))
     assert reloc.value.problems[0].field == "benefitting_state"
     assert svc.verify_audit()["ok"]
+
+
+# -- item 10: Art. 12, 13, 57 -- the proposal comes before the Council act --------------------------
+
+
+def test_art_12_57_a_2027_cycle_runs_before_any_council_act(world):
+    """Art. 12(2), (6), 13, 57(1): with no Council act recorded for 2027, the cycle opens, the
+    proposal (30,000 relocations / EUR 600 million, the floors of Art. 12(2)) is read by a Member
+    State once the Forum is convened, states pledge against it; moving past the act is refused
+    until the act's figures are recorded."""
+    svc, clock = world
+    clock.set(dt.date(2026, 11, 2))
+    svc.create_cycle(C, 2027)
+    steps = [
+        (Action.ADOPT_REPORT, C, dt.date(2026, 10, 15)),
+        (Action.ADOPT_DECISION, C, dt.date(2026, 10, 15)),
+        (Action.ADOPT_PROPOSAL, C, dt.date(2026, 10, 15)),
+        (Action.CONVENE_FORUM, CO, dt.date(2026, 10, 28)),
+        (Action.OPEN_PLEDGING, CO, dt.date(2026, 11, 2)),
+    ]
+    for action, who, day in steps:
+        svc.transition(who, 2027, action, day)
+    proposal = svc.proposal(DE, 2027)
+    assert (proposal.totals.relocations, proposal.totals.financial) == (30000, Decimal(600000000))
+    assert svc.pool(2027).draft and "no Council act yet" in svc.pool(2027).act.citation
+    pledge = svc.create_pledge(DE, 2027, Pledge("DE", PledgeKind.RELOCATION, Decimal(1000)))
+    assert pledge.relocations == 1000
+    svc.transition(CO, 2027, Action.CLOSE_PLEDGING, dt.date(2026, 12, 8))
+    with pytest.raises(EupactError, match=r"no Council implementing act is recorded.*57\(1\)"):
+        svc.transition(CO, 2027, Action.ADOPT_COUNCIL_ACT, dt.date(2026, 12, 19))

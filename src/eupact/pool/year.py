@@ -67,6 +67,8 @@ class PoolYear:
     vintage: Vintage
     key: ReferenceKey
     sar_states: tuple[str, ...]
+    # True before the Council act: the act's figures are the Commission proposal's (Art. 12)
+    draft: bool = False
 
     @property
     def under_pressure_states(self) -> tuple[str, ...]:
@@ -223,6 +225,42 @@ def _key(
     return compute_reference_key(population, gdp, params, states, chosen)
 
 
+def draft_year(year: int, parameters: ParameterSet, snapshot: Snapshot) -> PoolYear:
+    """A pool year whose Council act is not adopted yet (Art. 12, 13, 57): the proposal stands
+    in for the act — its numbers as the reference numbers, the snapshot's Art. 11 decision for
+    the states under pressure — so that a cycle can open, the Forum meet and states pledge before
+    the act. Nothing here is a Council figure; the citation says so."""
+    draft = proposal_year(year, parameters, snapshot)
+    proposal = draft.proposal()
+    day = draft.params.date
+    under_pressure = tuple(
+        g
+        for g in draft.key.states
+        if g in snapshot.classification and snapshot.classification[g].under_migratory_pressure
+    )
+    act = CouncilAct(
+        year=year,
+        citation=f"no Council act yet for {year}: the Commission proposal's figures (Art. 12)",
+        act_date=day,
+        proposal_date=day,
+        date_of_application=draft.params("cycle.date_of_application_part_iv"),
+        proposal=proposal.totals,
+        reference=proposal.totals,
+        under_pressure_states=under_pressure,
+        deduction_eligible_states=tuple(
+            g
+            for g in draft.key.states
+            if g in snapshot.classification
+            and snapshot.classification[g].significant_migratory_situation
+        ),
+        systemic_shortcomings_states=(),
+        sar_share=None,
+    )
+    return PoolYear(
+        year, act, draft.params, snapshot, draft.vintage, draft.key, draft.sar_states, True
+    )
+
+
 def pool_year(
     year: int,
     parameters: ParameterSet,
@@ -250,6 +288,7 @@ __all__ = [
     "PoolYear",
     "ProposalYear",
     "default_vintage",
+    "draft_year",
     "latest_vintage",
     "pool_year",
     "proposal_year",

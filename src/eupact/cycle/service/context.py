@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from eupact.cycle.service.uow import UnitOfWork
 from eupact.data.snapshot import Snapshot
 from eupact.parameters import ParameterSet
-from eupact.pool.year import PoolYear, pool_year
+from eupact.pool.acts import recorded_years
+from eupact.pool.year import PoolYear, draft_year, pool_year
 
 
 @dataclass
@@ -27,9 +28,13 @@ class Context:
     def pool(self, year: int) -> PoolYear:
         """The pool year's act, parameters and key (cached: both inputs are read-only).
 
-        Refuses a year with no recorded Council act."""
+        A year whose Council act is not recorded yet is a draft: the Commission proposal stands
+        in for the act (Art. 12, 57(1)) until a release records the act."""
         if year not in self._years:
-            self._years[year] = pool_year(year, self.parameters, self.snapshot)
+            if year in recorded_years(self.parameters):
+                self._years[year] = pool_year(year, self.parameters, self.snapshot)
+            else:
+                self._years[year] = draft_year(year, self.parameters, self.snapshot)
         return self._years[year]
 
     def bound_states(self) -> tuple[str, ...]:

@@ -191,6 +191,20 @@ class Cycles:
                 ]
             )
 
+        if action is Action.ADOPT_COUNCIL_ACT and self.ctx.pool(year).draft:
+            raise EupactError(
+                [
+                    Problem(
+                        "year",
+                        year,
+                        "no Council implementing act is recorded for this pool year: its "
+                        "reference numbers and pledges are recorded (parameters/acts/) before "
+                        "the cycle moves past the act (Art. 57(1))",
+                    )
+                ],
+                "transition refused",
+            )
+
         def work(session: Session) -> CycleRecord:
             row = repo.cycle(session, year, lock=True)
             t = check_transition(Phase(row.phase), action, actor.role)
