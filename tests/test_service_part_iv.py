@@ -434,6 +434,23 @@ def test_art_67_4_a_benefitting_state_runs_the_matching_for_its_own_candidates(w
         svc.match(DE, YEAR, [Applicant("A1", "DE")], places)  # DE does not benefit
 
 
+def test_art_60_3_no_one_is_required_to_relocate_from_a_state_with_systemic_shortcomings(world):
+    """Art. 60(3), fourth subparagraph: IT and EL benefit; the Commission finds systemic
+    shortcomings in EL. The Coordinator's matching leaves EL's candidates out (the label says
+    so) unless a state earmarked places for EL; with only EL's candidates, it is refused."""
+    svc, clock = world
+    after_act(svc, clock, SMALL, benefitting=(IT, EL))
+    svc.record_shortcomings(C, YEAR, ShortcomingsFinding("EL", dt.date(2026, 6, 20), "11"))
+    mixed = [Applicant("A1", "IT"), Applicant("A2", "EL"), Applicant("A3", "EL")]
+    result = svc.match(SC, YEAR, mixed, [PledgedPlaces("DE", 3)])
+    assert result.relocated_persons == 1
+    assert "2 candidate(s) of EL left out" in result.label and "Art. 60(3)" in result.label
+    earmarked = svc.match(SC, YEAR, mixed, [PledgedPlaces("DE", 2), PledgedPlaces("FR", 1, "EL")])
+    assert earmarked.relocated_persons == 3 and earmarked.label == ""
+    with pytest.raises(EupactError, match=r"systemic shortcomings.*Art\. 60\(3\)"):
+        svc.match(SC, YEAR, mixed[1:], [PledgedPlaces("DE", 3)])
+
+
 def test_art_67_4_the_own_candidates_rule():
     """The rule itself, whatever the permission table says today."""
     from eupact.cycle.service.matching import own_candidates

@@ -5,6 +5,11 @@ The benefitting state identifies the persons to relocate and matches them, with 
 Solidarity Coordinator may provide (Art. 67(3)-(4)): a Member State runs the matching for its own
 candidates only (applicants whose benefitting state is its own), against the places of any state;
 the Coordinator and the Commission for any. Art. 67 applies from the date of application (Art. 85).
+
+No contributing state is required to relocate from a benefitting state in which the Commission
+found systemic shortcomings (Art. 60(3), fourth subparagraph): its candidates are left out of
+the matching, except toward places a state earmarked for it (a contribution it chose to make);
+the result's label names who was left out.
 """
 
 from __future__ import annotations
@@ -41,9 +46,10 @@ class Matching:
                 "(Art. 57, 67 AMMR)",
                 "matching",
             )
+            standing = standing_of(self.ctx, year, session)
             if actor.role is Role.MEMBER_STATE:
                 problems = not_benefitting(
-                    standing_of(self.ctx, year, session),
+                    standing,
                     str(actor.state),
                     "relocations are from a benefitting Member State, which matches the persons "
                     "it identified (Art. 67(3), (4))",
@@ -51,7 +57,8 @@ class Matching:
                 if problems:
                     raise EupactError(problems, "matching refused")
         self.cycles.part_iv_applies("a relocation matching", "Art. 67")
-        result = match(applicants, places)
+        applicants, label = released(applicants, places, standing.affected)
+        result = match(applicants, places, label=label)
         with self.ctx.uow.tx() as session:  # who ran which matching is part of the record
             self.ctx.uow.audit(
                 session,
@@ -68,6 +75,38 @@ class Matching:
                 },
             )
         return result
+
+
+def released(
+    applicants: list[Any], places: list[Any], affected: tuple[str, ...]
+) -> tuple[list[Any], str]:
+    """The applicants to match once those no contributor is required to take are left out
+    (Art. 60(3), fourth subparagraph), and a label saying who was left out."""
+    earmarked = {p.benefitting_state for p in places if p.benefitting_state}
+    left_out = {g for g in affected if g not in earmarked}
+    kept = [a for a in applicants if a.benefitting_state not in left_out]
+    dropped = len(applicants) - len(kept)
+    if not dropped:
+        return applicants, ""
+    states = ", ".join(sorted(left_out & {a.benefitting_state for a in applicants}))
+    if not kept:
+        raise EupactError(
+            [
+                Problem(
+                    "applicants",
+                    dropped,
+                    f"every candidate is from {states}, where the Commission found systemic "
+                    "shortcomings: no contributing state is required to relocate from it "
+                    "(Art. 60(3), fourth subparagraph) unless it earmarks places for it",
+                )
+            ],
+            "matching refused",
+        )
+    return kept, (
+        f"{dropped} candidate(s) of {states} left out: no contributing state is required to "
+        "relocate from a benefitting state with systemic shortcomings (Art. 60(3), fourth "
+        "subparagraph); earmark places to include them"
+    )
 
 
 def own_candidates(actor: Actor, applicants: list[Any]) -> None:
