@@ -19,7 +19,7 @@ from eupact.cycle.phases import Action, Role
 from eupact.cycle.service import CycleService
 from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.errors import Conflict, EupactError
-from eupact.matching.model import Applicant, PledgedPlaces
+from eupact.matching.model import Applicant, BilateralAgreement, PledgedPlaces, Status
 from eupact.parameters import load_parameters
 from eupact.pool.benefit import Needs, ShortcomingsFinding, UseOfPool
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
@@ -449,6 +449,25 @@ def test_art_60_3_no_one_is_required_to_relocate_from_a_state_with_systemic_shor
     assert earmarked.relocated_persons == 3 and earmarked.label == ""
     with pytest.raises(EupactError, match=r"systemic shortcomings.*Art\. 60\(3\)"):
         svc.match(SC, YEAR, mixed[1:], [PledgedPlaces("DE", 3)])
+
+
+def test_art_56_2_a_ii_beneficiaries_need_an_agreement_in_the_service(world):
+    """Art. 56(2)(a)(ii), 67(4): a beneficiary of protection (granted 1 March 2024, less than
+    three years before the act of 19 December 2025, consent given) is relocated from IT to DE
+    only under an IT → DE bilateral agreement; without one the service's matching leaves her."""
+    svc, clock = world
+    after_act(svc, clock, SMALL)
+    beneficiary = Applicant(
+        "B1",
+        "IT",
+        status=Status.BENEFICIARY,
+        consent=True,
+        protection_granted_on=dt.date(2024, 3, 1),
+    )
+    places = [PledgedPlaces("DE", 1)]
+    assert svc.match(SC, YEAR, [beneficiary], places).relocated_persons == 0
+    agreement = (BilateralAgreement("IT", "DE"),)
+    assert svc.match(SC, YEAR, [beneficiary], places, agreement).relocated_persons == 1
 
 
 def test_art_67_4_the_own_candidates_rule():

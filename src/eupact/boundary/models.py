@@ -46,8 +46,8 @@ from eupact.boundary.limits import (
 from eupact.boundary.numbers import Rules, read_decimal, read_integer
 from eupact.boundary.refusal import Refused, refuse
 from eupact.boundary.text import read_state, read_text
-from eupact.matching.model import Applicant, PledgedPlaces
-from eupact.matching.rows import ApplicantRow, PlacesRow
+from eupact.matching.model import Applicant, BilateralAgreement, PledgedPlaces
+from eupact.matching.rows import AgreementRow, ApplicantRow, PlacesRow
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 
 M = TypeVar("M", bound=BaseModel)
@@ -505,11 +505,23 @@ class MatchIn(BaseModel):
     )
     applicants: list[ApplicantRow] = Field(min_length=1, max_length=2000)
     places: list[PlacesRow] = Field(min_length=1, max_length=200)
+    bilateral_agreements: list[AgreementRow] = Field(
+        default_factory=list,
+        max_length=MAX_STATES * MAX_STATES,
+        description="Agreements to relocate beneficiaries of protection from a benefitting "
+        "state to a state of relocation (Art. 56(2)(a)(ii)); none: no beneficiary is relocated",
+    )
 
     def to_domain(self) -> tuple[list[Applicant], list[PledgedPlaces]]:
         applicants = [r.to_domain(f"applicants[{i}]") for i, r in enumerate(self.applicants)]
         places = [r.to_domain(f"places[{i}]") for i, r in enumerate(self.places)]
         return applicants, places
+
+    def agreements(self) -> tuple[BilateralAgreement, ...]:
+        return tuple(
+            r.to_domain(f"bilateral_agreements[{i}]")
+            for i, r in enumerate(self.bilateral_agreements)
+        )
 
 
 __all__ = [

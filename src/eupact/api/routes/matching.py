@@ -17,7 +17,7 @@ router = APIRouter(prefix="/cycles/{year}", tags=["matching"])
 def run_matching(service: Service, year: YearPath, body: MatchIn, who: Who) -> Any:
     """Match applicants to pledged places (Art. 67): optimal, explained; nothing is stored."""
     applicants, places = body.to_domain()
-    result = service.match(who, year, applicants, places)
+    result = service.match(who, year, applicants, places, body.agreements())
     return {
         "summary": result.summary().as_dict(),
         "assignments": [e.as_dict() for e in result.explanations()],

@@ -331,8 +331,15 @@ class CycleService:
     def verify_audit(self, actor: Actor | None = None) -> dict[str, Any]:
         return self.reads.verify_audit(actor)
 
-    def match(self, actor: Actor, year: int, applicants: list[Any], places: list[Any]) -> Any:
-        return self.matching.run(actor, year, applicants, places)
+    def match(
+        self,
+        actor: Actor,
+        year: int,
+        applicants: list[Any],
+        places: list[Any],
+        agreements: tuple[Any, ...] = (),
+    ) -> Any:
+        return self.matching.run(actor, year, applicants, places, agreements)
 
 
 __all__ = ["AuditEntry", "CycleService", "OutcomeRead", "StandingRead", "hash_token"]

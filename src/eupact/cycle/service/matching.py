@@ -31,9 +31,19 @@ class Matching:
         self.ctx = ctx
         self.cycles = cycles
 
-    def run(self, actor: Actor, year: int, applicants: list[Any], places: list[Any]) -> Any:
-        """The matching result (:class:`eupact.matching.MatchResult`)."""
+    def run(
+        self,
+        actor: Actor,
+        year: int,
+        applicants: list[Any],
+        places: list[Any],
+        agreements: tuple[Any, ...] = (),
+    ) -> Any:
+        """The matching result (:class:`eupact.matching.MatchResult`). Beneficiaries of
+        protection are relocated only under the bilateral ``agreements`` given, if protection was
+        granted less than three years before the pool's Council act (Art. 56(2)(a)(ii))."""
         from eupact.matching import match  # scipy: loaded when matching is first asked for
+        from eupact.matching.model import BeneficiaryRules
 
         authorize(actor, "matching.run")
         if actor.role is Role.MEMBER_STATE:
@@ -58,7 +68,8 @@ class Matching:
                     raise EupactError(problems, "matching refused")
         self.cycles.part_iv_applies("a relocation matching", "Art. 67")
         applicants, label = released(applicants, places, standing.affected)
-        result = match(applicants, places, label=label)
+        rules = BeneficiaryRules(tuple(agreements), self.ctx.pool(year).act.act_date)
+        result = match(applicants, places, beneficiaries=rules, label=label)
         with self.ctx.uow.tx() as session:  # who ran which matching is part of the record
             self.ctx.uow.audit(
                 session,
