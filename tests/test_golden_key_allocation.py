@@ -90,6 +90,7 @@ def test_art_57_3_unknown_rounding_mode_is_refused(mode: str) -> None:
     assert info.value.problems == [
         Problem("rounding mode", mode, "must be one of up, down, half_up, half_even")
     ]
+    assert info.value.summary == "unknown rounding mode"
 
 
 @pytest.mark.parametrize(
@@ -255,10 +256,10 @@ def test_art_66_explanation_shows_the_hand_worked_inputs(params: ParametersAt) -
     """Art. 66 and Annex I: AT's explanation names the article, its inputs (population 1 of 4,
     GDP 10 of 100), the weights, and the source of each of its own figures."""
     other = Source("revised release", "population", "", "2024", "r9", "t", "revised.csv", "pop")
+    other_gdp = Source("revised release", "gdp", "", "2024", "r9", "t", "revised.csv", "gdp")
     population = replace(series("population", POPS), value_sources={"AT": other})
-    key = compute_reference_key(
-        population, series("gdp", fractions_to_decimals(GDPS)), params, ("AT", "BE", "BG")
-    )
+    gdp = replace(series("gdp", fractions_to_decimals(GDPS)), value_sources={"BE": other_gdp})
+    key = compute_reference_key(population, gdp, params, ("AT", "BE", "BG"))
     ex = key.explain("AT")
     assert ex.quantity == "reference-key share of AT"
     assert ex.value == "17.5000 %"
@@ -273,7 +274,8 @@ def test_art_66_explanation_shows_the_hand_worked_inputs(params: ParametersAt) -
     }
     assert [p.name for p in ex.parameters] == ["key.weight.population", "key.weight.gdp"]
     assert ex.sources == (other, key.gdp.source)
-    assert key.explain("BE").sources == (key.population.source, key.gdp.source)
+    assert key.explain("BE").sources == (key.population.source, other_gdp)
+    assert key.explain("BG").sources == (key.population.source, key.gdp.source)
     assert ex.notes == ("shares are exact fractions; the percentage shown is rounded for display",)
 
 
@@ -298,13 +300,14 @@ def vintage_series(
 
 @pytest.fixture
 def snapshot() -> Snapshot:
-    """Population on 1 January 2024 in two releases (r1: 1, 1, 2 and 5 for CY; r2: 1, 3, 4) and
-    GDP 2024 in two releases (g1 lacks BG; g2: 10, 30, 60)."""
+    """Population on 1 January 2024 in three releases (r0 lacks BG; r1: 1, 1, 2 and 5 for CY;
+    r2: 1, 3, 4) and GDP 2024 in two releases (g1 lacks BG; g2: 10, 30, 60)."""
     return Snapshot(
         Path("golden"),
         "golden",
         "1",
         (
+            vintage_series("population", "2024-01-01", "r0", {"AT": 9, "BE": 9}),
             vintage_series("population", "2024-01-01", "r1", {"AT": 1, "BE": 1, "BG": 2, "CY": 5}),
             vintage_series("population", "2024-01-01", "r2", {"AT": 1, "BE": 3, "BG": 4}),
             vintage_series("gdp", "2024", "g1", {"AT": Decimal(10), "BE": Decimal(30)}),
@@ -339,8 +342,8 @@ def test_art_66_key_from_snapshot_uses_the_named_release_and_states(
 def test_art_66_key_from_snapshot_without_release_takes_the_first_complete(
     params: ParametersAt, snapshot: Snapshot
 ) -> None:
-    """Art. 66: with no release named, the first population release covering AT, BE, BG (r1:
-    1, 1, 2; CY's 5 is not a participant's) → 7/40, 11/40, 22/40."""
+    """Art. 66: with no release named, the first population release covering AT, BE, BG — not r0,
+    which lacks BG, but r1: 1, 1, 2 (CY's 5 is not a participant's) → 7/40, 11/40, 22/40."""
     key = key_from_snapshot(snapshot, params, Vintage("2024-01-01", "2024"), ("AT", "BE", "BG"))
     assert [key.share(g) for g in key.states] == [
         Fraction(7, 40),
@@ -410,7 +413,11 @@ def test_art_57_3_fair_share_explanation(key: ReferenceKey) -> None:
     assert reloc.inputs == {"share": share, "Union total (relocations)": "999"}
     assert [p.name for p in reloc.parameters] == ["key.rounding.relocations"]
     assert reloc.sources == sources
-    assert reloc.notes[0].startswith("the share itself: reference-key share of AT = 17.5000 %")
+    assert reloc.notes[0].startswith(
+        "the share itself: reference-key share of AT = 17.5000 %;   rule:    "
+        "eupact.key.reference_key.compute_reference_key (Art. 66 and Annex I AMMR);   formula: "
+    )
+    assert "\n" not in reloc.notes[0]
 
     money = fair.explain("AT", "financial")
     assert (money.quantity, money.value) == ("fair share of AT (financial)", "EUR 3,496,500.00")
