@@ -224,6 +224,9 @@ ROUTES: dict[tuple[str, str], Route] = {
             },
         },
     ),
+    ("GET", "/api/v1/cycles/{year}/monitoring"): Route(
+        "implementation", lambda w, who: {"path": f"/cycles/{YEAR}/monitoring?on=2026-07-15"}
+    ),
     ("GET", "/api/v1/cycles/{year}/standing"): Route(
         "act", lambda w, who: {"path": f"/cycles/{YEAR}/standing?on=2026-07-15"}
     ),

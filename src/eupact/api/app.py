@@ -26,6 +26,7 @@ from eupact.api.routes import (
     deductions,
     implementation,
     matching,
+    monitoring,
     offsets,
     pledges,
     pool,
@@ -65,6 +66,7 @@ def create_app(service: CycleService) -> FastAPI:
         deductions,
         offsets,
         implementation,
+        monitoring,
         matching,
         audit,
     ):

@@ -262,6 +262,47 @@ class OutcomeOut(_Out):
     notes: list[str]
 
 
+class TypeProgressOut(_Out):
+    """One type of a state's pledge at the date (Art. 60(3), 65(3), 67(12)): persons for
+    relocations, EUR otherwise; rates are exact fractions such as "2/5" (null: nothing to
+    implement, or not checked)."""
+
+    to_implement: str
+    implemented: str  # carried out by the deadline + carried over
+    carried_over: str
+    late: str  # started after the deadline: not counted
+    accepted_open: str  # accepted (67(9)) or agreed (65(3)) by the deadline, not carried out
+    rate: str | None
+    benchmark: str | None  # the rate compared with for proportion (60(3) second subparagraph)
+    behind: bool
+    deadline: str  # not applicable, due, met, carrying over, missed
+    reason: str
+
+
+class StateMonitoringOut(_Out):
+    state: str
+    year: int
+    as_of: str
+    deadline: str
+    exemption: str
+    types: dict[str, TypeProgressOut]  # relocation, alternative, financial
+    overall_rate: str | None
+    year_end_offsets: int | None  # Art. 63(5): null until the year is over
+    confirmation: str  # Art. 60(6): upcoming, due, received, received late, late
+    confirmation_window: list[str]
+
+
+class MonitoringOut(_Out):
+    """Implementation of the pool year as of ``as_of`` (Art. 60(3), (6), 63(5)); before the
+    Council act a Member State's own state only, without pool-wide rates."""
+
+    year: int
+    as_of: str
+    deadline: str
+    pool_rates: dict[str, str | None]
+    states: list[StateMonitoringOut]
+
+
 class VerificationOut(BaseModel):
     """``eupact audit verify``'s answer: which check failed (chain, mac, anchor, replay), the
     first bad entry or entity, and why (docs/audit.md)."""

@@ -50,6 +50,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offset.reply": frozenset({MS}),
     "implementation.list": ALL,
     "implementation.record": frozenset({MS, SC}),
+    # Art. 60(3), (6), 63(5): implementation checked at a date; narrowed as the outcome is.
+    "monitoring.read": ALL,
     # Art. 58(1): a state identified under pressure informs the Commission and the Council.
     "pool_use.inform": frozenset({MS}),
     # Art. 59(1), (4), (6): a state notifies; the Commission decides; the Commission (it
@@ -100,9 +102,11 @@ class Embargo:
 _FORUM = frozenset({Phase.FORUM_CONVENED, Phase.PLEDGING_OPEN, Phase.PLEDGING_CLOSED})
 _PROPOSAL = Embargo(frozenset({C, CO}), False, "Commission proposal", _FORUM)
 _PLEDGES = Embargo(INSTITUTIONS, True, "pledges")
+_OUTCOME = Embargo(frozenset({C, CO}), True, "pool outcome")
 EMBARGOES: dict[str, Embargo] = {
     "proposal.read": _PROPOSAL,
-    "outcome.read": Embargo(frozenset({C, CO}), True, "pool outcome"),
+    "outcome.read": _OUTCOME,
+    "monitoring.read": _OUTCOME,  # what each state is to implement is the outcome's row
     "pledge.list": _PLEDGES,
     "pledge.read": _PLEDGES,
     "pledge.update": _PLEDGES,

@@ -94,6 +94,16 @@ OFFSETS: dict[str, str] = {
     "not triggered": N_("not triggered"),
 }
 
+# The year-end deadline's status of a type of pledge (Art. 60(3), 65(3), 67(12); the codes of
+# eupact.pool.monitoring.DeadlineStatus).
+DEADLINES: dict[str, str] = {
+    "not applicable": N_("not applicable"),
+    "due": N_("to be implemented by the deadline"),
+    "met": N_("met"),
+    "carrying over": N_("carrying over (Art. 65(3), 67(12))"),
+    "missed": N_("missed"),
+}
+
 # Monthly series shown as sparklines: per family, the count first, else the rate.
 MONTHLY_SERIES: tuple[tuple[tuple[str, str], ...], ...] = (
     (
@@ -124,6 +134,7 @@ RULES: tuple[str, ...] = (
 
 __all__ = [
     "CATEGORIES",
+    "DEADLINES",
     "KINDS",
     "MONTHLY_SERIES",
     "OFFSETS",

@@ -7,6 +7,7 @@ REST API; nothing here decides on its own who may see what.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,7 @@ from eupact.cycle.phases import (
 from eupact.cycle.service import CycleService
 from eupact.errors import EupactError
 from eupact.key.reference_key import to_decimal
+from eupact.pool.pledges import PledgeKind
 from eupact.reports.documents import outcome_document
 from eupact.reports.tables import plain
 
@@ -112,6 +114,57 @@ def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "sources": [s.as_dict() for s in (key.population.source, key.gdp.source)],
         "equivalence": key.params("pool.equivalence.relocation_eur"),
         "equivalence_citation": key.params.cite("pool.equivalence.relocation_eur"),
+        "implementation": implementation(service, actor, year, phase),
+    }
+
+
+def floor_percent(rate: Fraction | None) -> str | None:
+    """A share as a percentage rounded down to a tenth (99.96 % is not shown as 100)."""
+    if rate is None:
+        return None
+    tenths = math.floor(rate * 1000)
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+def implementation(
+    service: CycleService, actor: Actor, year: int, phase: Phase
+) -> dict[str, Any] | None:
+    """Each state's implementation as of today (Art. 60(3), (6), 63(5)): one row per state and
+    type it has to implement or implemented; after the Council act only (before it nothing is
+    implemented, and the targets are the embargoed outcome's)."""
+    if phase in EMBARGO_PHASES:
+        return None
+    try:
+        m = service.monitoring(actor, year)
+    except EupactError:
+        return None
+    rows = []
+    for geo, s in m.states.items():
+        for kind, p in s.progress.items():
+            if not (p.to_implement or p.implemented):
+                continue
+            relocation = kind is PledgeKind.RELOCATION
+            rows.append(
+                {
+                    "geo": geo,
+                    "kind": str(kind),
+                    "decimals": 0 if relocation else 2,
+                    "to_implement": str(p.to_implement),
+                    "implemented": str(p.implemented),
+                    "rate_pct": floor_percent(p.rate),
+                    "benchmark_pct": floor_percent(p.benchmark),
+                    "behind": None if p.benchmark is None else p.behind,
+                    "deadline": str(p.deadline),
+                    "year_end_offsets": (
+                        s.year_end_offsets if relocation and s.after_year_end else None
+                    ),
+                }
+            )
+    return {
+        "as_of": m.as_of.isoformat(),
+        "deadline": m.deadline.isoformat(),
+        "after_year_end": m.as_of > m.deadline,
+        "rows": rows,
     }
 
 

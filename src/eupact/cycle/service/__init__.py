@@ -3,7 +3,8 @@
 One module per job: ``uow`` (transaction, idempotency, audit buffer), ``repository``
 (statements, rows to domain objects), ``tokens``, ``cycles`` (phases and calendar, Art. 7-13),
 ``pledges`` (Art. 57(3)), ``deductions`` (Art. 61, 62), ``offsets`` (Art. 63, 69),
-``implementation`` (Art. 60, 64, 68), ``benefit`` (uses of the pool and who benefits,
+``implementation`` (Art. 60, 64, 68), ``monitoring`` (implementation at a date, Art. 60(3), (6),
+63(5)), ``benefit`` (uses of the pool and who benefits,
 Art. 58-60), ``reads`` (proposal, outcome, audit log), ``matching`` (Art. 67). Operations return
 records (:mod:`eupact.cycle.records`) and domain objects; HTTP statuses and JSON documents are
 the API's. :class:`CycleService` assembles them and keeps one
@@ -39,6 +40,7 @@ from eupact.cycle.service.cycles import Cycles
 from eupact.cycle.service.deductions import Deductions
 from eupact.cycle.service.implementation import Implementation
 from eupact.cycle.service.matching import Matching
+from eupact.cycle.service.monitoring import Monitoring
 from eupact.cycle.service.offsets import Offsets
 from eupact.cycle.service.pledges import Pledges
 from eupact.cycle.service.reads import AuditEntry, OutcomeRead, Reads
@@ -47,6 +49,7 @@ from eupact.cycle.service.uow import UnitOfWork
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.parameters import ParameterSet, load_parameters
 from eupact.pool.benefit import Notification, ShortcomingsFinding, UseOfPool
+from eupact.pool.monitoring import PoolMonitoring
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 from eupact.pool.proposal import Proposal
 from eupact.pool.year import PoolYear
@@ -79,6 +82,7 @@ class CycleService:
         self.reads = Reads(self.ctx)
         self.matching = Matching(self.ctx, self.cycles)
         self.benefits = Benefits(self.ctx, self.cycles)
+        self.monitor = Monitoring(self.ctx)
 
     # -- what the shells share -------------------------------------------------------------------
 
@@ -255,6 +259,10 @@ class CycleService:
 
     def list_implementation(self, actor: Actor, year: int) -> list[ImplementationRecord]:
         return self.implementation.all(actor, year)
+
+    def monitoring(self, actor: Actor, year: int, on: dt.date | None = None) -> PoolMonitoring:
+        """Every state's implementation as of ``on`` (default: today): Art. 60(3), (6), 63(5)."""
+        return self.monitor.read(actor, year, on)
 
     # -- uses of the pool: who benefits (Art. 58-60) -----------------------------------------------
 

@@ -41,9 +41,12 @@ def standing_of(
     )
 
 
-def compute_outcome_of(ctx: Context, session: Session, year: int, reconvened: bool) -> PoolOutcome:
+def compute_outcome_of(
+    ctx: Context, session: Session, year: int, reconvened: bool, on: dt.date | None = None
+) -> PoolOutcome:
     """The pool's outcome from the pledges and deductions recorded for ``year``, with who
-    benefits as of today (Art. 60(3): a benefitting state need not implement its pledges)."""
+    benefits as of ``on`` (default: today; Art. 60(3): a benefitting state need not implement
+    its pledges)."""
     pool = ctx.pool(year)
     return compute_outcome(
         pool.key,
@@ -51,7 +54,7 @@ def compute_outcome_of(ctx: Context, session: Session, year: int, reconvened: bo
         repo.pledges(session, year),
         repo.deductions(session, year),
         forum_reconvened=reconvened,
-        standing=standing_of(ctx, year, session),
+        standing=standing_of(ctx, year, session, on),
         offsets_accepted=repo.voluntary_offsets_accepted(session, year),
         sar_states=pool.sar_states,
     )
