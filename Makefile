@@ -40,9 +40,13 @@ MUTATE_CHILDREN ?= 2
 mutate: $(STAMP)
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
-	$(BIN)/mutmut results
+	$(BIN)/mutmut results | grep -v ': not checked$$' || true
 	$(BIN)/mutmut export-cicd-stats
 	@cat mutants/mutmut-cicd-stats.json
+	@$(BIN)/python -c "import collections, glob, json; \
+	status = {0: 'survived', 1: 'killed', 3: 'killed', 33: 'no tests', 36: 'timeout', -24: 'timeout', 24: 'timeout', None: 'not run'}; \
+	[print(p[8:-5], dict(collections.Counter(status.get(v, 'other') for v in json.load(open(p))['exit_code_by_key'].values()))) \
+	 for p in sorted(glob.glob('mutants/src/**/*.py.meta', recursive=True))]"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples
