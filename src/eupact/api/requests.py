@@ -10,6 +10,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from eupact.boundary import (
+    MAX_STATES,
     AssessmentIn,
     DecisionIn,
     DeductionIn,
@@ -23,6 +24,7 @@ from eupact.boundary import (
 )
 from eupact.boundary.benefit import FindingIn, NotificationIn, UseOfPoolIn
 from eupact.cycle.phases import Action
+from eupact.pool.council import Vote
 
 __all__ = [
     "AlternativeRequestIn",
@@ -38,9 +40,11 @@ __all__ = [
     "OffsetIn",
     "OffsetReplyIn",
     "PledgeIn",
+    "ReconveneIn",
     "RefusalIn",
     "TransitionIn",
     "UseOfPoolIn",
+    "VoteIn",
 ]
 
 
@@ -59,6 +63,29 @@ class CycleIn(BaseModel):
     year: int = Field(ge=2025, le=2100, description="The pool year the cycle prepares")
 
 
+class VoteIn(BaseModel):
+    """The Council's recorded vote: the Member States for, against and abstaining (each once;
+    Denmark takes no part, Protocol No 22). A participating state listed nowhere did not vote;
+    abstentions and absences count as not in favour."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"for": ["AT", "BE", "DE"], "against": ["HU"], "abstain": ["SK"]}]
+        },
+    )
+    in_favour: list[StateCode] = Field(default_factory=list, alias="for", max_length=MAX_STATES)
+    against: list[StateCode] = Field(default_factory=list, max_length=MAX_STATES)
+    abstain: list[StateCode] = Field(default_factory=list, max_length=MAX_STATES)
+
+    def to_vote(self) -> Vote:
+        return Vote(tuple(self.in_favour), tuple(self.against), tuple(self.abstain))
+
+
+def to_vote(body: VoteIn | None) -> Vote | None:
+    return None if body is None else body.to_vote()
+
+
 class TransitionIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -66,6 +93,20 @@ class TransitionIn(BaseModel):
     )
     action: Action
     on: dt.date | None = Field(None, description="Date of the step (default: today)")
+    vote: VoteIn | None = Field(
+        None,
+        description="The Council's vote on its act establishing the pool (Art. 57(1): "
+        "qualified majority); only with 'adopt_council_act'",
+    )
+
+
+class ReconveneIn(BaseModel):
+    """The Council reconvenes the High-Level Forum (Art. 13(4): by simple majority)."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"vote": {"for": ["AT", "BE"]}}]}
+    )
+    vote: VoteIn | None = Field(None, description="The Council's vote (simple majority)")
 
 
 class NotificationDecisionIn(benefit.NotificationDecisionIn):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Body, Response
 
 from eupact.api.deps import Key, Service, Who, YearPath, perm
-from eupact.api.requests import CycleIn, TransitionIn
+from eupact.api.requests import CycleIn, ReconveneIn, TransitionIn, to_vote
 from eupact.api.schemas import CycleOut
 
 router = APIRouter(prefix="/cycles", tags=["cycle"])
@@ -41,7 +41,7 @@ def transition(
     key: Key = None,
 ) -> Any:
     """Move the cycle on (who may take which step is in the state machine)."""
-    record = service.transition(who, year, body.action, body.on, key)
+    record = service.transition(who, year, body.action, body.on, key, to_vote(body.vote))
     response.headers["ETag"] = f'"{record.version}"'
     return record.as_dict()
 
@@ -51,10 +51,16 @@ def transition(
     response_model=CycleOut,
     openapi_extra=perm("cycle.reconvene_forum"),
 )
-def reconvene(service: Service, year: YearPath, who: Who, key: Key = None) -> Any:
+def reconvene(
+    service: Service,
+    year: YearPath,
+    who: Who,
+    body: Annotated[ReconveneIn, Body(default_factory=ReconveneIn)],  # optional: no vote
+    key: Key = None,
+) -> Any:
     """Art. 13(4): the Council reconvenes the High-Level Forum to ask for additional pledges
-    (open until it closes the exercise)."""
-    return service.reconvene_forum(who, year, key).as_dict()
+    (open until it closes the exercise); an optional vote is checked (simple majority)."""
+    return service.reconvene_forum(who, year, key, to_vote(body.vote)).as_dict()
 
 
 @router.post(

@@ -49,6 +49,7 @@ from eupact.cycle.service.uow import UnitOfWork
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.parameters import ParameterSet, load_parameters
 from eupact.pool.benefit import Notification, ShortcomingsFinding, UseOfPool
+from eupact.pool.council import Vote
 from eupact.pool.monitoring import PoolMonitoring
 from eupact.pool.pledges import Deduction, Pledge, PledgeKind
 from eupact.pool.proposal import Proposal
@@ -149,11 +150,14 @@ class CycleService:
         action: Action,
         on: dt.date | None = None,
         key: str | None = None,
+        vote: Vote | None = None,
     ) -> CycleRecord:
-        return self.cycles.transition(actor, year, action, on, key)
+        return self.cycles.transition(actor, year, action, on, key, vote)
 
-    def reconvene_forum(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
-        return self.cycles.reconvene_forum(actor, year, key)
+    def reconvene_forum(
+        self, actor: Actor, year: int, key: str | None = None, vote: Vote | None = None
+    ) -> CycleRecord:
+        return self.cycles.reconvene_forum(actor, year, key, vote)
 
     def close_reconvened_pledging(
         self, actor: Actor, year: int, key: str | None = None

@@ -23,6 +23,7 @@ from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.store.models import CycleRow, StepRow
 from eupact.errors import Conflict, EupactError, Problem
+from eupact.pool.council import CouncilDecision, Vote, VoteResult, council_vote
 
 RECONVENE_STEP = "reconvene_forum"
 CLOSE_RECONVENED_STEP = "close_reconvened_pledging"
@@ -92,6 +93,22 @@ class Cycles:
         """Art. 63(3): the test runs "following the meeting of the High-Level Forum convened in
         accordance with Article 13(4)", on the pledges after it: reconvened, exercise closed."""
         return bool(row.forum_reconvened) and not self.additional_pledging(session, row.year)
+
+    def count_vote(self, year: int, decision: CouncilDecision, vote: Vote) -> VoteResult:
+        """The Council's recorded vote on ``decision``, counted among the Member States taking
+        part with the population of the pool year's reference key (Art. 66); refused, naming the
+        rule and the numbers, unless it reaches the majority the act needs (Art. 13(4), 57(1))."""
+        pool = self.ctx.pool(year)
+        population = pool.key.population
+        counted = council_vote(
+            vote,
+            decision,
+            pool.params,
+            {geo: row.population for geo, row in pool.key.rows.items()},
+            tuple(dict.fromkeys(population.source_of(geo) for geo in pool.key.states)),
+        )
+        counted.require()
+        return counted
 
     def record(self, session: Session, row: CycleRow) -> CycleRecord:
         steps = session.execute(
@@ -178,8 +195,23 @@ class Cycles:
         action: Action,
         on: dt.date | None = None,
         key: str | None = None,
+        vote: Vote | None = None,
     ) -> CycleRecord:
+        """Move the cycle on; ``vote``, the Council's recorded vote on its act establishing the
+        pool (Art. 57(1): qualified majority), is checked and kept in the audit entry."""
         authorize(actor, "cycle.transition")
+        if vote is not None and action is not Action.ADOPT_COUNCIL_ACT:
+            raise EupactError(
+                [
+                    Problem(
+                        "vote",
+                        str(action),
+                        "a Council vote is recorded with the act establishing the pool "
+                        f"('{Action.ADOPT_COUNCIL_ACT}', Art. 57(1) AMMR), not with this step",
+                    )
+                ],
+                "transition refused",
+            )
         if on is not None and not dt.date(year - 2, 1, 1) <= on <= dt.date(year + 1, 12, 31):
             raise EupactError(
                 [
@@ -208,6 +240,9 @@ class Cycles:
         def work(session: Session) -> CycleRecord:
             row = repo.cycle(session, year, lock=True)
             t = check_transition(Phase(row.phase), action, actor.role)
+            counted = (
+                None if vote is None else self.count_vote(year, CouncilDecision.POOL_ACT, vote)
+            )
             before = {"phase": row.phase}
             row.phase = str(t.target)
             session.add(
@@ -227,16 +262,22 @@ class Cycles:
                 t.article,
                 f"cycle:{year}",
                 before,
-                {"phase": row.phase},
+                {"phase": row.phase}
+                | ({} if counted is None else {"council_vote": counted.as_dict()}),
             )
             return self.record(session, row)
 
         payload = {"op": "transition", "year": year, "action": str(action), "on": str(on)}
+        if vote is not None:
+            payload["vote"] = vote.as_dict()
         return self.ctx.uow.write(actor, key, payload, work)
 
-    def reconvene_forum(self, actor: Actor, year: int, key: str | None = None) -> CycleRecord:
+    def reconvene_forum(
+        self, actor: Actor, year: int, key: str | None = None, vote: Vote | None = None
+    ) -> CycleRecord:
         """Art. 13(4): the Council reconvenes the Forum to ask for additional pledges (a pledging
-        exercise under Art. 57, open until the Council closes it); then the test of Art. 63(3)."""
+        exercise under Art. 57, open until the Council closes it); then the test of Art. 63(3).
+        ``vote``, the Council's recorded vote (simple majority), is checked and audited."""
         authorize(actor, "cycle.reconvene_forum")
 
         def work(session: Session) -> CycleRecord:
@@ -261,6 +302,11 @@ class Cycles:
                     ],
                     "conflict",
                 )
+            counted = (
+                None
+                if vote is None
+                else self.count_vote(year, CouncilDecision.RECONVENE_FORUM, vote)
+            )
             before = {"forum_reconvened": row.forum_reconvened, "additional_pledging": False}
             row.forum_reconvened = True
             session.add(
@@ -280,11 +326,15 @@ class Cycles:
                 "Art. 13(4), 57(3) AMMR",
                 f"cycle:{year}",
                 before,
-                {"forum_reconvened": True, "additional_pledging": True},
+                {"forum_reconvened": True, "additional_pledging": True}
+                | ({} if counted is None else {"council_vote": counted.as_dict()}),
             )
             return self.record(session, row)
 
-        return self.ctx.uow.write(actor, key, {"op": "reconvene", "year": year}, work)
+        payload: dict[str, object] = {"op": "reconvene", "year": year}
+        if vote is not None:
+            payload["vote"] = vote.as_dict()
+        return self.ctx.uow.write(actor, key, payload, work)
 
     def close_reconvened_pledging(
         self, actor: Actor, year: int, key: str | None = None
