@@ -28,7 +28,7 @@ from eupact.pool.benefit import (
     validate_standing,
 )
 from eupact.pool.offset_cases import OffsetCase, identify
-from eupact.pool.offsets import offsets_cap
+from eupact.pool.offsets import CapRule, offsets_cap
 from eupact.pool.outcome import compute_outcome
 from eupact.pool.pledges import (
     Deduction,
@@ -84,7 +84,7 @@ def test_art_63_7_offsets_cap(case):
     money = Decimal(case["money"])
     pledged = Decimal(case.get("pledged", relocations * 20000 + money))
     cap = offsets_cap(
-        params,
+        CapRule.of(params),
         case["fair"],
         relocations,
         money,

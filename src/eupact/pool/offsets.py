@@ -125,8 +125,30 @@ class OffsetAssessment:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class CapRule:
+    """The [reading]s of the Art. 63(7) cap, read once per outcome."""
+
+    equivalence_cents: int  # one relocation in EUR cents (Art. 12(3))
+    all_forms: bool  # offsets.cap.contributions_counted
+    proportional: bool  # offsets.cap.granted_deductions
+
+    @classmethod
+    def of(cls, params: ParametersAt) -> CapRule:
+        return cls(
+            _cents(Decimal(params("pool.equivalence.relocation_eur"))),
+            params("offsets.cap.contributions_counted") == "all_forms",
+            params("offsets.cap.granted_deductions") == "proportional",
+        )
+
+
+def _cents(amount: Decimal) -> int:
+    """EUR to whole cents; amounts are validated to at most two decimals."""
+    return int(amount.scaleb(2).to_integral_value())
+
+
 def offsets_cap(
-    params: ParametersAt,
+    rule: CapRule,
     fair_share_relocations: int,
     relocations: int,
     money: Decimal,
@@ -137,17 +159,25 @@ def offsets_cap(
     """How many offsets a state can be obliged to take: what is left of its fair share (63(7)).
 
     ``money`` is its financial and alternative pledges (EUR); ``deducted_total`` and
-    ``pledged_total`` are EUR-equivalents. Rounded down: never beyond the fair share."""
-    counted = Fraction(relocations)
-    if params("offsets.cap.contributions_counted") == "all_forms":
-        counted += Fraction(money) / Fraction(params("pool.equivalence.relocation_eur"))
-    left = max(Fraction(0), fair_share_relocations - counted)
-    if params("offsets.cap.granted_deductions") == "proportional":
-        if full_deduction or (pledged_total > 0 and deducted_total >= pledged_total):
-            return 0
-        if pledged_total > 0:
-            left *= 1 - Fraction(deducted_total) / Fraction(pledged_total)
-    return round_fraction(left, "down")
+    ``pledged_total`` are EUR-equivalents. Rounded down: never beyond the fair share. Exact, in
+    integer cents: left = (fair − relocations) − money / equivalence, then × (1 − deducted /
+    pledged) under the proportional reading."""
+    eq = rule.equivalence_cents
+    # what is left, in cents of relocation-equivalent
+    left = (fair_share_relocations - relocations) * eq
+    if rule.all_forms:
+        left -= _cents(money)
+    if left <= 0:
+        return 0
+    if not rule.proportional:
+        return left // eq
+    pledged = _cents(pledged_total)
+    deducted = _cents(deducted_total)
+    if full_deduction or (pledged > 0 and deducted >= pledged):
+        return 0
+    if pledged <= 0:
+        return left // eq
+    return (left * (pledged - deducted)) // (eq * pledged)
 
 
 def assess_offsets(

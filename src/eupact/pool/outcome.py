@@ -23,7 +23,7 @@ from eupact.key.reference_key import ReferenceKey, round_fraction, to_money
 from eupact.pool.acts import CouncilAct
 from eupact.pool.allocation import Allocation, allocate
 from eupact.pool.benefit import NOBODY, Standing
-from eupact.pool.offsets import OffsetAssessment, assess_offsets, offsets_cap
+from eupact.pool.offsets import CapRule, OffsetAssessment, assess_offsets, offsets_cap
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 from eupact.pool.proposal import SarReserve, sar_reserve
 
@@ -250,10 +250,13 @@ def _state_row(
     to_fin = ZERO if exemption else financial - cut_fin
     to_alt = ZERO if exemption else alternative - cut_alt
     # Art. 60(3), fourth subparagraph: the part owed toward states with systemic shortcomings.
-    cent = Decimal("0.01")
-    rel_reloc = round_fraction(to_reloc * released, "down")
-    rel_alt = to_money(Fraction(to_alt) * released, cent)
-    rel_fin = to_money(Fraction(to_fin) * released, cent) if release_money else ZERO
+    if released:
+        cent = Decimal("0.01")
+        rel_reloc = round_fraction(to_reloc * released, "down")
+        rel_alt = to_money(Fraction(to_alt) * released, cent)
+        rel_fin = to_money(Fraction(to_fin) * released, cent) if release_money else ZERO
+    else:  # nothing released: the common case, kept cheap
+        rel_reloc, rel_alt, rel_fin = 0, ZERO, ZERO
     released_total = rel_reloc * per_relocation + rel_alt + rel_fin
     money_fin, money_alt = to_fin - rel_fin, to_alt - rel_alt
     if converted:
@@ -372,9 +375,10 @@ def compute_outcome(
     contributing = tuple(
         g for g, r in rows.items() if r.role == "contributing" and (not r.exemption or keeps_cap)
     )
+    rule = CapRule.of(params)
     caps = {
         g: offsets_cap(
-            params,
+            rule,
             r.fair_share_relocations,
             r.pledged_relocations + r.offsets_accepted,
             r.pledged_financial + r.pledged_alternative,
