@@ -24,9 +24,7 @@ def test_demo_cycle_and_cycle_run_show_the_same_obligations(tmp_path):
     service = CycleService(sessions(make_engine(url)), clock=lambda: TODAY)
     load_demo(service, 2026, "implementation")
     served = service.outcome(Actor("test", Role.COMMISSION, None), 2026).outcome
-    filed = run_cycle(
-        2026, example_pledges_path(2026), assess=False, as_of=TODAY.date()
-    ).outcome
+    filed = run_cycle(2026, example_pledges_path(2026), assess=False, as_of=TODAY.date()).outcome
 
     assert served.benefitting_states == filed.benefitting_states == ("CY", "EL", "ES", "IT")
     for geo, row in filed.states.items():
