@@ -121,6 +121,21 @@ def params_show(
         if p.values[0].since <= day
         for a in p.alternatives
     ]
+    # [reading]s that are numbers (weights, tolerances, display places): no list of choices
+    alternatives += [
+        {
+            "reading": p.name,
+            "alternative": str(plain(p.at(day))),
+            "in_force": "yes",
+            "meaning": f"a value the text does not fix; another is set by a dated value in "
+            f"parameters/{p.file}",
+        }
+        for p in load_parameters()
+        if not p.is_reading
+        and not p.file.startswith("methodology")
+        and p.values[0].since <= day
+        and "[reading]" in p.entry_at(day).reference.note + p.entry_at(day).note
+    ]
     readings = Table(
         "readings",
         f"[reading]s in force on {day}: where the law leaves a choice, every alternative",
