@@ -1,0 +1,128 @@
+"""`eupact data`: the data snapshot — its series and versions, updates from Eurostat, a
+ministry's own figures, coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from eupact.reports.tables import Table
+
+from .common import FormatOpt, console, err_console, user_errors
+from .render import Format, print_tables
+
+data_app = typer.Typer(help="The data snapshot.", no_args_is_help=True)
+
+
+@data_app.command("vintages")
+@user_errors
+def data_vintages(form: FormatOpt = Format.table) -> None:
+    """Every data series in the snapshot, with its source and reference date; and the snapshot
+    versions written by `eupact data update`."""
+    from eupact.data.snapshot import load_snapshot
+    from eupact.data.update import versions
+
+    for version in versions():
+        err_console.print(f"snapshot version available: {version}", highlight=False)
+    rows = [
+        {
+            "indicator": s.indicator,
+            "reference_date": s.source.reference_date,
+            "column": s.source.column,
+            "dataset": s.source.dataset,
+            "release": s.source.release,
+            "states": len(s.values),
+            "missing": " ".join(s.missing),
+            "file": Path(s.source.file).name,
+        }
+        for s in load_snapshot().series
+    ]
+    print_tables(
+        console, [Table("vintages", "Data series in the snapshot", tuple(rows[0]), rows)], form
+    )
+
+
+@data_app.command("update")
+@user_errors
+def data_update(
+    offline: Annotated[bool, typer.Option(help="Use only cached Eurostat responses")] = False,
+    out: Annotated[Path | None, typer.Option(help="Folder of snapshot versions")] = None,
+) -> None:
+    """Fetch the cycle's Eurostat datasets and write a new versioned snapshot with a diff."""
+    from rich.progress import Progress
+
+    from eupact.data.eurostat.client import EurostatClient
+    from eupact.data.update import SNAPSHOT_INDICATORS, update_snapshot
+
+    with EurostatClient(offline=offline) as client, Progress(console=console) as progress:
+        task = progress.add_task("Eurostat datasets", total=len(SNAPSHOT_INDICATORS))
+
+        def step(name: str, report: Any) -> None:
+            progress.console.print(
+                f"  {name}: {report.status}"
+                + (f" ({report.cells} cells, updated {report.updated})" if report.cells else ""),
+                highlight=False,
+            )
+            progress.advance(task)
+
+        result = update_snapshot(client, out_root=out, offline=offline, on_progress=step)
+    rows = [c.as_dict() for c in result.changes[:200]]
+    if rows:
+        print_tables(
+            console,
+            [Table("diff", f"Changes against {result.base}", tuple(rows[0]), rows)],
+            Format.table,
+        )
+    console.print(
+        f"snapshot {result.version} written to {result.path}: {len(result.changes)} "
+        f"changed figures; use it with `eupact --snapshot {result.path} ...` or EUPACT_SNAPSHOT"
+    )
+
+
+@data_app.command("import")
+@user_errors
+def data_import(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX with the columns of published_figures")],
+    out: Annotated[Path | None, typer.Option(help="Folder of snapshot versions")] = None,
+) -> None:
+    """Import your own figures (e.g. a ministry's national table) into a new snapshot version."""
+    from eupact.data.update import import_figures
+
+    result = import_figures(file, out_root=out)
+    console.print(
+        f"snapshot {result.version} with {file.name} written to {result.path}: "
+        f"{len(result.changes)} figures differ from {result.base}"
+    )
+
+
+@data_app.command("show")
+@user_errors
+def data_show(
+    indicator: Annotated[
+        str, typer.Argument(help="Indicator, e.g. population, gdp, asylum_applicants_first_time")
+    ],
+    geo: Annotated[str | None, typer.Option(help="Member State, e.g. DE")] = None,
+    period: Annotated[str | None, typer.Option(help="Reference date or period, e.g. 2024")] = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """Values of one indicator with the source, release and flags of each."""
+    from eupact.data.snapshot import load_snapshot
+
+    rows = load_snapshot().show(indicator, geo.upper() if geo else None, period)
+    print_tables(
+        console,
+        [Table("data", f"{indicator} in the snapshot", tuple(rows[0]), rows, wide=("origin",))],
+        form,
+    )
+
+
+@data_app.command("coverage")
+@user_errors
+def data_coverage(form: FormatOpt = Format.table) -> None:
+    """How complete the snapshot is: filled cells per indicator and period (of 27 states)."""
+    from eupact.data.snapshot import load_snapshot
+
+    rows = load_snapshot().coverage()
+    print_tables(console, [Table("coverage", "Snapshot coverage", tuple(rows[0]), rows)], form)
