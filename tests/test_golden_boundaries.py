@@ -141,3 +141,89 @@ def test_art_57_2_the_sar_part_is_kept(key, act):
         Decimal(5000000),
         ("BG",),
     )
+
+
+def test_art_57_totals_and_offsets_inputs_are_reported(key, act):
+    """Art. 57(1), 63(1), (3): the totals carry the reference number (1,000), the pledged
+    relocations (AT 1,200 — beyond the reference, so no relocation shortfall), what is deducted
+    and to implement; the offsets assessment carries its inputs: 1,200 pledged, the 63(1)
+    threshold 1/2 × 2,000 = 1,000, the 30,000 floor and the 3/5 share."""
+    out = compute_outcome(key, tiny_act(act, 1000, 2000), [Pledge("AT", R, Decimal(1200))])
+    t = out.totals
+    assert (t.reference_relocations, t.pledged_relocations, t.relocation_shortfall) == (
+        1000,
+        1200,
+        0,
+    )
+    assert (t.deducted_total, t.to_implement_total) == (Decimal(0), Decimal(24000000))
+    o = out.offsets
+    assert (o.relocation_pledges, o.requested_threshold, o.floor, o.share_of_reference) == (
+        1200,
+        Fraction(1000),
+        30000,
+        Fraction(3, 5),
+    )
+    at = out.states["AT"]
+    assert (at.geo, at.share) == ("AT", Fraction(7, 40))
+
+
+def test_art_57_2_the_act_sar_share_applies_unless_another_is_given(key, act):
+    """Art. 57(2): the act's indicative SAR share (here 1/5) applies when no other is given:
+    1/5 of 1,000 relocations = 200 for the SAR states."""
+    act1 = tiny_act(act, 1000, 2000)
+    from dataclasses import replace
+
+    with_share = replace(act1, sar_share=Fraction(1, 5))
+    out = compute_outcome(key, with_share, [], sar_states=("BG",))
+    assert out.sar is not None and out.sar.relocations == 200
+
+
+def test_art_61_62_a_money_deduction_beyond_the_financial_pledge_takes_alternative_measures(
+    key, act
+):
+    """Art. 61, 62: AT pledged EUR 100,000 financial and EUR 50,000 of alternative measures (CY
+    requested them); EUR 120,000 deducted → 100,000 off the financial pledge, 20,000 off the
+    alternative measures: EUR 120,000 deducted, EUR 0 + 30,000 to implement."""
+    pledges = [Pledge("AT", F, Decimal(100000)), Pledge("AT", A, Decimal(50000), ("CY",))]
+    cut = Deduction("AT", "62", False, 0, Decimal(120000), DeductionStatus.GRANTED, "X")
+    act1 = tiny_act(act, 1000, 2000, eligible=("AT",))
+    at = compute_outcome(key, act1, pledges, [cut]).states["AT"]
+    assert at.deducted_total == Decimal(120000)
+    assert (at.to_implement_financial, at.to_implement_alternative) == (Decimal(0), Decimal(30000))
+    assert at.to_implement_total == Decimal(30000)
+
+
+def test_art_60_3_a_benefitting_state_implements_no_alternative_measures(key, act, params):
+    """Art. 60(3), third subparagraph: BG informed that it uses the pool; its EUR 100,000 of
+    alternative measures are not to be implemented (0 in every type)."""
+    act1 = tiny_act(act, 1000, 2000, benefitting=("BG",))
+    who = standing(act1, params, [UseOfPool("BG", JUNE)])
+    pledge = Pledge("BG", A, Decimal(100000), ("BG",))
+    bg = compute_outcome(key, act1, [pledge], standing=who).states["BG"]
+    assert (bg.to_implement_alternative, bg.to_implement_financial, bg.to_implement_total) == (
+        Decimal(0),
+        Decimal(0),
+        Decimal(0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("amount", "converted", "note"),
+    [("0", "0", False), ("1", "1", True)],
+    ids=["nothing", "one-euro"],
+)
+def test_art_57_4_the_smallest_unrequested_measure_is_converted(
+    key, act, params, amount, converted, note
+):
+    """Art. 57(4): after the year, EUR 1 of unrequested alternative measures becomes EUR 1 of
+    financial contribution, and during the year it waits for a request (a note says so); a
+    pledge of EUR 0 converts nothing and waits for nothing."""
+    act1 = tiny_act(act, 1000, 2000)
+    pledges = [Pledge("BE", A, Decimal(amount))]
+    after = compute_outcome(key, act1, pledges).states["BE"]
+    assert after.alternative_converted == Decimal(converted)
+    during = compute_outcome(
+        key, act1, pledges, standing=standing(act1, params, on=dt.date(2026, 9, 1))
+    ).states["BE"]
+    assert during.alternative_converted == 0
+    assert bool(during.alternative_note) is note

@@ -411,6 +411,11 @@ def test_art_60_3_shortcomings_reading_declared_needs_all_types(act):
     at = out.states["AT"]
     assert (at.released_relocations, at.released_total) == (25, Decimal(875000))
     assert at.to_implement_total == Decimal(2645000)
+    # by type: 1,000,000 − 250,000 financial, 500,000 − 125,000 alternative
+    assert (at.to_implement_financial, at.to_implement_alternative) == (
+        Decimal(750000),
+        Decimal(375000),
+    )
     assert out.totals.released_total == Decimal(875000)
     assert out.standing.released_share(params) == Fraction(1, 4)
 
