@@ -470,6 +470,23 @@ def test_art_56_2_a_ii_beneficiaries_need_an_agreement_in_the_service(world):
     assert svc.match(SC, YEAR, [beneficiary], places, agreement).relocated_persons == 1
 
 
+@pytest.mark.parametrize(("it_needs", "expected"), [(3000, (3, 1)), (1000, (2, 2))])
+def test_art_60_2_the_balance_follows_the_declared_needs(world, it_needs, expected):
+    """Art. 58(2), 60(1)-(2): IT declares it needs 3,000 relocations, EL 1,000 → the four places
+    go 3 : 1 (IT at least 9/10 × 3/4 × 4 = 2.7, EL at least 9/10 × 1/4 × 4 = 0.9); with equal
+    needs, 2 : 2 (each at least 9/10 × 1/2 × 4 = 1.8). Four candidates each, four places."""
+    svc, clock = world
+    after_act(svc, clock, SMALL, benefitting=())
+    day = dt.date(2026, 6, 12)
+    svc.inform_use_of_pool(IT, YEAR, UseOfPool("IT", day, Needs(it_needs)))
+    svc.inform_use_of_pool(EL, YEAR, UseOfPool("EL", day, Needs(1000)))
+    candidates = [Applicant(f"I{i}", "IT") for i in range(4)]
+    candidates += [Applicant(f"E{i}", "EL") for i in range(4)]
+    result = svc.match(SC, YEAR, candidates, [PledgedPlaces("DE", 4)])
+    placed = result.person_state >= 0
+    assert (int(placed[:4].sum()), int(placed[4:].sum())) == expected
+
+
 def test_art_67_4_the_own_candidates_rule():
     """The rule itself, whatever the permission table says today."""
     from eupact.cycle.service.matching import own_candidates

@@ -9,7 +9,8 @@ the Coordinator and the Commission for any. Art. 67 applies from the date of app
 No contributing state is required to relocate from a benefitting state in which the Commission
 found systemic shortcomings (Art. 60(3), fourth subparagraph): its candidates are left out of
 the matching, except toward places a state earmarked for it (a contribution it chose to make);
-the result's label names who was left out.
+the result's label names who was left out. The balance among benefitting states (Art. 60(1)-(2))
+follows the relocation needs they declared when they used the pool (Art. 58(2), 59(2)(b)).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from eupact.cycle.service.context import Context
 from eupact.cycle.service.cycles import Cycles
 from eupact.cycle.service.reads import not_benefitting, standing_of
 from eupact.errors import EupactError, Forbidden, Problem
+from eupact.pool.benefit import Standing
 
 SHOWN = 10  # applicants of other states named in a refusal
 
@@ -43,6 +45,7 @@ class Matching:
         protection are relocated only under the bilateral ``agreements`` given, if protection was
         granted less than three years before the pool's Council act (Art. 56(2)(a)(ii))."""
         from eupact.matching import match  # scipy: loaded when matching is first asked for
+        from eupact.matching.instance import Rules
         from eupact.matching.model import BeneficiaryRules
 
         authorize(actor, "matching.run")
@@ -69,7 +72,13 @@ class Matching:
         self.cycles.part_iv_applies("a relocation matching", "Art. 67")
         applicants, label = released(applicants, places, standing.affected)
         rules = BeneficiaryRules(tuple(agreements), self.ctx.pool(year).act.act_date)
-        result = match(applicants, places, beneficiaries=rules, label=label)
+        result = match(
+            applicants,
+            places,
+            rules=Rules(needs=declared_needs(applicants, standing)),
+            beneficiaries=rules,
+            label=label,
+        )
         with self.ctx.uow.tx() as session:  # who ran which matching is part of the record
             self.ctx.uow.audit(
                 session,
@@ -86,6 +95,19 @@ class Matching:
                 },
             )
         return result
+
+
+def declared_needs(applicants: list[Any], standing: Standing) -> dict[str, int] | None:
+    """The relocations each benefitting state said it needs (Art. 58(2), 59(2)(b)), which the
+    balanced distribution among them follows (Art. 60(1)-(2)) — if every benefitting state with
+    candidates here declared some; else None, and the balance follows the persons identified."""
+    present = {a.benefitting_state for a in applicants}
+    needs = {
+        g: b.needs.relocations
+        for g, b in standing.benefitting.items()
+        if g in present and b.needs.relocations > 0
+    }
+    return needs if needs and set(needs) == present else None
 
 
 def released(
