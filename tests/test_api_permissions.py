@@ -224,6 +224,14 @@ ROUTES: dict[tuple[str, str], Route] = {
             },
         },
     ),
+    ("POST", "/api/v1/cycles/{year}/confirmations"): Route(
+        # Art. 60(6): in January of the following year; the scenario's day is in the pool year
+        "implementation",
+        lambda w, who: {
+            "path": f"/cycles/{YEAR}/confirmations",
+            "json": {"state": own(who), "relocations": 5},
+        },
+    ),
     ("GET", "/api/v1/cycles/{year}/monitoring"): Route(
         "implementation", lambda w, who: {"path": f"/cycles/{YEAR}/monitoring?on=2026-07-15"}
     ),
@@ -403,6 +411,9 @@ REFUSED_BY_ANOTHER_RULE = {
         422,
         "benefitting_state",
     ),
+    # DE and FR may confirm their levels, but in January of the following year (Art. 60(6)).
+    (("POST", "/api/v1/cycles/{year}/confirmations"), "DE"): (422, "confirmed_on"),
+    (("POST", "/api/v1/cycles/{year}/confirmations"), "FR"): (422, "confirmed_on"),
     # DE and FR may inform, but only a state identified under pressure does (Art. 58(1)).
     (("POST", "/api/v1/cycles/{year}/uses-of-pool"), "DE"): (422, "state"),
     (("POST", "/api/v1/cycles/{year}/uses-of-pool"), "FR"): (422, "state"),

@@ -6,6 +6,7 @@ same that reads pledges files and the dashboard's forms (:mod:`eupact.boundary`)
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,10 +26,13 @@ from eupact.boundary import (
 from eupact.boundary.benefit import FindingIn, NotificationIn, UseOfPoolIn
 from eupact.cycle.phases import Action
 from eupact.pool.council import Vote
+from eupact.pool.limits import MAX_EUR, MAX_PERSONS
+from eupact.pool.pledges import PledgeKind
 
 __all__ = [
     "AlternativeRequestIn",
     "AssessmentIn",
+    "ConfirmationIn",
     "CycleIn",
     "DecisionIn",
     "DeductionIn",
@@ -56,6 +60,44 @@ class AlternativeRequestIn(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"benefitting_state": "CY"}]}
     )
     benefitting_state: StateCode
+
+
+class ConfirmationIn(BaseModel):
+    """A Member State's confirmation of the levels of each solidarity measure it implemented
+    during the pool year (Art. 60(6)): in the confirmation month of the following year, once."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "state": "DE",
+                    "confirmed_on": "2027-01-15",
+                    "relocations": 120,
+                    "alternative_eur": "0",
+                    "financial_eur": "1000000",
+                }
+            ]
+        },
+    )
+    state: StateCode
+    confirmed_on: dt.date | None = Field(
+        None, description="Day of the confirmation (default: today)"
+    )
+    relocations: int = Field(0, ge=0, le=MAX_PERSONS)
+    alternative_eur: Decimal = Field(
+        Decimal(0), allow_inf_nan=False, decimal_places=2, ge=0, le=MAX_EUR
+    )
+    financial_eur: Decimal = Field(
+        Decimal(0), allow_inf_nan=False, decimal_places=2, ge=0, le=MAX_EUR
+    )
+
+    def levels(self) -> dict[PledgeKind, Decimal]:
+        return {
+            PledgeKind.RELOCATION: Decimal(self.relocations),
+            PledgeKind.ALTERNATIVE: self.alternative_eur,
+            PledgeKind.FINANCIAL: self.financial_eur,
+        }
 
 
 class CycleIn(BaseModel):

@@ -92,6 +92,21 @@ class ImplementationOut(_Out):
     relocations: int
     amount_eur: str
     on: str
+    started_on: str | None = None  # accepted (Art. 67(9)) or agreed (65(1), (3)) on
+    accepted: bool = False  # accepted or agreed, not yet carried out
+
+
+class ConfirmationOut(_Out):
+    """A Member State's confirmation of the levels implemented during the preceding year
+    (Art. 60(6)); money in euro cents."""
+
+    id: int
+    year: int
+    state: str
+    confirmed_on: str
+    relocations: int
+    alternative_cents: int
+    financial_cents: int
 
 
 class PoolUseOut(_Out):

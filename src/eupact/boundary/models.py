@@ -16,6 +16,7 @@ names a Member State bound by Part IV.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -371,6 +372,10 @@ class ImplementationIn(BaseModel):
     # Art. 64(1): a financial contribution is transferred to the Union budget and needs none
     benefitting_state: StateCode | None = Field(None, validate_default=True)
     amount: Decimal = Field(allow_inf_nan=False, decimal_places=2, gt=0, le=MAX_EUR)
+    # Art. 65(1), (3), 67(9), (12): the day a relocation was accepted or a measure agreed
+    started_on: dt.date | None = None
+    # accepted or agreed, not yet carried out (Art. 63(5), 67(9)); not a financial contribution
+    accepted: bool = False
 
     @field_validator("benefitting_state", mode="before")
     @classmethod

@@ -1,7 +1,8 @@
 """Replaying the audit log against the tables: what the log says each record of the cycle (the
 pledges of Art. 57, the deductions of Art. 61-62, the offsets of Art. 63 and 69, what was
-implemented under Art. 60-68, the uses of the pool, notifications and findings of Art. 58-60, the
-cycle's phases, the API tokens) is now, compared with its row.
+implemented under Art. 60-68 and its January confirmations (60(6)), the uses of the pool,
+notifications and findings of Art. 58-60, the cycle's phases, the API tokens) is now, compared
+with its row.
 
 Every write records the record's view before and after. Replayed in order, the entries give each
 record's expected current state; a row edited, inserted or deleted directly in the database,
@@ -23,6 +24,7 @@ from sqlalchemy import FromClause, select
 from sqlalchemy.orm import Session
 
 from eupact.cycle.store.models import (
+    ConfirmationRow,
     CycleRow,
     DeductionRow,
     ImplementationRow,
@@ -142,9 +144,18 @@ KINDS: dict[str, Kind] = {
         ImplementationRow.__table__,
         "id",
         {
-            **_plain("year", "state", "kind", "benefitting_state", "relocations"),
+            **_plain("year", "state", "kind", "benefitting_state", "relocations", "accepted"),
             "amount_eur": ("amount_cents", EUR),
             "on": ("on", DAY),
+            "started_on": ("started_on", DAY),
+        },
+    ),
+    "confirmation": Kind(
+        ConfirmationRow.__table__,
+        "id",
+        {
+            **_plain("year", "state", "relocations", "alternative_cents", "financial_cents"),
+            "confirmed_on": ("confirmed_on", DAY),
         },
     ),
     "pool_use": Kind(

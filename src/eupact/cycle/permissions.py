@@ -1,8 +1,8 @@
 """Who may do what: every operation's permission in one table, the embargo included.
 
 ``OWN_STATE`` operations are open to a Member State only for its own state (its pledges,
-deduction requests, offset replies, implementation reports, its use of the pool and its
-notification of need). ``EMBARGOES`` says who sees what before the Council act (Art. 12(6): the
+deduction requests, offset replies, implementation reports and January confirmations, its use of
+the pool and its notification of need). ``EMBARGOES`` says who sees what before the Council act (Art. 12(6): the
 proposal is RESTREINT UE, handled by the Commission and the Council — whose members, the Member
 States, read it while the High-Level Forum meets and they pledge; Member States see their own
 pledges and their own row of the outcome). What the embargo hides answers as if it did not
@@ -50,6 +50,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offset.reply": frozenset({MS}),
     "implementation.list": ALL,
     "implementation.record": frozenset({MS, SC}),
+    # Art. 60(6): each January a Member State confirms to the Coordinator its own levels.
+    "confirmation.record": frozenset({MS}),
     # Art. 60(3), (6), 63(5): implementation checked at a date; narrowed as the outcome is.
     "monitoring.read": ALL,
     # Art. 58(1): a state identified under pressure informs the Commission and the Council.
@@ -80,6 +82,7 @@ OWN_STATE = frozenset(
         "offset.request",
         "offset.reply",
         "implementation.record",
+        "confirmation.record",
         "pool_use.inform",
         "notification.create",
     }

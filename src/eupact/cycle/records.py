@@ -224,6 +224,23 @@ class ImplementationRecord(Plain):
     relocations: int
     amount_cents: int
     on: dt.date
+    started_on: dt.date | None = None  # accepted (67(9)) or agreed (65(1), (3)) on
+    accepted: bool = False  # accepted or agreed, not yet carried out
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationRecord(Plain):
+    """A Member State's confirmation of the levels implemented during the preceding year
+    (Art. 60(6)): relocations, and alternative measures and financial contributions in cents."""
+
+    kind_name: ClassVar[str] = "confirmation"
+    id: int
+    year: int
+    state: str
+    confirmed_on: dt.date
+    relocations: int
+    alternative_cents: int
+    financial_cents: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +334,7 @@ Record = (
     | DeductionRecord
     | OffsetRequestRecord
     | ImplementationRecord
+    | ConfirmationRecord
     | CycleRecord
     | Withdrawn
     | PoolUseRecord
@@ -330,6 +348,7 @@ KINDS: dict[str, Any] = {
         DeductionRecord,
         OffsetRequestRecord,
         ImplementationRecord,
+        ConfirmationRecord,
         CycleRecord,
         Withdrawn,
         PoolUseRecord,

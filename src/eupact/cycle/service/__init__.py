@@ -14,7 +14,7 @@ method per operation for the API, the dashboard, the CLI and the demo loader.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Action, Role
 from eupact.cycle.records import (
+    ConfirmationRecord,
     CycleRecord,
     DeductionRecord,
     ImplementationRecord,
@@ -258,8 +259,27 @@ class CycleService:
         benefitting: str,
         amount: Decimal,
         key: str | None = None,
+        started_on: dt.date | None = None,
+        accepted: bool = False,
     ) -> ImplementationRecord:
-        return self.implementation.record(actor, year, state, kind, benefitting, amount, key)
+        """What ``state`` carried out, or (``accepted``) accepted or agreed and not yet carried
+        out; ``started_on``: the day it was accepted or agreed (Art. 65(3), 67(9), (12))."""
+        return self.implementation.record(
+            actor, year, state, kind, benefitting, amount, key, started_on, accepted
+        )
+
+    def confirm_implementation(
+        self,
+        actor: Actor,
+        year: int,
+        state: str,
+        levels: Mapping[PledgeKind, Decimal],
+        on: dt.date | None = None,
+        key: str | None = None,
+    ) -> ConfirmationRecord:
+        """Art. 60(6): ``state`` confirms the levels it implemented during ``year``, in the
+        confirmation month of the following year; once."""
+        return self.implementation.confirm(actor, year, state, levels, on, key)
 
     def list_implementation(self, actor: Actor, year: int) -> list[ImplementationRecord]:
         return self.implementation.all(actor, year)

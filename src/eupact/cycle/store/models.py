@@ -139,6 +139,29 @@ class ImplementationRow(Base):
     relocations: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     on: Mapped[dt.date] = mapped_column(Date)
+    # the day a relocation was accepted (67(9)) or a measure agreed (65(1), (3)); NULL: ``on``
+    started_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # accepted or agreed, not yet carried out (63(5), 67(9))
+    accepted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ConfirmationRow(Base):
+    """A Member State's confirmation of the levels of each solidarity measure implemented during
+    the preceding year (Art. 60(6)): one per state and year; money in euro cents."""
+
+    __tablename__ = "implementation_confirmations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(ForeignKey("cycles.year"), index=True)
+    state: Mapped[str] = mapped_column(String(2))
+    confirmed_on: Mapped[dt.date] = mapped_column(Date)
+    relocations: Mapped[int] = mapped_column(BigInteger, default=0)
+    alternative_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    financial_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("year", "state"),)
 
 
 class PoolUseRow(Base):
