@@ -470,16 +470,20 @@ def test_art_56_2_a_ii_beneficiaries_need_an_agreement_in_the_service(world):
     assert svc.match(SC, YEAR, [beneficiary], places, agreement).relocated_persons == 1
 
 
-@pytest.mark.parametrize(("it_needs", "expected"), [(3000, (3, 1)), (1000, (2, 2))])
-def test_art_60_2_the_balance_follows_the_declared_needs(world, it_needs, expected):
-    """Art. 58(2), 60(1)-(2): IT declares it needs 3,000 relocations, EL 1,000 → the four places
-    go 3 : 1 (IT at least 9/10 × 3/4 × 4 = 2.7, EL at least 9/10 × 1/4 × 4 = 0.9); with equal
-    needs, 2 : 2 (each at least 9/10 × 1/2 × 4 = 1.8). Four candidates each, four places."""
+@pytest.mark.parametrize(
+    ("it_needs", "el_needs", "expected"), [(3, 1, (3, 1)), (3000, 1000, (2, 2))]
+)
+def test_art_60_2_the_balance_follows_the_declared_needs(world, it_needs, el_needs, expected):
+    """Art. 58(2), 60(1)-(2): four candidates each, four places. IT declares it needs 3
+    relocations, EL 1 → the places go 3 : 1 (IT at least 9/10 × 3/4 × 4 = 2.7, EL at least
+    9/10 × 1/4 × 4 = 0.9). Needs of 3,000 and 1,000 are capped at the four candidates each
+    ([reading]: a need beyond the candidates would leave places empty) → 2 : 2 (each at least
+    9/10 × 1/2 × 4 = 1.8)."""
     svc, clock = world
     after_act(svc, clock, SMALL, benefitting=())
     day = dt.date(2026, 6, 12)
     svc.inform_use_of_pool(IT, YEAR, UseOfPool("IT", day, Needs(it_needs)))
-    svc.inform_use_of_pool(EL, YEAR, UseOfPool("EL", day, Needs(1000)))
+    svc.inform_use_of_pool(EL, YEAR, UseOfPool("EL", day, Needs(el_needs)))
     candidates = [Applicant(f"I{i}", "IT") for i in range(4)]
     candidates += [Applicant(f"E{i}", "EL") for i in range(4)]
     result = svc.match(SC, YEAR, candidates, [PledgedPlaces("DE", 4)])

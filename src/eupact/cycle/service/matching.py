@@ -99,15 +99,19 @@ class Matching:
 
 def declared_needs(applicants: list[Any], standing: Standing) -> dict[str, int] | None:
     """The relocations each benefitting state said it needs (Art. 58(2), 59(2)(b)), which the
-    balanced distribution among them follows (Art. 60(1)-(2)) — if every benefitting state with
-    candidates here declared some; else None, and the balance follows the persons identified."""
-    present = {a.benefitting_state for a in applicants}
+    balanced distribution among them follows (Art. 60(1)-(2)), each capped at the persons it
+    identified here — a need beyond its candidates would make the balance rule leave places
+    empty. [reading] Used if every benefitting state with candidates declared a need; else None,
+    and the balance follows the persons identified."""
+    identified: dict[str, int] = {}
+    for a in applicants:
+        identified[a.benefitting_state] = identified.get(a.benefitting_state, 0) + 1
     needs = {
-        g: b.needs.relocations
+        g: min(b.needs.relocations, identified[g])
         for g, b in standing.benefitting.items()
-        if g in present and b.needs.relocations > 0
+        if g in identified and b.needs.relocations > 0
     }
-    return needs if needs and set(needs) == present else None
+    return needs if needs and set(needs) == set(identified) else None
 
 
 def released(
