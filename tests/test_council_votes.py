@@ -31,6 +31,7 @@ from eupact.data.snapshot import load_snapshot
 from eupact.errors import EupactError
 from eupact.parameters import load_parameters
 from eupact.pool.council import CouncilDecision, Majority, Vote, council_vote, majority_for
+from eupact.pool.pledges import Deduction
 
 from .api_support import YEAR, Worlds, assert_problem
 from .databases import BACKENDS, fresh_database
@@ -364,6 +365,38 @@ def test_service_reconvenes_the_forum_by_simple_majority(service):
     )
     assert counted["abstain"] == list(LARGEST[:12])
     assert service.verify_audit()["ok"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_service_checks_the_vote_on_a_deduction(backend, tmp_path):
+    """Art. 62(5), TFEU 238(3)(a): the Council's implementing act on AT's deduction needs a
+    qualified majority: 14 for is refused (the request stays undecided); 23 for (DE, FR, IT
+    against: no blocking minority of four) grants it, and the vote is in the audit entry."""
+    with fresh_database(backend, tmp_path) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        now = [dt.datetime(2025, 12, 19, 12, tzinfo=dt.UTC)]
+        svc = CycleService(sessions(engine), parameters=PARAMETERS, clock=lambda: now[0])
+        svc.create_cycle(C, YEAR)
+        for action, who, on in BEFORE_ACT:
+            svc.transition(who, YEAR, action, on)
+        svc.transition(CO, YEAR, Action.ADOPT_COUNCIL_ACT, ACT_DAY)
+        now[0] = dt.datetime(2026, 7, 1, 12, tzinfo=dt.UTC)
+        at = Actor("at", Role.MEMBER_STATE, "AT")
+        d = svc.request_deduction(at, YEAR, Deduction("AT", "62", True), "capacity reached")
+        svc.assess_deduction(C, YEAR, d.id, "substantiated")
+        with pytest.raises(EupactError, match="14 members are fewer than 15"):
+            svc.decide_deduction(
+                CO, YEAR, d.id, True, "act X", vote=Vote(LARGEST[:14], LARGEST[14:])
+            )
+        assert svc.list_deductions(C, YEAR)[0].status == "requested"  # assessed, undecided
+        vote = Vote(others("DE", "FR", "IT"), ("DE", "FR", "IT"))
+        record = svc.decide_deduction(CO, YEAR, d.id, True, "act X", vote=vote)
+        assert record.status == "granted"
+        counted = last_after(svc)["council_vote"]
+        assert (counted["majority"], counted["members_for"]) == ("qualified", 23)
+        assert svc.verify_audit()["ok"]
+        engine.dispose()
 
 
 # -- the API -------------------------------------------------------------------------------------

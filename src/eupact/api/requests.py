@@ -35,6 +35,7 @@ __all__ = [
     "ConfirmationIn",
     "CycleIn",
     "DecisionIn",
+    "DeductionDecisionIn",
     "DeductionIn",
     "FindingIn",
     "ImplementationIn",
@@ -126,6 +127,13 @@ class VoteIn(BaseModel):
 
 def to_vote(body: VoteIn | None) -> Vote | None:
     return None if body is None else body.to_vote()
+
+
+class DeductionDecisionIn(DecisionIn):
+    """The Council's implementing act on a deduction request (Art. 61(4), 62(5)), with its
+    recorded vote if given (a qualified majority, TFEU 238(3)(a))."""
+
+    vote: VoteIn | None = None
 
 
 class TransitionIn(BaseModel):

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from eupact.api.deps import Format, IdPath, Key, Limit, Offset, Service, Who, YearPath, perm
 from eupact.api.exports import page_of
-from eupact.api.requests import AssessmentIn, DecisionIn, DeductionIn
+from eupact.api.requests import AssessmentIn, DeductionDecisionIn, DeductionIn, to_vote
 from eupact.api.schemas import DeductionOut, DeductionPage
 
 router = APIRouter(prefix="/cycles/{year}/deductions", tags=["deductions"])
@@ -63,11 +63,14 @@ def decide(
     service: Service,
     year: YearPath,
     deduction_id: IdPath,
-    body: DecisionIn,
+    body: DeductionDecisionIn,
     who: Who,
     key: Key = None,
 ) -> Any:
-    """The Council's implementing act grants or refuses it (Art. 61(4), 62(5))."""
+    """The Council's implementing act grants or refuses it (Art. 61(4), 62(5)); a recorded
+    vote is checked against the qualified majority and kept in the audit."""
     granted, act = body.to_domain()
-    record = service.decide_deduction(who, year, deduction_id, granted, act, key)
+    record = service.decide_deduction(
+        who, year, deduction_id, granted, act, key, to_vote(body.vote)
+    )
     return record.as_dict()

@@ -224,8 +224,9 @@ class CycleService:
         granted: bool,
         council_act: str,
         key: str | None = None,
+        vote: Vote | None = None,
     ) -> DeductionRecord:
-        return self.deductions.decide(actor, year, deduction_id, granted, council_act, key)
+        return self.deductions.decide(actor, year, deduction_id, granted, council_act, key, vote)
 
     # -- offsets -----------------------------------------------------------------------------------
 

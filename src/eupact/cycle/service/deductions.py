@@ -17,6 +17,7 @@ from eupact.cycle.service.cycles import Cycles
 from eupact.cycle.service.reads import standing_of
 from eupact.cycle.store.models import DeductionRow
 from eupact.errors import Conflict, EupactError, NotFound, Problem
+from eupact.pool.council import CouncilDecision, Vote
 from eupact.pool.pledges import Deduction, DeductionStatus, validate_deductions
 
 
@@ -149,8 +150,11 @@ class Deductions:
         granted: bool,
         council_act: str,
         key: str | None = None,
+        vote: Vote | None = None,
     ) -> DeductionRecord:
-        """Art. 61(4), 62(5): only a Council implementing act grants a deduction."""
+        """Art. 61(4), 62(5): only a Council implementing act grants a deduction. ``vote``, the
+        Council's recorded vote on that act, must reach its majority (a qualified majority,
+        ``council.majority.deduction_authorisation``); it is kept in the audit entry."""
         authorize(actor, "deduction.decide")
         if not council_act.strip():
             raise EupactError(
@@ -198,19 +202,33 @@ class Deductions:
                         )
                     ]
                 )
+            counted = (
+                None
+                if vote is None
+                else self.cycles.count_vote(year, CouncilDecision.DEDUCTION_AUTHORISATION, vote)
+            )
             before = DeductionRecord.from_row(row).as_dict()
             row.status = str(DeductionStatus.GRANTED if granted else DeductionStatus.REFUSED)
             row.council_act, row.decided_on = council_act, self.ctx.today()
             session.flush()
             record = DeductionRecord.from_row(row)
-            return self.ctx.uow.record(
+            self.ctx.uow.audit(
                 session,
                 actor,
                 "deduction.decide",
                 f"Art. {row.article}({4 if row.article == '61' else 5}) AMMR",
-                record,
+                f"{record.kind_name}:{record.id}",
                 before,
+                record.as_dict() | ({} if counted is None else {"council_vote": counted.as_dict()}),
             )
+            return record
 
-        payload = {"op": "decide", "id": deduction_id, "granted": granted, "act": council_act}
+        payload: dict[str, object] = {
+            "op": "decide",
+            "id": deduction_id,
+            "granted": granted,
+            "act": council_act,
+        }
+        if vote is not None:
+            payload["vote"] = vote.as_dict()
         return self.ctx.uow.write(actor, key, payload, work)
