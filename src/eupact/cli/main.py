@@ -77,7 +77,7 @@ def params_show(
     form: FormatOpt = Format.table,
 ) -> None:
     """List every legal parameter in force on a date, with its legal reference."""
-    from eupact.parameters import load_parameters, value_name
+    from eupact.parameters import load_parameters
     from eupact.reports.tables import plain
 
     day = _date(at, dt.date.today())
@@ -111,15 +111,15 @@ def params_show(
         wide=("note", "file"),
     )
     alternatives = [
-        {
-            "reading": p.name,
-            "alternative": a.name,
-            "in_force": "yes" if value_name(p.at(day)) == a.name else "",
-            "meaning": a.meaning,
-        }
-        for p in load_parameters().readings()
-        if p.values[0].since <= day
-        for a in p.alternatives
+        row
+        for r in load_parameters().readings_at(day)
+        for row in (
+            {"reading": r.name, "alternative": r.used, "in_force": "yes", "meaning": r.meaning},
+            *(
+                {"reading": r.name, "alternative": a.name, "in_force": "", "meaning": a.meaning}
+                for a in r.others
+            ),
+        )
     ]
     # [reading]s that are numbers (weights, tolerances, display places): no list of choices
     alternatives += [

@@ -164,7 +164,7 @@ def provenance(result: CycleResult) -> dict[str, Any]:
             for n in used
             if params.parameters[n].values[0].since <= params.date
         ],
-        "readings": reading_rows(result.parameters, params.date),
+        "readings": [r.as_dict() for r in result.parameters.readings_at(params.date)],
         "benefitting": [
             {
                 "state": b.state,
@@ -176,25 +176,6 @@ def provenance(result: CycleResult) -> dict[str, Any]:
         ],
         "systemic_shortcomings": dict(result.outcome.standing.shortcomings),
     }
-
-
-def reading_rows(parameters: ParameterSet, on: dt.date) -> list[dict[str, Any]]:
-    """Every [reading] in force on ``on``: the value used, the note, every alternative."""
-    out = []
-    for p in parameters.readings():
-        if p.values[0].since > on:
-            continue
-        entry = p.entry_at(on)
-        out.append(
-            {
-                "parameter": p.name,
-                "value": plain(entry.value),
-                "chosen_for_this_run": entry.note.startswith("[reading] chosen for this run"),
-                "reference": entry.reference.cite(),
-                "alternatives": {a.name: a.meaning for a in p.alternatives},
-            }
-        )
-    return out
 
 
 def _write_csv(path: Path, table: Table) -> None:

@@ -91,6 +91,7 @@ class Parameter:
     values: tuple[DatedValue, ...]  # sorted by date
     # Non-empty for a [reading]: the values the law's text admits, each with its meaning.
     alternatives: tuple[Alternative, ...] = ()
+    chosen: bool = False  # another alternative chosen for this run (with_readings)
 
     @property
     def is_reading(self) -> bool:
@@ -123,7 +124,7 @@ class Parameter:
             f"[reading] chosen for this run: {picked.meaning}",
         )
         return Parameter(
-            self.name, self.description, self.unit, self.file, (chosen,), self.alternatives
+            self.name, self.description, self.unit, self.file, (chosen,), self.alternatives, True
         )
 
     def entry_at(self, at: dt.date) -> DatedValue:
@@ -208,6 +209,29 @@ def _parameters_from_file(path: Path, label: str) -> Iterator[Parameter]:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ReadingInForce:
+    """A [reading] as one run uses it: the alternative, what it means, whether it was chosen
+    for this run, its legal reference, and the alternatives not used."""
+
+    name: str
+    used: str
+    meaning: str
+    chosen: bool
+    reference: LegalReference
+    others: tuple[Alternative, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "parameter": self.name,
+            "value": self.used,
+            "meaning": self.meaning,
+            "chosen_for_this_run": self.chosen,
+            "reference": self.reference.cite(),
+            "alternatives": {a.name: a.meaning for a in self.others},
+        }
+
+
 @dataclass(frozen=True)
 class ParameterSet:
     """All parameters, by name."""
@@ -228,6 +252,27 @@ class ParameterSet:
     def readings(self) -> tuple[Parameter, ...]:
         """Every parameter where the law leaves a choice, with its alternatives."""
         return tuple(p for p in self if p.is_reading)
+
+    def readings_at(self, on: dt.date) -> tuple[ReadingInForce, ...]:
+        """Every [reading] in force on ``on``: the alternative used and the others."""
+        out = []
+        for p in self.readings():
+            if p.values[0].since > on:
+                continue
+            entry = p.entry_at(on)
+            used = value_name(entry.value)
+            meaning = next((a.meaning for a in p.alternatives if a.name == used), entry.note)
+            out.append(
+                ReadingInForce(
+                    p.name,
+                    used,
+                    meaning,
+                    p.chosen,
+                    entry.reference,
+                    tuple(a for a in p.alternatives if a.name != used),
+                )
+            )
+        return tuple(out)
 
     def with_readings(self, choices: dict[str, str]) -> ParameterSet:
         """The same parameters with some [reading]s chosen otherwise (``name -> alternative``)."""

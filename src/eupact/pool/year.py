@@ -48,11 +48,21 @@ def default_vintage(year: int) -> Vintage:
 
 def sar_states(snapshot: Snapshot, act: CouncilAct) -> tuple[str, ...]:
     """States identified under pressure because of SAR disembarkations (Art. 11(3), 57(2))."""
+    return _sar(snapshot, act.under_pressure_states)
+
+
+def _under_pressure(snapshot: Snapshot, states: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``states`` the snapshot's Art. 11 decision identified under pressure."""
+    found = snapshot.classification
+    return tuple(g for g in states if g in found and found[g].under_migratory_pressure)
+
+
+def _sar(snapshot: Snapshot, states: tuple[str, ...]) -> tuple[str, ...]:
+    """Those of ``states`` under pressure because of search-and-rescue arrivals (Art. 11(3))."""
     return tuple(
-        geo
-        for geo in act.under_pressure_states
-        if geo in snapshot.classification
-        and "search and rescue" in snapshot.classification[geo].pressure_basis
+        g
+        for g in _under_pressure(snapshot, states)
+        if "search and rescue" in snapshot.classification[g].pressure_basis
     )
 
 
@@ -197,14 +207,7 @@ def proposal_year(
     bound = states or tuple(params("scope.bound_member_states"))
     chosen = vintage or DEFAULT_VINTAGES.get(year) or latest_vintage(snapshot, params, bound, on)
     key = _key(snapshot, params, chosen, population, gdp, states)
-    sar = tuple(
-        geo
-        for geo in key.states
-        if geo in snapshot.classification
-        and snapshot.classification[geo].under_migratory_pressure
-        and "search and rescue" in snapshot.classification[geo].pressure_basis
-    )
-    return ProposalYear(year, params, snapshot, chosen, key, sar)
+    return ProposalYear(year, params, snapshot, chosen, key, _sar(snapshot, key.states))
 
 
 def _key(
@@ -233,11 +236,7 @@ def draft_year(year: int, parameters: ParameterSet, snapshot: Snapshot) -> PoolY
     draft = proposal_year(year, parameters, snapshot)
     proposal = draft.proposal()
     day = draft.params.date
-    under_pressure = tuple(
-        g
-        for g in draft.key.states
-        if g in snapshot.classification and snapshot.classification[g].under_migratory_pressure
-    )
+    under_pressure = _under_pressure(snapshot, draft.key.states)
     act = CouncilAct(
         year=year,
         citation=f"no Council act yet for {year}: the Commission proposal's figures (Art. 12)",

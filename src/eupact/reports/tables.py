@@ -14,7 +14,7 @@ from typing import Any
 
 from eupact.cells import inert
 from eupact.key.reference_key import ReferenceKey, to_decimal
-from eupact.parameters import ParameterSet, value_name
+from eupact.parameters import ParameterSet
 from eupact.pool.allocation import Allocation
 from eupact.pool.outcome import PoolOutcome
 
@@ -224,22 +224,16 @@ def totals_table(outcome: PoolOutcome) -> Table:
 
 def readings_table(parameters: ParameterSet, on: dt.date) -> Table:
     """Every [reading] of the law in force on ``on``: the value used and its alternatives."""
-    rows = []
-    for p in parameters.readings():
-        if p.values[0].since > on:
-            continue
-        entry = p.entry_at(on)
-        used = value_name(entry.value)
-        chosen = entry.note.startswith("[reading] chosen for this run")
-        rows.append(
-            {
-                "reading": p.name,
-                "used": f"{used} (chosen for this run)" if chosen else used,
-                "alternatives": ", ".join(a.name for a in p.alternatives if a.name != used),
-                "article": entry.reference.cite().removesuffix(" Regulation (EU) 2024/1351 (AMMR)"),
-                "meaning": next((a.meaning for a in p.alternatives if a.name == used), entry.note),
-            }
-        )
+    rows = [
+        {
+            "reading": r.name,
+            "used": f"{r.used} (chosen for this run)" if r.chosen else r.used,
+            "alternatives": ", ".join(a.name for a in r.others),
+            "article": r.reference.cite().removesuffix(" Regulation (EU) 2024/1351 (AMMR)"),
+            "meaning": r.meaning,
+        }
+        for r in parameters.readings_at(on)
+    ]
     return Table(
         "readings",
         "[reading]s: where the law leaves a choice",

@@ -12,9 +12,10 @@ rules refuse; every write is audited under its article.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -125,6 +126,10 @@ def _needs_payload(n: Needs) -> dict[str, Any]:
     return {"r": n.relocations, "f": str(n.financial), "p": list(n.programmes)}
 
 
+Listed = TypeVar("Listed", PoolUseRow, NotificationRow, ShortcomingsRow)
+R = TypeVar("R")
+
+
 class Benefits:
     """The uses of the pool of each year, and the standing that follows from them."""
 
@@ -144,35 +149,32 @@ class Benefits:
         return StandingRead(year, day, found, self.ctx.pool(year).under_pressure_states)
 
     def uses(self, actor: Actor, year: int) -> list[PoolUseRecord]:
-        authorize(actor, "standing.read")
-        with self.ctx.uow.read() as session:
-            repo.cycle(session, year)
-            rows = session.execute(
-                select(PoolUseRow).where(PoolUseRow.year == year).order_by(PoolUseRow.id)
-            ).scalars()
-            return [_use_record(r) for r in rows]
+        return self._listed(actor, year, "standing.read", PoolUseRow, _use_record)
 
     def notifications(self, actor: Actor, year: int) -> list[NotificationRecord]:
-        authorize(actor, "notification.list")
-        with self.ctx.uow.read() as session:
-            repo.cycle(session, year)
-            rows = session.execute(
-                select(NotificationRow)
-                .where(NotificationRow.year == year)
-                .order_by(NotificationRow.id)
-            ).scalars()
-            return [_notification_record(r) for r in rows]
+        return self._listed(actor, year, "notification.list", NotificationRow, _notification_record)
 
     def findings(self, actor: Actor, year: int) -> list[ShortcomingsRecord]:
-        authorize(actor, "standing.read")
+        return self._listed(
+            actor, year, "standing.read", ShortcomingsRow, ShortcomingsRecord.from_row
+        )
+
+    def _listed(
+        self,
+        actor: Actor,
+        year: int,
+        operation: str,
+        table: type[Listed],
+        record: Callable[[Listed], R],
+    ) -> list[R]:
+        """The year's rows of ``table`` as records, in the order recorded."""
+        authorize(actor, operation)
         with self.ctx.uow.read() as session:
             repo.cycle(session, year)
             rows = session.execute(
-                select(ShortcomingsRow)
-                .where(ShortcomingsRow.year == year)
-                .order_by(ShortcomingsRow.id)
+                select(table).where(table.year == year).order_by(table.id)
             ).scalars()
-            return [ShortcomingsRecord.from_row(r) for r in rows]
+            return [record(r) for r in rows]
 
     # -- the rules, on everything recorded plus the change -----------------------------------------
 

@@ -89,10 +89,12 @@ class Cycles:
         opened, closed = self.exercises(session, year)
         return opened > closed
 
-    def reconvened_forum_met(self, session: Session, row: CycleRow) -> bool:
+    @staticmethod
+    def reconvened_forum_met(session: Session, row: CycleRow) -> bool:
         """Art. 63(3): the test runs "following the meeting of the High-Level Forum convened in
         accordance with Article 13(4)", on the pledges after it: reconvened, exercise closed."""
-        return bool(row.forum_reconvened) and not self.additional_pledging(session, row.year)
+        opened, closed = Cycles.exercises(session, row.year)
+        return bool(row.forum_reconvened) and opened <= closed
 
     def count_vote(self, year: int, decision: CouncilDecision, vote: Vote) -> VoteResult:
         """The Council's recorded vote on ``decision``, counted among the Member States taking

@@ -35,7 +35,6 @@ from eupact.cycle.phases import Phase
 from eupact.cycle.records import eur
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
-from eupact.cycle.service.cycles import Cycles
 from eupact.cycle.service.reads import compute_outcome_of
 from eupact.cycle.store.models import ConfirmationRow, ImplementationRow
 from eupact.pool.monitoring import (
@@ -77,10 +76,7 @@ class Monitoring:
             cycle = repo.cycle(session, year)
             phase = Phase(cycle.phase)
             embargoed(actor, OPERATION, phase)
-            # Art. 63(3): as the outcome read, the reconvened Forum has met once it is closed.
-            opened, closed = Cycles.exercises(session, year)
-            met = bool(cycle.forum_reconvened) and opened <= closed
-            outcome = compute_outcome_of(self.ctx, session, year, met, on=as_of)
+            outcome = compute_outcome_of(self.ctx, session, year, on=as_of)
             rows = session.execute(
                 select(ImplementationRow)
                 .where(ImplementationRow.year == year)

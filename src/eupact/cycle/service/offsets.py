@@ -116,7 +116,7 @@ class Offsets:
             cycle = self.cycles.after_act(session, year, OFFSET_RULE, "offsets request", lock=True)
             self.cycles.part_iv_applies("an offsets request", "Art. 63 and 69")
             met = self.cycles.reconvened_forum_met(session, cycle)
-            outcome = compute_outcome_of(self.ctx, session, year, met)
+            outcome = compute_outcome_of(self.ctx, session, year)
             owed = self._owed(session, year, outcome, benefitting, contributing)
             if owed:
                 return self._obligatory(

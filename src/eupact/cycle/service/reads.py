@@ -42,18 +42,18 @@ def standing_of(
 
 
 def compute_outcome_of(
-    ctx: Context, session: Session, year: int, reconvened: bool, on: dt.date | None = None
+    ctx: Context, session: Session, year: int, on: dt.date | None = None
 ) -> PoolOutcome:
     """The pool's outcome from the pledges and deductions recorded for ``year``, with who
     benefits as of ``on`` (default: today; Art. 60(3): a benefitting state need not implement
-    its pledges)."""
+    its pledges) and the reconvened Forum counted once its pledging is closed (Art. 63(3))."""
     pool = ctx.pool(year)
     return compute_outcome(
         pool.key,
         pool.act,
         repo.pledges(session, year),
         repo.deductions(session, year),
-        forum_reconvened=reconvened,
+        forum_reconvened=Cycles.reconvened_forum_met(session, repo.cycle(session, year)),
         standing=standing_of(ctx, year, session, on),
         offsets_accepted=repo.voluntary_offsets_accepted(session, year),
         sar_states=pool.sar_states,
@@ -133,10 +133,7 @@ class Reads:
             cycle = repo.cycle(session, year)
             phase = Phase(cycle.phase)
             embargoed(actor, "outcome.read", phase)
-            # Art. 63(3): obligatory offsets follow the reconvened Forum's pledging, once closed.
-            opened, closed = Cycles.exercises(session, year)
-            met = bool(cycle.forum_reconvened) and opened <= closed
-            outcome = compute_outcome_of(self.ctx, session, year, met)
+            outcome = compute_outcome_of(self.ctx, session, year)
         visible = visible_states(actor, "outcome.read", phase)
         own = next(iter(visible)) if visible else None
         return OutcomeRead(outcome, phase, own)
