@@ -465,6 +465,7 @@ def _panel_source(panel: Panel) -> Source:
         column=panel.name,
         origin=tuple(r.cite() for r in panel.provenance) or (panel.name,),
         licence="CC-BY-4.0",
+        source_class="primary" if prov else "secondary",
     )
 
 

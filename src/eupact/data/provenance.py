@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
+
+#: Where a figure comes from, as the assessment weighs it (docs/data.md, "Source classes"):
+#: ``primary`` an official extraction (Eurostat API or bulk file, Frontex's own data files, a
+#: national statistical office's table) with its dataset, filter, extraction date and where it is
+#: published; ``secondary`` a page quoting a figure; ``user`` a figure a user imported.
+SourceClass = Literal["primary", "secondary", "user"]
+SOURCE_CLASSES: tuple[SourceClass, ...] = ("primary", "secondary", "user")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +30,8 @@ class Source:
     origin: tuple[str, ...] = ()
     licence: str = ""
     package: str = ""  # folder of the data package the column belongs to
+    # Never "primary" by default: a source must say it is an extraction to be one.
+    source_class: SourceClass = "secondary"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -36,10 +46,12 @@ class Source:
             "origin": list(self.origin),
             "licence": self.licence,
             "package": self.package,
+            "source_class": self.source_class,
         }
 
     def cite(self) -> str:
-        return f"{self.dataset}, {self.title} ({self.release}; {self.file}:{self.column})"
+        text = f"{self.dataset}, {self.title} ({self.release}; {self.file}:{self.column})"
+        return text if self.source_class == "primary" else f"[{self.source_class}] {text}"
 
 
 Number = int | Decimal

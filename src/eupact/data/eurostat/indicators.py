@@ -435,6 +435,8 @@ class Panel:
             column=f"{self.name}:{period}",
             origin=tuple(r.cite() for r in self.provenance),
             licence="CC-BY-4.0",
+            # an extraction from the dissemination API only when its response is on record
+            source_class="primary" if prov else "secondary",
         )
         return StateSeries(self.name, values, source, tuple(sorted(missing)))
 
