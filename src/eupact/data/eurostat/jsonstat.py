@@ -3,20 +3,30 @@
 A response is a cube: ``id`` names the dimensions in order, ``size`` gives the number of
 categories of each, ``dimension[d].category.index`` maps each code to its position, and the
 cube's cells are numbered in row-major order (the last dimension varies fastest). ``value``
-and ``status`` hold the cells that have a figure or a flag, keyed by that flat number (a dict)
-or in cube order (a list). A cell absent from ``value`` has no figure: it decodes to NaN,
+and ``status`` hold the cells that have a figure or a flag, keyed by that flat number (an
+object) or in cube order (a list); a ``status`` list of one entry, or a plain text, applies to
+every cell. A cell absent from ``value``, or null there, has no figure: it decodes to NaN,
 never to zero; its flag (for example ``"|C"``, confidential, or the older ``"c"``) stays.
 
-The decoder is vectorised: apart from turning the JSON dicts into arrays, no Python code runs
-per cell. A 1,000,000-cell response decodes in well under two seconds (see
-``benchmarks/test_bench_eurostat.py`` and ``docs/performance.md``).
+Comext and PRODCOM responses put text among the figures: ``":C"`` (no figure, confidential),
+``":"`` (not available), or a unit code such as ``"KG"``. Such a cell has no figure (NaN); its
+text is kept (:attr:`JsonStatTable.value_texts`) and a text starting with ``":"`` is also the
+cell's flag unless ``status`` gives the cell one.
+
+The decoder is vectorised: apart from turning the JSON objects into arrays, no Python code runs
+per cell. ``dense=False`` costs in proportion to the cells that have a figure or a flag, not to
+the size of the cube; a cube above :data:`MAX_CELLS` is refused before anything is allocated.
+A 1,000,000-cell response decodes in well under two seconds (see
+``benchmarks/test_bench_eurostat.py``, ``benchmarks/test_bench_jsonstat_real.py`` and
+``docs/performance.md``). ``tests/test_jsonstat_real.py`` holds the decoder to pyjstat 2.4.0
+on real files from public repositories and to a per-cell reference decoder.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -24,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from eupact.errors import EupactError, Problem, fail
+from eupact.errors import EupactError, Problem, echo, fail
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -53,6 +63,11 @@ STANDARD_FLAGS: Mapping[str, str] = MappingProxyType(
 MAX_CELLS = 50_000_000
 
 _SUMMARY = "invalid Eurostat JSON-stat response"
+_NO_DATA = "Eurostat returned no data"
+#: Where an error object keeps its message, in the order looked at.
+_ERROR_TEXT_KEYS = ("label", "message", "text", "description", "detail", "title")
+#: Longest cell number a key may spell (MAX_CELLS has 8 digits); longer is outside any cube.
+_MAX_KEY_DIGITS = 18
 
 
 def split_status(status: str) -> tuple[str, bool]:
@@ -60,11 +75,13 @@ def split_status(status: str) -> tuple[str, bool]:
 
     Eurostat's JSON-stat folds two SDMX attributes into one string: the observation flag
     (``"p"``, ``"e"``, composite codes such as ``"bp"``) and, after a ``|``, the
-    confidentiality status (``"|C"``). Older responses mark confidential cells ``"c"``.
+    confidentiality status (``"|C"``). Older responses mark confidential cells ``"c"``;
+    Comext and PRODCOM write ``":C"`` (``":"``, no figure, then ``C``, confidential).
     """
     flag, _, conf = status.partition("|")
-    confidential = "C" in conf.upper() or "c" in flag
-    return flag.replace("c", ""), confidential
+    flag = flag.removeprefix(":")
+    confidential = "C" in conf.upper() or "c" in flag.lower()
+    return flag.replace("c", "").replace("C", ""), confidential
 
 
 def describe_status(status: str, labels: Mapping[str, str] | None = None) -> str:
@@ -80,6 +97,8 @@ def describe_status(status: str, labels: Mapping[str, str] | None = None) -> str
     ]
     if confidential:
         parts.append("confidential")
+    if not parts and status.startswith(":"):
+        parts.append("not available")
     return ", ".join(parts)
 
 
@@ -101,6 +120,10 @@ class Dimension:
         return None
 
 
+def _no_texts() -> Mapping[int, str]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, eq=False)
 class JsonStatTable:
     """A decoded response, one row per cell, stored as columns (numpy arrays).
@@ -108,7 +131,8 @@ class JsonStatTable:
     ``values`` is NaN where Eurostat gives no figure (missing or confidential), never zero.
     ``status_codes`` indexes ``status_categories`` (0 is "no flag"); ``flags`` gives the
     strings. ``positions[k]`` is each row's position in dimension ``k``; ``codes(dim)`` the
-    codes themselves.
+    codes themselves. ``index`` is each row's cell number in the cube; ``texts`` maps the cell
+    number of each cell whose value is a text (``":C"``, ``"KG"``) to that text.
     """
 
     dataset: str
@@ -124,6 +148,7 @@ class JsonStatTable:
     status_labels: Mapping[str, str]
     extension: Mapping[str, Any]
     dense: bool
+    texts: Mapping[int, str] = field(default_factory=_no_texts)
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
@@ -161,8 +186,23 @@ class JsonStatTable:
         return np.asarray(self.status_categories, dtype=np.str_)[self.status_codes]
 
     @property
+    def value_texts(self) -> StrArray:
+        """The text given instead of a figure on every row (``""`` where there is none)."""
+        if not self.texts or not len(self):
+            return np.full(len(self), "", dtype=np.str_)
+        keys = np.fromiter(self.texts, dtype=np.intp, count=len(self.texts))
+        order = np.argsort(keys)
+        keys = keys[order]
+        strings = np.asarray(list(self.texts.values()), dtype=np.str_)[order]
+        at = np.minimum(np.searchsorted(keys, self.index), keys.size - 1)
+        found = keys[at] == self.index
+        out = np.full(len(self), "", dtype=strings.dtype)
+        out[found] = strings[at[found]]
+        return out
+
+    @property
     def missing(self) -> BoolArray:
-        """True where the cell has no figure (absent, null, or confidential)."""
+        """True where the cell has no figure (absent, null, text, or confidential)."""
         return np.isnan(self.values)
 
     @property
@@ -214,19 +254,24 @@ class JsonStatTable:
             status_labels=self.status_labels,
             extension=self.extension,
             dense=False,
+            texts=self.texts,
         )
 
     def columns(self) -> dict[str, npt.NDArray[Any]]:
-        """Every column: one per dimension (its codes), ``value`` (NaN = none), ``flags``."""
+        """Every column: one per dimension (its codes), ``value`` (NaN = none), ``flags``, and
+        ``text`` when some cell gives a text instead of a figure."""
         out: dict[str, npt.NDArray[Any]] = {d.id: self.codes(d.id) for d in self.dimensions}
         out["value"] = self.values
         out["flags"] = self.flags
+        if self.texts:
+            out["text"] = self.value_texts
         return out
 
     def records(self) -> Iterator[dict[str, object]]:
         """Rows as dicts (for display and small tables; the arrays are the fast path)."""
         codes = [self.codes(d.id) for d in self.dimensions]
         flags = self.flags
+        texts = self.value_texts if self.texts else None
         for i in range(len(self)):
             row: dict[str, object] = {
                 d.id: str(c[i]) for d, c in zip(self.dimensions, codes, strict=True)
@@ -234,6 +279,8 @@ class JsonStatTable:
             value = float(self.values[i])
             row["value"] = None if math.isnan(value) else value
             row["flags"] = str(flags[i])
+            if texts is not None:
+                row["text"] = str(texts[i])
             yield row
 
 
@@ -251,7 +298,7 @@ def parse_body(body: bytes | str, location: str = "") -> dict[str, Any]:
         raise fail(
             "response body",
             _excerpt(raw),
-            f"is a JSON {type(doc).__name__}, not a JSON-stat object",
+            f"is a JSON {_kind(doc)}, not a JSON-stat object",
             location,
             _SUMMARY,
         )
@@ -263,25 +310,116 @@ def _excerpt(raw: bytes, limit: int = 80) -> str:
     return text + ("…" if len(raw) > limit else "")
 
 
+def _kind(value: object) -> str:
+    """What a JSON value is, in plain words (``an object``, ``null``, ``the text 'KG'``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {echo(value)}"
+    if isinstance(value, str):
+        return f"the text {echo(value, 60)}"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a value of type {type(value).__name__}"
+
+
 def error_entries(doc: Mapping[str, Any]) -> list[tuple[object, object, str]]:
-    """Eurostat's error or warning entries as (status, id, label).
+    """Eurostat's error or warning entries as (status, id, text).
 
     Errors look like ``{"error": [{"status": 400, "id": 150, "label": "..."}]}``; an
     asynchronous (too large) extraction can arrive with HTTP 200 as
-    ``{"warning": {"status": 413, "label": "ASYNCHRONOUS_RESPONSE..."}}``.
+    ``{"warning": {"status": 413, "label": "ASYNCHRONOUS_RESPONSE..."}}``. Other APIs put
+    the text in ``message`` or ``text``, or make ``error`` a plain text: each keeps its words.
     """
     out: list[tuple[object, object, str]] = []
     for key in ("error", "warning"):
         entries = doc.get(key)
-        if isinstance(entries, dict):
-            entries = [entries]
-        if isinstance(entries, list):
-            for e in entries:
-                if isinstance(e, dict):
-                    out.append((e.get("status"), e.get("id"), str(e.get("label", ""))))
-                else:
-                    out.append((None, None, str(e)))
+        if entries is None or entries is False:
+            continue
+        for entry in entries if isinstance(entries, list) else [entries]:
+            if isinstance(entry, Mapping):
+                out.append((entry.get("status"), entry.get("id"), _error_text(entry)))
+            elif entry is not None:
+                out.append((None, None, _error_text(entry)))
     return out
+
+
+def _error_text(entry: object) -> str:
+    if isinstance(entry, str):
+        return entry.strip() or "(no message)"
+    if not isinstance(entry, Mapping):
+        return echo(entry, quote=False)
+    for key in _ERROR_TEXT_KEYS:
+        text = entry.get(key)
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    rest = [f"{k}: {echo(v, quote=False)}" for k, v in entry.items() if k not in ("status", "id")]
+    return "; ".join(rest) or "(no message)"
+
+
+def _refuse_error_body(doc: Mapping[str, Any], where: str) -> None:
+    entries = error_entries(doc)
+    if not entries or "value" in doc:
+        return
+    refusals = []
+    for status, eid, text in entries:
+        said = [f"status {echo(status, quote=False)}"] if status is not None else []
+        said += [f"error {echo(eid, quote=False)}"] if eid is not None else []
+        refusals.append(
+            Problem(
+                "response",
+                ", ".join(said) or "an error",
+                f"Eurostat answered with an error instead of data: {text}",
+                where,
+            )
+        )
+    raise EupactError(refusals, _NO_DATA)
+
+
+def _refuse_other_formats(doc: Mapping[str, Any], where: str) -> None:
+    """JSON-stat 1.x, collections and dimensions are not datasets this decoder reads."""
+    version, kind = doc.get("version"), doc.get("class")
+    problems: list[Problem] = []
+    if version is not None and version != "2.0":
+        if str(version).startswith("1"):
+            problems.append(Problem("version", version, _V1, where))
+        else:
+            problems.append(Problem("version", version, "must be '2.0' (JSON-stat 2.0)", where))
+    elif version is None and _looks_like_1x(doc):
+        bundle = [k for k, v in doc.items() if isinstance(v, Mapping) and "dimension" in v]
+        shown = f"a bundle of {', '.join(bundle)}" if bundle else "not given"
+        problems.append(Problem("version", shown, _V1, where))
+    if kind is not None and kind != "dataset":
+        problems.append(
+            Problem(
+                "class",
+                kind,
+                "must be 'dataset': a JSON-stat collection or dimension has no cells to decode",
+                where,
+            )
+        )
+    if problems:
+        raise EupactError(problems, _SUMMARY)
+
+
+_V1 = (
+    "JSON-stat 1.x is not supported: this decoder reads JSON-stat 2.0 only "
+    "(version '2.0' with id, size and dimension at the top); ask the source for version 2.0"
+)
+
+
+def _looks_like_1x(doc: Mapping[str, Any]) -> bool:
+    """A 1.x bundle (datasets named at the top) or a 1.x dataset (dimension.id, .size)."""
+    if "id" in doc or "size" in doc:
+        return False
+    dims = doc.get("dimension")
+    if isinstance(dims, Mapping):
+        return "id" in dims or "size" in dims
+    return any(isinstance(v, Mapping) and "dimension" in v for v in doc.values())
 
 
 def decode(
@@ -294,68 +432,67 @@ def decode(
     """Decode a JSON-stat 2.0 dataset into a :class:`JsonStatTable`.
 
     ``dense=True`` (the default) gives one row per cell of the cube, so that a missing cell is
-    an explicit row with NaN; ``dense=False`` keeps only cells with a value or a flag.
-    ``dataset`` names the dataset in messages (default: ``extension.id``).
+    an explicit row with NaN; ``dense=False`` keeps only cells with a figure, a text or a flag
+    of their own (a status given for the whole cube does not keep a cell), and costs in
+    proportion to those cells. ``dataset`` names the dataset in messages (default:
+    ``extension.id``).
     """
     doc = body if isinstance(body, Mapping) else parse_body(body, location)
     where = location or (f"dataset {dataset}" if dataset else "")
-    entries = error_entries(doc)
-    if entries and "value" not in doc:
-        refusals = [
-            Problem(
-                "response",
-                f"status {status}" + (f", error {eid}" if eid is not None else ""),
-                f"Eurostat answered with an error instead of data: {label}",
-                where,
-            )
-            for status, eid, label in entries
-        ]
-        raise EupactError(refusals, "Eurostat returned no data")
+    _refuse_error_body(doc, where)
     raw_extension = doc.get("extension")
-    extension: dict[str, Any] = raw_extension if isinstance(raw_extension, dict) else {}
+    extension: dict[str, Any] = dict(raw_extension) if isinstance(raw_extension, Mapping) else {}
     name = dataset or str(extension.get("id", "")).lower() or "(unnamed dataset)"
     where = location or f"dataset {name}"
+    _refuse_other_formats(doc, where)
+
     problems: list[Problem] = []
-    if doc.get("class", "dataset") != "dataset":
-        problems.append(Problem("class", doc.get("class"), "must be 'dataset'", where))
-    if doc.get("version", "2.0") != "2.0":
-        problems.append(Problem("version", doc.get("version"), "must be JSON-stat '2.0'", where))
-    dimensions, size = _dimensions(doc, where, problems)
-    if problems:
+    shape = _shape(doc, where, problems)
+    if shape is None:
         raise EupactError(problems, _SUMMARY)
+    ids, size = shape
     cells = math.prod(size)
     if cells > MAX_CELLS:
         raise fail(
             "size",
-            list(size),
+            size,
             f"{cells:,} cells exceed the limit of {MAX_CELLS:,}; narrow the filter",
             where,
             _SUMMARY,
         )
-    value_index, values = _values(doc.get("value", {}), cells, where, problems)
-    status_index, status_codes, categories = _status(doc.get("status"), cells, where, problems)
+    dimensions = _dimensions(doc, ids, size, where, problems)
+    if "value" not in doc:
+        problems.append(
+            Problem(
+                "value",
+                None,
+                "is missing: a JSON-stat dataset gives its figures in value "
+                "(an object of cell number to figure, or a list in cube order)",
+                where,
+            )
+        )
+        figures = _Figures.none()
+    else:
+        figures = _figures(doc["value"], cells, where, problems)
+    flags = _flags(doc.get("status"), cells, figures, where, problems)
     if problems:
         raise EupactError(problems, _SUMMARY)
 
-    full = np.full(cells, np.nan, dtype=np.float64)
-    full[value_index] = values
-    codes = np.zeros(cells, dtype=np.int32)
-    codes[status_index] = status_codes
     if dense:
         index = np.arange(cells, dtype=np.intp)
+        values = np.full(cells, np.nan, dtype=np.float64)
+        values[figures.keys] = figures.numbers
+        codes = np.full(cells, flags.whole, dtype=np.int32)
+        codes[flags.keys] = flags.codes
     else:
-        keep = np.zeros(cells, dtype=np.bool_)
-        keep[value_index] = True
-        keep[status_index] = True
-        index = np.flatnonzero(keep).astype(np.intp)
-        full, codes = full[index], codes[index]
-    if cells:
-        positions = tuple(np.asarray(p, dtype=np.intp) for p in np.unravel_index(index, size))
-    else:
-        positions = tuple(np.empty(0, dtype=np.intp) for _ in size)
+        index = _union(figures.keys, flags.keys)
+        values = np.full(index.size, np.nan, dtype=np.float64)
+        values[np.searchsorted(index, figures.keys)] = figures.numbers
+        codes = np.full(index.size, flags.whole, dtype=np.int32)
+        codes[np.searchsorted(index, flags.keys)] = flags.codes
 
     status_ext = extension.get("status")
-    status_labels = status_ext.get("label", {}) if isinstance(status_ext, dict) else {}
+    status_labels = status_ext.get("label", {}) if isinstance(status_ext, Mapping) else {}
     return JsonStatTable(
         dataset=name,
         label=str(doc.get("label", "")),
@@ -363,46 +500,108 @@ def decode(
         updated=str(doc.get("updated", "")),
         dimensions=dimensions,
         index=index,
-        positions=positions,
-        values=full,
+        positions=_positions(index, size),
+        values=values,
         status_codes=codes,
-        status_categories=categories,
+        status_categories=flags.categories,
         status_labels=MappingProxyType(
-            dict(status_labels) if isinstance(status_labels, dict) else {}
+            {str(k): str(v) for k, v in status_labels.items()}
+            if isinstance(status_labels, Mapping)
+            else {}
         ),
         extension=MappingProxyType(extension),
         dense=dense,
+        texts=MappingProxyType(figures.texts),
     )
 
 
-def _dimensions(
+def _union(first: IntArray, second: IntArray) -> IntArray:
+    """The sorted cell numbers in either array, by sorting (``np.union1d`` hashes, slower)."""
+    both = np.sort(np.concatenate([first, second]))
+    if both.size < 2:
+        return both.astype(np.intp, copy=False)
+    keep = np.empty(both.size, dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    return both[keep].astype(np.intp, copy=False)
+
+
+def _positions(index: IntArray, size: Sequence[int]) -> tuple[IntArray, ...]:
+    """Each row's position in each dimension (row-major, the last dimension fastest).
+
+    ``numpy.unravel_index`` for the usual cubes; beyond 32 dimensions (where numpy's limit
+    of 32 or 64 dimensions would refuse) one division per dimension of more than one category.
+    """
+    if index.size == 0:
+        return tuple(np.empty(0, dtype=np.intp) for _ in size)
+    if len(size) <= _UNRAVEL_DIMENSIONS:
+        return tuple(np.asarray(p, dtype=np.intp) for p in np.unravel_index(index, size))
+    out: list[IntArray] = []
+    rest = index
+    for count in reversed(size):
+        if count == 1:
+            out.append(np.zeros(index.size, dtype=np.intp))
+            continue
+        rest, position = np.divmod(rest, count)
+        out.append(position.astype(np.intp, copy=False))
+    return tuple(reversed(out))
+
+
+_UNRAVEL_DIMENSIONS = 32
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _shape(
     doc: Mapping[str, Any], where: str, problems: list[Problem]
-) -> tuple[tuple[Dimension, ...], tuple[int, ...]]:
-    ids, size, dims = doc.get("id"), doc.get("size"), doc.get("dimension")
+) -> tuple[list[str], list[int]] | None:
+    ids, size = doc.get("id"), doc.get("size")
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        problems.append(Problem("id", ids, "must be a list of dimension names", where))
-        return (), ()
-    if not isinstance(size, list) or not all(isinstance(s, int) and s >= 0 for s in size):
-        problems.append(Problem("size", size, "must be a list of category counts", where))
-        return (), ()
+        problems.append(Problem("id", ids, "must be a list of dimension names (texts)", where))
+        return None
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        problems.append(Problem("id", ids, f"names {', '.join(twice)} more than once", where))
+        return None
+    if not isinstance(size, list) or not all(_is_count(s) for s in size):
+        bad = next((s for s in size if not _is_count(s)), None) if isinstance(size, list) else None
+        rule = "must be a list of category counts, whole numbers from 0 up"
+        if isinstance(size, list):
+            rule += f"; it holds {_kind(bad)}"
+        problems.append(Problem("size", size, rule, where))
+        return None
     if len(ids) != len(size):
         problems.append(
             Problem("size", size, f"has {len(size)} entries for {len(ids)} dimensions", where)
         )
-        return (), ()
-    if not isinstance(dims, dict):
-        problems.append(Problem("dimension", dims, "must be an object", where))
-        return (), ()
+        return None
+    return ids, size
+
+
+def _dimensions(
+    doc: Mapping[str, Any], ids: list[str], size: list[int], where: str, problems: list[Problem]
+) -> tuple[Dimension, ...]:
+    dims = doc.get("dimension")
+    if not isinstance(dims, Mapping):
+        problems.append(Problem("dimension", _kind(dims), "must be an object", where))
+        return ()
     out = []
     for dim_id, count in zip(ids, size, strict=True):
         spec = dims.get(dim_id)
-        if not isinstance(spec, dict) or not isinstance(spec.get("category"), dict):
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("category"), Mapping):
             problems.append(
-                Problem(f"dimension.{dim_id}", spec, "missing or has no category", where)
+                Problem(
+                    f"dimension.{dim_id}",
+                    _kind(spec),
+                    "is missing or has no category object",
+                    where,
+                )
             )
             continue
         category = spec["category"]
-        codes = _category_codes(category, dim_id, where, problems)
+        codes = _category_codes(category, dim_id, count, where, problems)
         if codes is None:
             continue
         if len(codes) != count:
@@ -415,7 +614,8 @@ def _dimensions(
                 )
             )
             continue
-        labels = category.get("label") if isinstance(category.get("label"), dict) else {}
+        raw_labels = category.get("label")
+        labels = raw_labels if isinstance(raw_labels, Mapping) else {}
         out.append(
             Dimension(
                 id=dim_id,
@@ -424,137 +624,329 @@ def _dimensions(
                 labels=tuple(str(labels.get(c, c)) for c in codes),
             )
         )
-    return tuple(out), tuple(size)
+    return tuple(out)
 
 
 def _category_codes(
-    category: Mapping[str, Any], dim_id: str, where: str, problems: list[Problem]
+    category: Mapping[str, Any], dim_id: str, count: int, where: str, problems: list[Problem]
 ) -> tuple[str, ...] | None:
+    name = f"dimension.{dim_id}.category.index"
     index = category.get("index")
     if index is None:
         # JSON-stat allows a single-category dimension to give only a label.
         labels = category.get("label")
-        if isinstance(labels, dict) and len(labels) <= 1:
+        if isinstance(labels, Mapping) and len(labels) <= 1:
             return tuple(str(c) for c in labels)
-        problems.append(Problem(f"dimension.{dim_id}.category", category, "has no index", where))
+        problems.append(
+            Problem(
+                f"dimension.{dim_id}.category",
+                f"{count} categories",
+                "has no index (only a dimension of one category may give a label alone)",
+                where,
+            )
+        )
         return None
     if isinstance(index, list):
-        return tuple(str(c) for c in index)
-    if isinstance(index, dict):
-        ordered = sorted(index.items(), key=lambda item: item[1])
-        if [p for _, p in ordered] != list(range(len(ordered))):
+        bad = next((c for c in index if not _is_code(c)), _OK)
+        if bad is not _OK:
+            problems.append(Problem(name, _kind(bad), "must list category codes (texts)", where))
+            return None
+        codes = tuple(str(c) for c in index)
+    elif isinstance(index, Mapping):
+        placed: list[str | None] = [None] * len(index)
+        for code, position in index.items():
+            if not _is_count(position) or position >= len(index) or placed[position] is not None:
+                problems.append(
+                    Problem(
+                        name,
+                        code,
+                        f"has position {_kind(position)}; positions must be whole numbers "
+                        f"0, 1, 2, … without gaps or repeats",
+                        where,
+                    )
+                )
+                return None
+            placed[position] = str(code)
+        codes = tuple(c for c in placed if c is not None)
+    else:
+        problems.append(Problem(name, _kind(index), "must be an object or a list", where))
+        return None
+    if len(set(codes)) != len(codes):
+        twice = sorted({c for c in codes if codes.count(c) > 1})
+        problems.append(Problem(name, ", ".join(twice), "lists a code more than once", where))
+        return None
+    return codes
+
+
+_OK = object()
+
+
+def _is_code(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """What ``value`` gives: the cells with an entry other than null, their figures (NaN for
+    a text), and the texts given instead of a figure, by cell number."""
+
+    keys: IntArray
+    numbers: FloatArray
+    texts: dict[int, str]
+
+    @staticmethod
+    def none() -> _Figures:
+        return _Figures(np.empty(0, np.intp), np.empty(0, np.float64), {})
+
+
+_NUMBERS = frozenset({int, float})
+_NUMBERS_OR_NULL = frozenset({int, float, type(None)})
+
+
+def _figures(raw: Any, cells: int, where: str, problems: list[Problem]) -> _Figures:
+    if isinstance(raw, list):
+        if len(raw) != cells:
             problems.append(
                 Problem(
-                    f"dimension.{dim_id}.category.index",
-                    index,
-                    "positions must be 0, 1, ... without gaps or repeats",
+                    "value",
+                    f"{len(raw):,} values",
+                    f"a value list must have {cells:,} (the product of size)",
+                    where,
+                )
+            )
+            return _Figures.none()
+        return _entries(np.arange(cells, dtype=np.intp), raw, where, problems)
+    if isinstance(raw, Mapping):
+        keys = _cell_numbers(raw, cells, "value", where, problems)
+        if keys is None:
+            return _Figures.none()
+        return _entries(keys, list(raw.values()), where, problems)
+    problems.append(
+        Problem(
+            "value",
+            _kind(raw),
+            "must be an object (cell number to figure) or a list in cube order",
+            where,
+        )
+    )
+    return _Figures.none()
+
+
+def _entries(keys: IntArray, items: list[Any], where: str, problems: list[Problem]) -> _Figures:
+    """Figures of the cells ``keys``; numbers and nulls take the vectorised path."""
+    kinds = set(map(type, items))
+    try:
+        if kinds <= _NUMBERS:
+            numbers = np.fromiter(items, dtype=np.float64, count=len(items))
+            return _Figures(keys, numbers, {})
+        if kinds <= _NUMBERS_OR_NULL:
+            numbers = np.array(items, dtype=np.float64)  # null -> NaN (JSON has no NaN)
+            present = ~np.isnan(numbers)
+            return _Figures(keys[present], numbers[present], {})
+    except OverflowError:
+        pass
+    return _mixed_entries(zip(keys.tolist(), items, strict=True), where, problems)
+
+
+def _mixed_entries(
+    items: Iterable[tuple[int, Any]], where: str, problems: list[Problem]
+) -> _Figures:
+    """The slow path, for values that mix numbers with texts (Comext, PRODCOM)."""
+    keys: list[int] = []
+    numbers: list[float] = []
+    texts: dict[int, str] = {}
+    for cell, item in items:
+        if item is None:
+            continue
+        if isinstance(item, str):
+            keys.append(cell)
+            numbers.append(math.nan)
+            texts[cell] = item
+            continue
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            try:
+                number = float(item)
+            except OverflowError:
+                number = math.inf
+            if math.isfinite(number):
+                keys.append(cell)
+                numbers.append(number)
+                continue
+        problems.append(
+            Problem(
+                "value",
+                f"cell {cell}",
+                f"holds {_kind(item)}; a figure must be a finite number, a text "
+                f"(such as ':C') or null",
+                where,
+            )
+        )
+        return _Figures.none()
+    return _Figures(np.asarray(keys, dtype=np.intp), np.asarray(numbers, dtype=np.float64), texts)
+
+
+def _cell_numbers(
+    raw: Mapping[Any, Any], cells: int, name: str, where: str, problems: list[Problem]
+) -> IntArray | None:
+    """The keys of a ``value`` or ``status`` object as cell numbers, checked."""
+    if not raw:
+        return np.empty(0, np.intp)
+    try:  # keys of a parsed JSON object are texts; a mapping built in Python may differ
+        spelled = "".join(raw)
+        names: Sequence[str] = raw.keys()
+    except TypeError:
+        names = [_key_text(k) for k in raw]
+        spelled = "".join(names)
+    keys = None
+    if spelled.isascii() and spelled.isdigit() and "" not in names:
+        try:
+            keys = np.fromiter(map(int, names), dtype=np.intp, count=len(raw))
+        except OverflowError:  # more digits than any cube has cells
+            keys = None
+    if keys is None:
+        bad = next(
+            k
+            for k, n in zip(raw, names, strict=True)
+            if not n or not (n.isascii() and n.isdigit()) or len(n) > _MAX_KEY_DIGITS
+        )
+        rule = "must be a cell number (0, 1, 2, … in row-major order)"
+        if isinstance(bad, str) and bad.isascii() and bad.isdigit():
+            rule = f"is outside the cube of {cells:,} cells"
+        problems.append(Problem(name, f"key {echo(bad)}", rule, where))
+        return None
+    outside = keys >= cells
+    if outside.any():
+        problems.append(
+            Problem(
+                name,
+                f"cell {int(keys[outside][0]):,}",
+                f"is outside the cube of {cells:,} cells",
+                where,
+            )
+        )
+        return None
+    if keys.size > 1 and not bool(np.all(keys[1:] > keys[:-1])):
+        ordered = np.sort(keys)
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+        if repeated.size:
+            problems.append(
+                Problem(
+                    name,
+                    f"cell {int(repeated[0]):,}",
+                    "is given twice (keys such as '7' and '07' name the same cell)",
                     where,
                 )
             )
             return None
-        return tuple(str(c) for c, _ in ordered)
-    problems.append(
-        Problem(f"dimension.{dim_id}.category.index", index, "must be an object or list", where)
-    )
-    return None
+    return keys
 
 
-def _numbers(items: Sequence[Any] | Any, count: int) -> FloatArray:
-    """Numbers to float64; ``None`` (JSON null) becomes NaN."""
-    try:
-        return np.fromiter(items, dtype=np.float64, count=count)
-    except TypeError:  # a null among the values
-        return np.array(list(items), dtype=np.float64)
+def _key_text(key: object) -> str:
+    """A key of a mapping built in Python: a whole number stands for its digits."""
+    if isinstance(key, str):
+        return key
+    return str(key) if _is_count(key) else ""
 
 
-def _values(
-    raw: Any, cells: int, where: str, problems: list[Problem]
-) -> tuple[IntArray, FloatArray]:
-    try:
-        if isinstance(raw, dict):
-            keys = np.fromiter(map(int, raw), dtype=np.intp, count=len(raw))
-            values = _numbers(raw.values(), len(raw))
-        elif isinstance(raw, list):
-            if len(raw) != cells:
-                problems.append(
-                    Problem(
-                        "value",
-                        f"{len(raw)} values",
-                        f"a value list must have {cells} (the product of size)",
-                        where,
-                    )
-                )
-                return np.empty(0, np.intp), np.empty(0)
-            keys = np.arange(cells, dtype=np.intp)
-            values = _numbers(raw, cells)
-        else:
-            problems.append(Problem("value", raw, "must be an object or a list", where))
-            return np.empty(0, np.intp), np.empty(0)
-    except (ValueError, TypeError) as exc:
-        problems.append(
-            Problem("value", "…", f"has a key or figure that is not a number ({exc})", where)
-        )
-        return np.empty(0, np.intp), np.empty(0)
-    bad = (keys < 0) | (keys >= cells)
-    if bad.any():
-        problems.append(
-            Problem(
-                "value",
-                f"index {int(keys[bad][0])}",
-                f"is outside the cube of {cells} cells",
-                where,
-            )
-        )
-    return keys, values
+@dataclass(frozen=True)
+class _Flags:
+    """The cells' flags: ``whole`` (a code for every cell) and, over it, ``codes`` of the
+    cells ``keys``; both index ``categories`` (0 is "no flag")."""
+
+    whole: int
+    keys: IntArray
+    codes: npt.NDArray[np.int32]
+    categories: tuple[str, ...]
 
 
-def _status(
-    raw: Any, cells: int, where: str, problems: list[Problem]
-) -> tuple[IntArray, npt.NDArray[np.int32], tuple[str, ...]]:
-    empty = (np.empty(0, np.intp), np.empty(0, np.int32), ("",))
-    if raw is None:
-        return empty
+def _flags(raw: Any, cells: int, figures: _Figures, where: str, problems: list[Problem]) -> _Flags:
+    """Flags from ``status``, and from a text such as ":C" given instead of a figure."""
+    whole = ""
+    keys = np.empty(0, np.intp)
+    strings: list[str] = []
     if isinstance(raw, str):
-        return np.arange(cells, dtype=np.intp), np.ones(cells, dtype=np.int32), ("", raw)
-    try:
-        if isinstance(raw, dict):
-            keys = np.fromiter(map(int, raw), dtype=np.intp, count=len(raw))
-            strings = np.array([str(s) for s in raw.values()] if raw else [], dtype=np.str_)
-        elif isinstance(raw, list):
-            if len(raw) != cells:
-                problems.append(
-                    Problem(
-                        "status", f"{len(raw)} entries", f"a status list must have {cells}", where
-                    )
+        whole = raw
+    elif isinstance(raw, list) and len(raw) == 1 and cells != 1:
+        whole = _status_text(raw[0], "status", where, problems)
+    elif isinstance(raw, list):
+        if len(raw) != cells:
+            problems.append(
+                Problem(
+                    "status",
+                    f"{len(raw):,} entries",
+                    f"a status list must have one entry for the whole cube or {cells:,} "
+                    f"(one per cell)",
+                    where,
                 )
-                return empty
-            keys = np.arange(cells, dtype=np.intp)
-            strings = np.array(["" if s is None else str(s) for s in raw], dtype=np.str_)
+            )
         else:
-            problems.append(Problem("status", raw, "must be an object, a list or a string", where))
-            return empty
-    except ValueError as exc:
-        problems.append(
-            Problem("status", "…", f"has a key that is not a cell number ({exc})", where)
-        )
-        return empty
-    bad = (keys < 0) | (keys >= cells)
-    if bad.any():
+            keys = np.arange(cells, dtype=np.intp)
+            strings = _status_texts(raw, keys, where, problems)
+    elif isinstance(raw, Mapping):
+        found = _cell_numbers(raw, cells, "status", where, problems)
+        if found is not None:
+            keys = found
+            strings = _status_texts(list(raw.values()), keys, where, problems)
+    elif raw is not None:
         problems.append(
             Problem(
                 "status",
-                f"index {int(keys[bad][0])}",
-                f"is outside the cube of {cells} cells",
+                _kind(raw),
+                "must be an object (cell number to flag), a list or a text",
                 where,
             )
         )
-        return empty
-    if strings.size == 0:
-        return empty
-    unique, inverse = np.unique(strings, return_inverse=True)
-    categories = ("", *(str(u) for u in unique))
-    codes = (inverse.astype(np.int32) + 1).reshape(-1)
-    # an empty string in the source means "no flag": point it at category 0
-    if unique[0] == "":
-        codes[codes == 1] = 0
-    return keys, codes, categories
+    if problems:
+        return _Flags(0, np.empty(0, np.intp), np.empty(0, np.int32), ("",))
+    flagged = np.asarray(strings, dtype=np.str_) if strings else np.empty(0, np.str_)
+    if flagged.size:
+        given = flagged != ""
+        keys, flagged = keys[given], flagged[given]
+    markers = {c: t for c, t in figures.texts.items() if t.startswith(":")}
+    if markers:
+        marker_keys = np.fromiter(markers, dtype=np.intp, count=len(markers))
+        own = ~np.isin(marker_keys, keys)
+        marker_strings = np.asarray(list(markers.values()), dtype=np.str_)[own]
+        keys = np.concatenate([keys, marker_keys[own]])
+        flagged = np.concatenate([flagged, marker_strings])
+    unique, inverse = np.unique(flagged, return_inverse=True)
+    names = [str(u) for u in unique]
+    if whole and whole not in names:
+        names = sorted([*names, whole])
+    categories = ("", *names)
+    lookup = {s: i for i, s in enumerate(categories)}
+    remap = np.array([lookup[s] for s in (str(u) for u in unique)], dtype=np.int32)
+    codes = remap[inverse.reshape(-1)] if unique.size else np.empty(0, np.int32)
+    return _Flags(lookup.get(whole, 0), keys, codes.astype(np.int32, copy=False), categories)
+
+
+def _status_text(item: Any, name: str, where: str, problems: list[Problem]) -> str:
+    if item is None:
+        return ""
+    if isinstance(item, str):
+        return item
+    problems.append(Problem(name, _kind(item), "a status must be a text or null", where))
+    return ""
+
+
+def _status_texts(
+    items: list[Any], keys: IntArray, where: str, problems: list[Problem]
+) -> list[str]:
+    """Status entries as texts; null is no flag. Anything else is refused, naming the cell."""
+    kinds = set(map(type, items))
+    if kinds <= {str}:
+        return items
+    if kinds <= {str, type(None)}:
+        return ["" if s is None else s for s in items]
+    for cell, item in zip(keys.tolist(), items, strict=True):
+        if item is not None and not isinstance(item, str):
+            problems.append(
+                Problem(
+                    "status",
+                    f"cell {cell}",
+                    f"holds {_kind(item)}; a status must be a text or null",
+                    where,
+                )
+            )
+            break
+    return []
