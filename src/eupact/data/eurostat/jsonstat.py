@@ -25,7 +25,7 @@ on real files from public repositories and to a per-cell reference decoder.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -793,7 +793,7 @@ def _cell_numbers(
         return np.empty(0, np.intp)
     try:  # keys of a parsed JSON object are texts; a mapping built in Python may differ
         spelled = "".join(raw)
-        names: Sequence[str] = raw.keys()
+        names: Collection[str] = raw.keys()
     except TypeError:
         names = [_key_text(k) for k in raw]
         spelled = "".join(names)
