@@ -49,8 +49,8 @@ mutate: $(STAMP)
 	 for p in sorted(glob.glob('mutants/src/**/*.py.meta', recursive=True))]"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples tools/primary_extractions.py
+	$(BIN)/ruff format --check src tests benchmarks examples tools/primary_extractions.py
 	$(BIN)/mypy
 
 clean:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import pytest
 
 from eupact.assessment import assess, assess_year, load_methodology
-from eupact.assessment.data import data_from_panels, reporting_period
+from eupact.assessment.data import reporting_period
+from eupact.assessment.gather import data_from_panels
 from eupact.assessment.synthetic import synthetic_panels
 from eupact.cycle.examples import example_pledges_path
 from eupact.cycle.run import run_cycle

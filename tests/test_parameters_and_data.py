@@ -155,8 +155,15 @@ def test_data_show_gives_each_value_its_source():
     )
     assert out.exit_code == 0, out.output
     rows = json.loads(out.stdout)["data"]["rows"]
-    de = next(r for r in rows if r["geo"] == "DE" and r["period"] == "2024")
-    assert de["value"] == 229700 and "Eurostat" in de["release"]
+    de = [r for r in rows if r["geo"] == "DE" and r["period"] == "2024"]
+    # the primary extraction first (migr_asyappctza via the API, Oscarbellosido/Economia
+    # dades.json, extracted 2026-09-16: 229,750), then the pages quoting the rounded 229,700
+    assert de[0]["value"] == 229750 and de[0]["class"] == "primary"
+    assert de[0]["release"].startswith("Eurostat dissemination API, migr_asyappctza")
+    assert {r["value"] for r in de[1:]} == {229700}
+    for row in de[1:]:
+        assert row["class"] == "secondary"
+        assert row["release"].startswith("secondary (a page quoting the figure): ")
 
 
 def test_data_show_marks_missing_cells_as_missing():

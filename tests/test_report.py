@@ -60,9 +60,13 @@ def test_cycle_run_adds_assessment_and_report(cycle_dir: Path):
     } <= names
     prov = json.loads((cycle_dir / "result.json").read_text())["provenance"]
     assert prov["assessment"]["reporting_period"] == "2024-07/2025-06"
-    assert prov["assessment"]["under_migratory_pressure"] == ["CY", "EL", "ES", "IT"]
+    # on primary figures only (the default): CY and EL on first-time applicants; ES and IT
+    # rest on sea arrivals, which only pages quoting ministries give (secondary)
+    assert prov["assessment"]["under_migratory_pressure"] == ["CY", "EL"]
     doc = json.loads((cycle_dir / "assessment_2025.json").read_text())
-    assert doc["assessment"]["states"]["IT"]["category"] == "under migratory pressure"
+    assert doc["assessment"]["secondary_figures_admitted"] is False
+    assert doc["assessment"]["states"]["IT"]["category"] == "at risk"
+    assert doc["assessment"]["states"]["IT"]["rules_resting_on_secondary"] == []
 
 
 def test_html_has_every_section(html: str):
@@ -71,12 +75,13 @@ def test_html_has_every_section(html: str):
         assert f'href="#{section}"' in html, section  # and the contents link to it
     assert "Implementing Decision (EU) 2025/2323" in html
     assert "Council Implementing Decision (EU) 2025/2642" in html
-    for geo in ("CY", "EL", "ES", "IT"):
+    for geo in ("CY", "EL"):
         assert f"<h4>{geo} — " in html
-    # the data annex lists every release used, numbered
+    # the data annex lists every release used, numbered: primary extractions only
     releases = re.findall(r'<li value="(\d+)">', html)
-    assert len(releases) >= 20 and releases == [str(i) for i in range(1, len(releases) + 1)]
-    assert "openstats.eu" in html and "Frontex" in html
+    assert len(releases) >= 5 and releases == [str(i) for i in range(1, len(releases) + 1)]
+    assert "Eurostat dissemination API" in html and "Frontex data file" in html
+    assert "openstats.eu" not in html  # a page quoting Eurostat is not used by default
 
 
 def test_report_says_what_cannot_be_derived(html: str):

@@ -33,9 +33,9 @@ from eupact.assessment.classify import (
 from eupact.assessment.data import (
     AssessmentData,
     Period,
-    data_from_snapshot,
     reporting_period,
 )
+from eupact.assessment.gather import data_from_snapshot
 from eupact.assessment.indicators import IndicatorSet, compute_indicators
 from eupact.assessment.methodology import CATEGORIES, Methodology, load_methodology
 from eupact.assessment.sensitivity import Sensitivity, sensitivity
@@ -75,6 +75,8 @@ class Assessment:
             "reporting_period": self.period.label,
             "methodology": {"name": self.methodology.name, "files": list(self.methodology.files)},
             "data": self.data.origin,
+            "secondary_figures_admitted": self.data.allow_secondary,
+            "figures_by_source_class": self.data.observations.resting_on(),
             "states": {
                 g: {
                     "category": r.label,
@@ -82,6 +84,8 @@ class Assessment:
                     **{c: r.flags[i] for i, c in enumerate(CATEGORIES)},
                     "basis": r.basis,
                     "missing_indicators": list(r.missing),
+                    "rules_resting_on_secondary": list(r.resting_on("secondary")),
+                    "rules_resting_on_user_figures": list(r.resting_on("user")),
                     "reasons": r.reasons(),
                 }
                 for g, r in self.states.items()
@@ -120,9 +124,12 @@ def assess_year(
     methodology: Methodology | str | Path | None = None,
     parameters: ParameterSet | None = None,
     with_sensitivity: bool = True,
+    allow_secondary: bool = False,
 ) -> Assessment:
     """The assessment published in ``year`` (the Report and decision of 15 October ``year``),
-    from the shipped snapshot unless another is given."""
+    from the shipped snapshot unless another is given; on primary and user figures only unless
+    ``allow_secondary`` admits figures read from pages (the result names the rules resting on
+    them)."""
     parameters = parameters or load_parameters()
     try:
         method = (
@@ -151,7 +158,7 @@ def assess_year(
     at = method.params
     states = tuple(at("scope.eu_member_states"))
     bound = tuple(at("scope.bound_member_states"))
-    data = data_from_snapshot(snapshot, period, states, bound)
+    data = data_from_snapshot(snapshot, period, states, bound, allow_secondary=allow_secondary)
     decision = snapshot.classification if period.label == DECISION_2025_PERIOD else None
     names = {g: c.member_state for g, c in snapshot.classification.items()}
     return assess(

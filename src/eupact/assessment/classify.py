@@ -153,6 +153,16 @@ class StateResult:
     def label(self) -> str:
         return category_label(self.flags, self.bound)
 
+    def resting_on(self, source_class: str) -> tuple[str, ...]:
+        """The rules (by name) whose figures include one of ``source_class`` ("secondary":
+        read from a page; "user": a user's import)."""
+        names: dict[str, None] = {}
+        for det in self.determinations.values():
+            for o in det.outcomes:
+                if any(s.source_class == source_class for f in o.figures for s in f.sources):
+                    names.setdefault(o.rule.name, None)
+        return tuple(names)
+
     def reasons(self) -> list[str]:
         """Why the state is where it is: each rule's figure, threshold and releases."""
         if not self.bound:
@@ -166,6 +176,13 @@ class StateResult:
             lines.append(head)
             for o in det.outcomes:
                 lines.append(f"  · {o.text}")
+        for source_class, words in (
+            ("secondary", "secondary figures (pages)"),
+            ("user", "a user's import"),
+        ):
+            resting = self.resting_on(source_class)
+            if resting:
+                lines.append(f"Rules resting on {words}: {', '.join(resting)}")
         return lines
 
 
@@ -278,6 +295,14 @@ def _outcome(
         reason = "no figure" if m.figure is None else "no EU total to compare with"
         basis = result.basis + (f" (proxy for {indicators.period.label})" if result.proxy else "")
         body = f"{title} ({rule.measure}): {reason} for {basis}"
+        if m.figure is None:
+            body += f" in the series {', '.join(result.indicator.sources)}"
+            aside = indicators.set_aside.get((rule.indicator, geo))
+            if aside:
+                body += (
+                    f"; a secondary figure exists but is not used without --allow-secondary: "
+                    f"{aside[0]}"
+                )
         return RuleOutcome(rule, None, None, f"{body} {where}", (), body)
     figs: list[Figure] = []
     if rule.measure.startswith("cumulative"):

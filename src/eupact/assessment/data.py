@@ -18,23 +18,26 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-import numpy as np
-
-from eupact.assessment.registry import EU
-from eupact.data.eurostat.indicators import (
-    Panel,
-    to_calendar_years,
-    to_reporting_periods,
-)
-from eupact.data.provenance import Number, Source, StateSeries
-from eupact.data.snapshot import Snapshot
-from eupact.errors import EupactError, Problem, fail
+from eupact.data.provenance import CLASS_LABELS, Source, StateSeries
 
 FRONTEX_TOTAL = "Total (all routes)"
 FRONTEX_SERIES = "irregular_border_crossings_frontex"
+#: Frontex's own route names (its data file) → the names of the press releases, which the
+#: methodology's route geography uses (assessment.at_risk.routes).
+FRONTEX_ROUTE_NAMES = {
+    "ALL": FRONTEX_TOTAL,
+    "Central Mediterranean Route": "Central Mediterranean",
+    "Eastern Mediterranean Route": "Eastern Mediterranean",
+    "Western Mediterranean Route": "Western Mediterranean",
+    "Western African Route": "Western African (Atlantic/Canary Islands)",
+    "Western Balkan Route": "Western Balkans",
+    "Eastern Borders Route": "Eastern Land Border",
+}
+#: A user's import first (a ministry's own figures are why it imported them), then primary
+#: extractions, then secondary pages ([reading], docs/data.md "Source classes").
+CLASS_PRECEDENCE = {"user": 0, "primary": 1, "secondary": 2}
 
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})(?:-|M)(\d{2})$")
@@ -150,7 +153,8 @@ def cite(source: Source) -> str:
         and not source.dataset.startswith("published")
     ):
         title = f"{source.dataset}: {title}"
-    return f"{title} <{where}>" if where else title
+    text = f"{title} <{where}>" if where else title
+    return f"{CLASS_LABELS[source.source_class]}{text}"
 
 
 @dataclass
@@ -162,6 +166,8 @@ class Observations:
     exact: dict[tuple[str, str, int, int], Observation] = field(default_factory=dict)
     conflicts: list[tuple[Observation, Observation]] = field(default_factory=list)
     unusable: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # secondary figures not admitted (the assessment ran without allow_secondary)
+    set_aside: list[Observation] = field(default_factory=list)
 
     def add(self, obs: Observation) -> None:
         key = (obs.series, obs.geo, obs.start, obs.end)
@@ -175,6 +181,27 @@ class Observations:
 
     def of(self, series: str, geo: str) -> list[Observation]:
         return self.items.get((series, geo), [])
+
+    def admit(self, candidates: Iterable[Observation], allow_secondary: bool) -> None:
+        """Add ``candidates`` in the order of precedence of their source classes (a user's
+        import, then primary extractions, then secondary pages); secondary figures only when
+        allowed, else kept aside to be named where a figure is missing."""
+        for obs in sorted(candidates, key=lambda o: CLASS_PRECEDENCE[o.source.source_class]):
+            if obs.source.source_class == "secondary" and not allow_secondary:
+                self.set_aside.append(obs)
+            else:
+                self.add(obs)
+
+    def set_aside_for(self, series: Sequence[str], geo: str) -> list[Observation]:
+        return [o for o in self.set_aside if o.series in series and o.geo == geo]
+
+    def resting_on(self) -> dict[str, int]:
+        """How many admitted figures each source class gives."""
+        counts: dict[str, int] = {}
+        for bucket in self.items.values():
+            for o in bucket:
+                counts[o.source.source_class] = counts.get(o.source.source_class, 0) + 1
+        return counts
 
     def sources(self) -> list[Source]:
         seen: dict[tuple[str, str], Source] = {}
@@ -270,285 +297,11 @@ class AssessmentData:
     observations: Observations
     routes: tuple[RouteFigure, ...] = ()
     origin: str = ""  # snapshot name and version, or "Eurostat panels"
+    allow_secondary: bool = False  # were figures read from pages admitted?
 
     def sources(self) -> list[Source]:
         """Every release the assessment could draw on (the data annex lists those it used)."""
         return [self.population.source, self.gdp.source, *self.observations.sources()]
-
-
-# --- from the snapshot ------------------------------------------------------------------------
-
-
-def _value(number: Number | Decimal | None) -> float | None:
-    if number is None:
-        return None
-    value = float(number)
-    return None if math.isnan(value) else value
-
-
-def _ref_dates(snapshot: Snapshot, series: StateSeries) -> dict[str, str]:
-    """Per-row reference dates of a wide column (e.g. tp_ref_date beside tp_beneficiaries)."""
-    column = series.source.column
-    prefix = column.split("_", 1)[0]
-    for name, rows in snapshot.tables.items():
-        if not rows or f"{prefix}_ref_date" not in rows[0] or column not in rows[0]:
-            continue
-        del name
-        return {
-            str(r["geo"]): str(r[f"{prefix}_ref_date"])
-            for r in rows
-            if r.get(f"{prefix}_ref_date") is not None
-        }
-    return {}
-
-
-def observations_from_snapshot(snapshot: Snapshot) -> Observations:
-    """Every figure of the snapshot as observations, in the snapshot's order of precedence."""
-    obs = Observations()
-    for series in snapshot.series:
-        if series.indicator in ("population", "gdp"):
-            continue
-        dates = _ref_dates(snapshot, series)
-        for geo, number in series.values.items():
-            label = dates.get(geo, series.source.reference_date)
-            span = parse_period(label)
-            value = _value(number)
-            if value is None:
-                continue
-            if value < 0:
-                raise fail(
-                    f"{series.indicator} {geo} {label}",
-                    value,
-                    "counts must not be negative",
-                    series.source.file,
-                    summary="invalid figure in the data",
-                )
-            if span is None:
-                obs.unusable.append(
-                    (series.indicator, geo, label, "covers part of a period only; not used")
-                )
-                continue
-            obs.add(
-                Observation(
-                    series.indicator,
-                    geo,
-                    span[0],
-                    span[1],
-                    label,
-                    value,
-                    series.source_of(geo),
-                    series.flags.get(geo, ""),
-                )
-            )
-    package = str(snapshot.path)
-    for row in snapshot.tables.get("eu_aggregates", []):
-        span = parse_period(str(row["period"]))
-        value = _value(row["value"])
-        source = Source(
-            dataset="published releases (EU aggregates)",
-            title=f"{row['indicator']}, {row['period']}",
-            unit=str(row.get("unit") or ""),
-            reference_date=str(row["period"]),
-            release=str(row["source_title"]),
-            retrieved="",
-            file="eu_aggregates.csv",
-            column=str(row["indicator"]),
-            origin=(str(row["source"]), *((str(row["notes"]),) if row.get("notes") else ())),
-            licence="as cited per row",
-            package=package,
-        )
-        if span is None or value is None:
-            obs.unusable.append(
-                (str(row["indicator"]), EU, str(row["period"]), "period not placed")
-            )
-            continue
-        obs.add(
-            Observation(
-                str(row["indicator"]), EU, span[0], span[1], str(row["period"]), value, source
-            )
-        )
-    for route in routes_from_snapshot(snapshot):
-        if route.route == FRONTEX_TOTAL and route.crossings is not None:
-            y = route.year
-            obs.add(
-                Observation(
-                    FRONTEX_SERIES,
-                    EU,
-                    month(y, 1),
-                    month(y, 12),
-                    str(y),
-                    route.crossings,
-                    route.source,
-                )
-            )
-    return obs
-
-
-def routes_from_snapshot(snapshot: Snapshot) -> list[RouteFigure]:
-    out = []
-    for row in snapshot.tables.get("frontex_routes", []):
-        text = str(row["source"])
-        address = next((w.strip("()") for w in text.split() if w.startswith("http")), "")
-        source = Source(
-            dataset="Frontex",
-            title=f"{row['route']}, {row['year']}",
-            unit="detections of irregular border crossings",
-            reference_date=str(row["year"]),
-            release=text.split(" http")[0].strip(),
-            retrieved="",
-            file="frontex_routes.csv",
-            column="crossings",
-            origin=(address,) if address else (),
-            licence="Frontex press material",
-            package=str(snapshot.path),
-        )
-        out.append(
-            RouteFigure(str(row["route"]), int(row["year"]), _value(row["crossings"]), source)
-        )
-    return out
-
-
-def _latest(
-    snapshot: Snapshot, indicator: str, wanted: str, states: tuple[str, ...]
-) -> StateSeries:
-    """The series at ``wanted``, else the latest earlier one that covers every state."""
-    try:
-        return snapshot.find(indicator, wanted, covering=states)
-    except EupactError:
-        dated = sorted(
-            (
-                s
-                for s in snapshot.series
-                if s.indicator == indicator and all(g in s.values for g in states)
-            ),
-            key=lambda s: s.source.reference_date,
-        )
-        earlier = [s for s in dated if s.source.reference_date <= wanted]
-        if not earlier:
-            raise
-        return earlier[-1]
-
-
-def data_from_snapshot(
-    snapshot: Snapshot, period: Period, states: tuple[str, ...], bound: tuple[str, ...]
-) -> AssessmentData:
-    """The assessment's data from a snapshot: population on 1 January and GDP of the year in
-    which the period starts (else the latest before it), every observation, the routes."""
-    y = period.start_year
-    population = _latest(snapshot, "population", f"{y}-01-01", states)
-    gdp = _latest(snapshot, "gdp", str(y), states)
-    return AssessmentData(
-        period=period,
-        states=states,
-        bound=bound,
-        population=population,
-        gdp=gdp,
-        observations=observations_from_snapshot(snapshot),
-        routes=tuple(routes_from_snapshot(snapshot)),
-        origin=f"snapshot {snapshot.name} {snapshot.version}",
-    )
-
-
-# --- from Eurostat panels ---------------------------------------------------------------------
-
-
-def _panel_source(panel: Panel) -> Source:
-    prov = panel.provenance[0] if panel.provenance else None
-    return Source(
-        dataset=panel.indicator.dataset if panel.indicator else panel.name,
-        title=panel.title,
-        unit=panel.unit,
-        reference_date=", ".join(panel.periods[-1:]),
-        release=f"Eurostat, updated {prov.updated}" if prov else "panel without provenance",
-        retrieved=prov.retrieved if prov else "",
-        file=prov.url if prov else "",
-        column=panel.name,
-        origin=tuple(r.cite() for r in panel.provenance) or (panel.name,),
-        licence="CC-BY-4.0",
-        source_class="primary" if prov else "secondary",
-    )
-
-
-def _add_panel(obs: Observations, panel: Panel, series: str) -> None:
-    source = _panel_source(panel)
-    flags: list[list[str]] | None = panel.flags.tolist() if panel.flag_masks.any() else None
-    spans = [parse_period(p) for p in panel.periods]
-    labels = panel.periods
-    values: list[list[float]] = panel.values.tolist()
-    complete: list[list[bool]] = panel.complete.tolist()
-    if np.any(panel.values[panel.complete] < 0):
-        g, p = (int(i) for i in np.argwhere(panel.complete & (panel.values < 0))[0])
-        raise fail(
-            f"{panel.name} {panel.geos[g]} {panel.periods[p]}",
-            float(panel.values[g, p]),
-            "counts must not be negative",
-            source.file or panel.title,
-            summary="invalid figure in the data",
-        )
-    add = obs.add
-    for g, geo in enumerate(panel.geos):
-        row, done = values[g], complete[g]
-        for p, span in enumerate(spans):
-            v = row[p]
-            if span is None or not done[p] or v != v:  # v != v: NaN, no figure
-                continue
-            add(
-                Observation(
-                    series,
-                    geo,
-                    span[0],
-                    span[1],
-                    labels[p],
-                    v,
-                    source,
-                    flags[g][p] if flags else "",
-                )
-            )
-
-
-def observations_from_panels(panels: Iterable[Panel], start_month: int = 7) -> Observations:
-    """Observations from Eurostat panels. Monthly flows are aggregated by the data layer to
-    reporting periods and calendar years (a period missing a month is missing); monthly stocks
-    keep their months (the stock rule picks the latest in its window)."""
-    obs = Observations()
-    for panel in panels:
-        series = panel.name.removesuffix("_monthly")
-        monthly = bool(panel.periods) and all(_MONTH.match(p) for p in panel.periods)
-        if monthly and panel.kind == "flow":
-            _add_panel(obs, to_reporting_periods(panel, start_month), series)
-            _add_panel(obs, to_calendar_years(panel), series)
-        else:
-            _add_panel(obs, panel, series)
-    return obs
-
-
-def data_from_panels(
-    panels: Sequence[Panel],
-    period: Period,
-    states: tuple[str, ...],
-    bound: tuple[str, ...],
-    *,
-    population: StateSeries,
-    gdp: StateSeries,
-    start_month: int = 7,
-    snapshot: Snapshot | None = None,
-) -> AssessmentData:
-    """The assessment's data from Eurostat panels (``fetch_indicator`` results). Figures of the
-    panels come first; a ``snapshot`` adds its figures where the panels have none."""
-    obs = observations_from_panels(panels, start_month)
-    routes: tuple[RouteFigure, ...] = ()
-    if snapshot is not None:
-        for bucket in observations_from_snapshot(snapshot).items.values():
-            for o in bucket:
-                obs.add(o)
-        routes = tuple(routes_from_snapshot(snapshot))
-    missing = [g for g in states if g not in population.values or g not in gdp.values]
-    if missing:
-        raise EupactError(
-            [Problem("population/gdp", g, "no value for this state") for g in missing],
-            "cannot assess without population and GDP",
-        )
-    return AssessmentData(period, states, bound, population, gdp, obs, routes, "Eurostat panels")
 
 
 def figure_dict(figure: Figure | None) -> dict[str, Any] | None:

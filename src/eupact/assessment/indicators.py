@@ -130,6 +130,8 @@ class IndicatorSet:
     rates: dict[str, DerivedRate] = field(default_factory=dict)
     # Art. 11(3): per state, the months with disembarkations of the SAR rule's indicator
     recurrence: dict[str, Recurrence] = field(default_factory=dict)
+    # (indicator, geo) → citations of secondary figures set aside (allow_secondary not given)
+    set_aside: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def measure(self, indicator: str, measure: str, geo: str) -> float | None:
         if indicator == ROUTE:
@@ -596,4 +598,23 @@ def compute_indicators(data: AssessmentData, method: Methodology) -> IndicatorSe
         route_growth=growth,
         rates=_rates(results, data.states),
         recurrence=recurring,
+        set_aside=_set_aside(data),
     )
+
+
+def _set_aside(data: AssessmentData) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Per indicator and state, the secondary figures the assessment did not admit."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for ind in INDICATORS.values():
+        series = (*ind.sources, *(name for name, _ in ind.rate_sources))
+        for geo in data.states:
+            # the latest first: the one a reader would reach for
+            found = sorted(
+                data.observations.set_aside_for(series, geo), key=lambda o: (-o.end, o.start)
+            )
+            if found:
+                cites = dict.fromkeys(
+                    f"{o.value:,.0f} ({o.label}; {cite(o.source)})" for o in found
+                )
+                out[(ind.name, geo)] = tuple(cites)
+    return out

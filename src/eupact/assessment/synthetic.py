@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from eupact.assessment.data import AssessmentData, Period, data_from_panels, month, month_label
+from eupact.assessment.data import AssessmentData, Period, month, month_label
+from eupact.assessment.gather import data_from_panels
 from eupact.data.eurostat.indicators import INDICATORS, Kind, Panel
 from eupact.data.provenance import StateSeries
 

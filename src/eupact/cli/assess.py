@@ -26,6 +26,14 @@ MethodologyOpt = Annotated[
         "parameters replace the default's",
     ),
 ]
+AllowSecondaryOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-secondary",
+        help="Also use secondary figures (pages quoting a figure) where no primary or user "
+        "figure exists; the result names the rules resting on them",
+    ),
+]
 
 
 @user_errors
@@ -42,6 +50,7 @@ def assess_cmd(
     indicators: Annotated[
         bool, typer.Option("--indicators", help="Print the indicator tables instead")
     ] = False,
+    allow_secondary: AllowSecondaryOpt = False,
     form: FormatOpt = Format.table,
 ) -> None:
     """Which Member States are under migratory pressure, at risk of it, or facing a significant
@@ -50,7 +59,7 @@ def assess_cmd(
     from eupact.assessment import assess_year
     from eupact.reports import assessment_tables as at
 
-    a = assess_year(year, methodology=methodology)
+    a = assess_year(year, methodology=methodology, allow_secondary=allow_secondary)
     if explain:
         geo = explain.strip().upper()
         if geo not in a.states:
@@ -67,7 +76,7 @@ def assess_cmd(
                 print(f"  {c.explanation}")
         return
     if compare is not None:
-        b = assess_year(year, methodology=compare)
+        b = assess_year(year, methodology=compare, allow_secondary=allow_secondary)
         print_tables(console, [at.methodology_comparison_table(a, b)], form)
         return
     if indicators:
@@ -89,6 +98,7 @@ def report_cmd(
     ] = None,
     methodology: MethodologyOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also render the PDF")] = True,
+    allow_secondary: AllowSecondaryOpt = False,
 ) -> None:
     """The European Annual Asylum and Migration Report (Art. 9 AMMR) as HTML and PDF: routes,
     indicators, classification with reasons, comparison with the 2025 decision, sensitivity,
@@ -101,10 +111,16 @@ def report_cmd(
 
     parameters = load_parameters()
     snapshot = load_snapshot()
-    a = assess_year(year, snapshot=snapshot, methodology=methodology, parameters=parameters)
+    a = assess_year(
+        year,
+        snapshot=snapshot,
+        methodology=methodology,
+        parameters=parameters,
+        allow_secondary=allow_secondary,
+    )
     pool = pool_section(year + 1, snapshot, parameters, default_vintage(year + 1))
     paths = write_report(build_report(a, pool), out or Path("results") / f"report_{year}", pdf=pdf)
     console.print(f"report written to {paths[0].parent}: " + ", ".join(p.name for p in paths))
 
 
-__all__ = ["assess_cmd", "report_cmd"]
+__all__ = ["AllowSecondaryOpt", "assess_cmd", "report_cmd"]

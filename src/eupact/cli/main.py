@@ -13,7 +13,7 @@ import typer
 from eupact.errors import EupactError, Problem, fail
 from eupact.reports.tables import Table
 
-from .assess import assess_cmd, report_cmd
+from .assess import AllowSecondaryOpt, assess_cmd, report_cmd
 from .common import (
     AsOfOpt,
     FormatOpt,
@@ -443,6 +443,7 @@ def cycle_run(
     ] = True,
     reading: ReadingOpt = None,
     as_of: AsOfOpt = None,
+    allow_secondary: AllowSecondaryOpt = False,
 ) -> None:
     """Assessment → proposal → fair shares → outcome for a pool year; writes CSV, JSON,
     Markdown and HTML, and the annual report (HTML, PDF)."""
@@ -464,6 +465,7 @@ def cycle_run(
         assess=report,
         readings=readings(reading),
         as_of=_as_of(as_of),
+        allow_secondary=allow_secondary,
     )
     files = write_results(result, out or Path("results") / str(year), report=report)
     if not quiet:

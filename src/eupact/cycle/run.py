@@ -75,6 +75,7 @@ def run_cycle(
     methodology: Methodology | str | Path | None = None,
     readings: Mapping[str, str] | None = None,
     as_of: dt.date | None = None,
+    allow_secondary: bool = False,
 ) -> CycleResult:
     """Assessment (of the year before, Art. 9-11), proposal, fair shares and outcome of the pool
     for ``year``; pure apart from reading inputs. ``readings`` chooses other [reading]s of the
@@ -85,7 +86,13 @@ def run_cycle(
     pool = pool_year(year, parameters, snapshot, vintage)
     act, params, key, sar = pool.act, pool.params, pool.key, pool.sar_states
     assessment = (
-        assess_year(year - 1, snapshot=snapshot, methodology=methodology, parameters=parameters)
+        assess_year(
+            year - 1,
+            snapshot=snapshot,
+            methodology=methodology,
+            parameters=parameters,
+            allow_secondary=allow_secondary,
+        )
         if assess
         else None
     )

@@ -13,6 +13,12 @@ from typing import Literal
 #: published; ``secondary`` a page quoting a figure; ``user`` a figure a user imported.
 SourceClass = Literal["primary", "secondary", "user"]
 SOURCE_CLASSES: tuple[SourceClass, ...] = ("primary", "secondary", "user")
+#: How each class introduces its release wherever a figure is shown.
+CLASS_LABELS: dict[str, str] = {
+    "primary": "",
+    "secondary": "secondary (a page quoting the figure): ",
+    "user": "user import: ",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +38,7 @@ class Source:
     package: str = ""  # folder of the data package the column belongs to
     # Never "primary" by default: a source must say it is an extraction to be one.
     source_class: SourceClass = "secondary"
+    filter: str = ""  # the extraction's filter (dimension=code, ...), for a primary source
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -47,11 +54,17 @@ class Source:
             "licence": self.licence,
             "package": self.package,
             "source_class": self.source_class,
+            "filter": self.filter,
         }
 
     def cite(self) -> str:
-        text = f"{self.dataset}, {self.title} ({self.release}; {self.file}:{self.column})"
-        return text if self.source_class == "primary" else f"[{self.source_class}] {text}"
+        return f"{self.dataset}, {self.title} ({self.shown_release}; {self.file}:{self.column})"
+
+    @property
+    def shown_release(self) -> str:
+        """The release as shown to readers: a secondary or user figure says so first, so that
+        a page quoting Eurostat is never shown as Eurostat."""
+        return f"{CLASS_LABELS[self.source_class]}{self.release}"
 
 
 Number = int | Decimal
@@ -72,6 +85,8 @@ class StateSeries:
     missing: tuple[str, ...] = field(default=())
     flags: Mapping[str, str] = field(default_factory=dict)
     value_sources: Mapping[str, Source] = field(default_factory=dict)
+    # the EU total (geo EU27_2020) where the same table gives it; never a Member State's value
+    aggregates: Mapping[str, Number] = field(default_factory=dict)
 
     def source_of(self, geo: str) -> Source:
         return self.value_sources.get(geo, self.source)

@@ -14,7 +14,7 @@ import json
 import os
 import pickle
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from eupact import __version__
-from eupact.data.provenance import Number, Source, StateSeries
+from eupact.data.provenance import SOURCE_CLASSES, Number, Source, SourceClass, StateSeries
 from eupact.errors import EupactError, Problem, fail
 
 SNAPSHOT_DIR = Path(str(resources.files("eupact.data") / "snapshot"))
 INDICATOR = "eupact:indicator"
 LAYOUT = "eupact:layout"
 FLAGS_SUFFIX = "_flag"
+EU_AGGREGATE = "EU27_2020"  # a row of the EU total in a long table, not a Member State
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,16 @@ class Snapshot:
     series: tuple[StateSeries, ...]
     classification: dict[str, Classification]
     tables: dict[str, list[dict[str, Any]]]
+    # each resource's descriptor without its schema (sources, source class, provenance)
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def resource(self, name: str) -> dict[str, Any]:
+        return self.meta.get(name, {})
+
+    @property
+    def source_classes(self) -> dict[str, SourceClass]:
+        """Each resource's source class (a long table's rows may say their own)."""
+        return {name: source_class_of(m) for name, m in self.meta.items()}
 
     def find(
         self,
@@ -134,7 +145,8 @@ class Snapshot:
                         "status": "value"
                         if state in series.values
                         else "missing (not found, not zero)",
-                        "release": src.release,
+                        "class": src.source_class,
+                        "release": src.shown_release,
                         "origin": "; ".join(src.origin),
                         "file": f"{src.file}:{src.column}",
                     }
@@ -254,6 +266,8 @@ def _series_of(
             origin=origin,
             licence=licence,
             package=str(package),
+            source_class=source_class_of(meta),
+            filter=str(meta.get("eupact:filter", "")),
         )
         missing = tuple(sorted(r["geo"] for r in rows if r[fld["name"]] is None))
         flag_col = fld["name"] + FLAGS_SUFFIX
@@ -268,27 +282,53 @@ def _count_or_number(value: Any) -> Number:
     return int(number) if isinstance(number, Decimal) and number == number.to_integral() else number
 
 
+def source_class_of(meta: dict[str, Any], row: dict[str, Any] | None = None) -> SourceClass:
+    """A resource's (or one row's) source class; "secondary" unless it says otherwise."""
+    text = str((row or {}).get("source_class") or meta.get("eupact:source_class") or "")
+    return next((c for c in SOURCE_CLASSES if c == text), "secondary")
+
+
 def _long_source(
-    meta: dict[str, Any],
-    package: Path,
-    key: tuple[str, str],
-    unit: str,
-    release: str,
-    origin: tuple[str, ...] = (),
+    meta: dict[str, Any], package: Path, row: dict[str, Any] | None, key: tuple[str, str]
 ) -> Source:
+    """The source of one row of a long table (``row`` None: the series' own).
+
+    Rows of published pages name their page (``source_title``, ``source``); rows of an
+    extraction name its dataset, filter, extraction date and where it is published."""
     indicator, period = key
+    row = row or {}
+    source_class = source_class_of(meta, row)
+    dataset = str(row.get("dataset") or meta.get("eupact:dataset", ""))
+    extracted = str(row.get("extracted") or "")
+    if not row:
+        release = "published releases (per value)"
+        origin: tuple[str, ...] = ()
+    elif row.get("published_in"):
+        release = (
+            f"Eurostat dissemination API, {dataset}, extracted {extracted}"
+            if source_class == "primary"
+            else f"{dataset}, extracted {extracted}"
+        )
+        origin = (str(row["published_in"]),) + ((str(row["notes"]),) if row.get("notes") else ())
+    else:
+        release = str(row.get("source_title") or "")
+        origin = (str(row.get("source") or ""),) + (
+            (str(row["notes"]),) if row.get("notes") else ()
+        )
     return Source(
-        dataset=meta.get("eupact:dataset", ""),
+        dataset=dataset,
         title=f"{indicator}, {period}",
-        unit=unit,
+        unit=str(row.get("unit") or ""),
         reference_date=period,
         release=release,
-        retrieved=str(meta.get("eupact:retrieved", "")),
+        retrieved=extracted or str(meta.get("eupact:retrieved", "")),
         file=str(meta["path"]),
         column=indicator,
         origin=origin,
         licence=", ".join(lic.get("name", "") for lic in meta.get("licenses", [])),
         package=str(package),
+        source_class=source_class,
+        filter=str(row.get("filter") or ""),
     )
 
 
@@ -297,28 +337,31 @@ def _long_series(
 ) -> list[StateSeries]:
     """One series per (indicator, period) of a long table; each value keeps its own source."""
     geo_field = next(f for f in meta["schema"]["fields"] if f["name"] == "geo")
-    all_geo = geo_field.get("constraints", {}).get("enum", [])
+    all_geo = [g for g in geo_field.get("constraints", {}).get("enum", []) if g != EU_AGGREGATE]
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault((row["indicator"], row["period"]), []).append(row)
     out = []
     for key, members in groups.items():
-        per_value = {
-            r["geo"]: _long_source(
-                meta,
-                package,
-                key,
-                r["unit"],
-                r["source_title"],
-                (r["source"],) + ((r["notes"],) if r.get("notes") else ()),
-            )
+        per_value = {r["geo"]: _long_source(meta, package, r, key) for r in members}
+        own = replace(
+            _long_source(meta, package, None, key),
+            unit=str(members[0]["unit"]),
+            source_class=source_class_of(meta, members[0]),
+        )
+        values = {
+            r["geo"]: _count_or_number(r["value"])
             for r in members
+            if r["value"] is not None and r["geo"] != EU_AGGREGATE
         }
-        own = _long_source(meta, package, key, members[0]["unit"], "published releases (per value)")
-        values = {r["geo"]: _count_or_number(r["value"]) for r in members if r["value"] is not None}
+        eu = {
+            r["geo"]: _count_or_number(r["value"])
+            for r in members
+            if r["value"] is not None and r["geo"] == EU_AGGREGATE
+        }
         flags = {r["geo"]: r["flags"] for r in members if r.get("flags")}
         missing = tuple(g for g in all_geo if g not in values)
-        out.append(StateSeries(key[0], values, own, missing, flags, per_value))
+        out.append(StateSeries(key[0], values, own, missing, flags, per_value, eu))
     return out
 
 
@@ -432,6 +475,10 @@ def _load(folder: str) -> Snapshot:
         series=tuple(series),
         classification=_classification(tables.get("classification_2025_decision", [])),
         tables=tables,
+        meta={
+            str(m["name"]): {k: v for k, v in m.items() if k != "schema"}
+            for m in descriptor["resources"]
+        },
     )
 
 

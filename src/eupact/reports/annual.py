@@ -70,6 +70,16 @@ class PoolSection:
     note: str = ""
 
 
+#: The coverage matrix's letters (Annex A): the class of source of each figure used.
+CLASS_LETTERS = {
+    "primary": "P",
+    "user": "U",
+    "secondary": "S",
+    "set aside": "s",
+    "": "–",
+}
+
+
 @dataclass
 class Refs:
     """Numbered references to data releases, in order of first use."""
@@ -362,6 +372,8 @@ def context(report: AnnualReport, charts: dict[str, str]) -> dict[str, Any]:
         "needs": report.needs,
         "software": f"eupact {__version__}",
         "reason_sources": cited_sources(a.states),
+        "coverage_classes": at.coverage_classes(a),
+        "class_letters": CLASS_LETTERS,
         "unusable": a.data.observations.unusable,
         "conflicts": a.data.observations.conflicts,
         "key_label": a.indicators.key_label,

@@ -179,26 +179,51 @@ def overview_table(a: Assessment) -> Table:
     )
 
 
-def coverage_table(a: Assessment) -> Table:
-    """Which states lack which indicators (on the period's basis)."""
-    rows = []
+def coverage_classes(a: Assessment) -> dict[str, dict[str, str]]:
+    """Per indicator and state, the class of source of the figure the assessment used:
+    "primary", "user", "secondary", "set aside" (only a secondary figure, not admitted), or ""
+    (no figure)."""
+    out: dict[str, dict[str, str]] = {}
     for name, res in a.indicators.results.items():
-        have = res.covered
+        row: dict[str, str] = {}
+        for geo in a.indicators.states:
+            figure = res.states[geo].rate or res.states[geo].figure
+            if figure is not None:
+                held = {s.source_class for s in figure.sources}
+                row[geo] = next((c for c in ("user", "primary", "secondary") if c in held), "")
+            elif (name, geo) in a.indicators.set_aside:
+                row[geo] = "set aside"
+            else:
+                row[geo] = ""
+        out[name] = row
+    return out
+
+
+def coverage_table(a: Assessment) -> Table:
+    """Which states have a figure for which indicator (on the period's basis), and from which
+    class of source; the states with none named."""
+    rows = []
+    for name, row in coverage_classes(a).items():
+        res = a.indicators.results[name]
         rows.append(
             {
                 "indicator": name,
                 "basis": res.basis,
-                "states_with_figure": len(have),
+                "primary": sum(1 for c in row.values() if c == "primary"),
+                "user": sum(1 for c in row.values() if c == "user"),
+                "secondary": sum(1 for c in row.values() if c == "secondary"),
                 "eu_total": "yes" if res.eu else ("rate only" if res.eu_rate else "no"),
-                "missing": " ".join(g for g in a.indicators.states if g not in have),
+                "missing": " ".join(g for g, c in row.items() if c in ("", "set aside")),
+                "secondary_set_aside": " ".join(g for g, c in row.items() if c == "set aside"),
             }
         )
+    used = "primary and secondary" if a.data.allow_secondary else "primary and user only"
     return Table(
         "coverage",
-        "Data coverage: states with and without a figure per indicator",
+        f"Data coverage by class of source ({used}): states with and without a figure",
         tuple(rows[0]),
         rows,
-        wide=("missing",),
+        wide=("missing", "secondary_set_aside"),
     )
 
 

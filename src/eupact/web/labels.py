@@ -132,6 +132,13 @@ RULES: tuple[str, ...] = (
     ),
 )
 
+#: The classes of source of a figure (docs/data.md, "Source classes").
+SOURCE_CLASSES = {
+    "primary": N_("primary"),
+    "secondary": N_("secondary"),
+    "user": N_("user"),
+}
+
 __all__ = [
     "CATEGORIES",
     "DEADLINES",
@@ -140,6 +147,7 @@ __all__ = [
     "OFFSETS",
     "PHASES",
     "ROLES",
+    "SOURCE_CLASSES",
     "STATE_ROLES",
     "STATUSES",
     "STEPS",

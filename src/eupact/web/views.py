@@ -263,14 +263,49 @@ def audit(service: CycleService, actor: Actor, offset: int, limit: int) -> dict[
     }
 
 
+#: The series of the assessment's main indicators, and the years, shown in the coverage matrix.
+COVERAGE_SERIES = (
+    "asylum_applicants_first_time",
+    "temporary_protection_beneficiaries",
+    "ordered_to_leave",
+    "returned",
+    "illegally_present",
+    "dublin_requests_outgoing",
+    "dublin_requests_incoming",
+    "sea_arrivals_national",
+)
+COVERAGE_YEARS = ("2023", "2024", "2025")
+
+
 def sources(service: CycleService) -> dict[str, Any]:
-    """Every release in the snapshot, with Eurostat's update time, and the legal acts in force."""
+    """Every release in the snapshot with its class of source (primary, secondary, user), and
+    which states have a figure of which class for the main series and years (a gap is a gap)."""
+    from eupact.data.coverage import MEMBER_STATES, coverage
+
     releases = sorted(
-        (s.as_dict() for s in service.snapshot.vintages()),
-        key=lambda s: (str(s["dataset"]), str(s["reference_date"])),
+        ({**s.as_dict(), "shown_release": s.shown_release} for s in service.snapshot.vintages()),
+        key=lambda s: (str(s["source_class"]), str(s["dataset"]), str(s["reference_date"])),
     )
     snap = service.snapshot
-    return {"releases": releases, "package": f"{snap.name} {snap.version}"}
+    found = coverage(snap, COVERAGE_SERIES)
+    rows = []
+    for series in COVERAGE_SERIES:
+        for year in COVERAGE_YEARS:
+            # a stock's year is its latest month held in the year
+            periods = [p for p in found.periods(series) if p[:4] == year]
+            if not periods:
+                continue
+            cells = {}
+            for geo in MEMBER_STATES:
+                held = [found.cell(series, p, geo).source_class for p in periods]
+                cells[geo] = next((c for c in ("user", "primary", "secondary") if c in held), "")
+            rows.append({"series": series, "year": year, "cells": cells})
+    return {
+        "releases": releases,
+        "package": f"{snap.name} {snap.version}",
+        "states": MEMBER_STATES,
+        "coverage": rows,
+    }
 
 
 __all__ = [
