@@ -3,6 +3,7 @@ ministry's own figures, coverage."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -49,14 +50,36 @@ def data_vintages(form: FormatOpt = Format.table) -> None:
 def data_update(
     offline: Annotated[bool, typer.Option(help="Use only cached Eurostat responses")] = False,
     out: Annotated[Path | None, typer.Option(help="Folder of snapshot versions")] = None,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.5,
+            max=600,
+            help="Seconds to wait for Eurostat's first answer before giving up (Eurostat slow "
+            "today: allow more)",
+        ),
+    ] = 5.0,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="EUPACT_EUROSTAT_URL", help="Address of Eurostat's API (a mirror or a proxy)"
+        ),
+    ] = None,
 ) -> None:
-    """Fetch the cycle's Eurostat datasets and write a new versioned snapshot with a diff."""
+    """Fetch the cycle's Eurostat datasets and write a new versioned snapshot with a diff.
+
+    Without a network it stops within seconds, naming the cause; when no figure changed it
+    writes nothing and says since which version."""
     from rich.progress import Progress
 
-    from eupact.data.eurostat.client import EurostatClient
+    from eupact.data.eurostat.client import BASE_URL, Budget, EurostatClient
     from eupact.data.update import SNAPSHOT_INDICATORS, update_snapshot
 
-    with EurostatClient(offline=offline) as client, Progress(console=console) as progress:
+    budget = Budget(first_answer=timeout)
+    with (
+        EurostatClient(offline=offline, base_url=base_url or BASE_URL, budget=budget) as client,
+        Progress(console=console) as progress,
+    ):
         task = progress.add_task("Eurostat datasets", total=len(SNAPSHOT_INDICATORS))
 
         def step(name: str, report: Any) -> None:
@@ -68,6 +91,13 @@ def data_update(
             progress.advance(task)
 
         result = update_snapshot(client, out_root=out, offline=offline, on_progress=step)
+    if not result.written:
+        console.print(
+            f"no change since {result.version} ({result.path}): the figures equal it; no new "
+            "snapshot version written",
+            highlight=False,
+        )
+        return
     rows = [c.as_dict() for c in result.changes[:200]]
     if rows:
         print_tables(
@@ -81,19 +111,81 @@ def data_update(
     )
 
 
+def _import_indicators() -> dict[str, str]:
+    """The indicator names an import accepts: the data layer's and the assessment's sources."""
+    from eupact.assessment.registry import INDICATORS
+    from eupact.data.imports import known_indicators
+    from eupact.data.snapshot import load_snapshot
+
+    feeds = {
+        name: f"feeds the assessment's '{ind.title}' ({ind.article})"
+        for ind in INDICATORS.values()
+        for name in (*ind.sources, *(s for s, _ in ind.rate_sources), *ind.eu_sources)
+    }
+    return known_indicators(load_snapshot(), feeds)
+
+
 @data_app.command("import")
 @user_errors
 def data_import(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX with the columns of published_figures")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV or XLSX in the layout of `eupact data template`")
+    ],
     out: Annotated[Path | None, typer.Option(help="Folder of snapshot versions")] = None,
 ) -> None:
-    """Import your own figures (e.g. a ministry's national table) into a new snapshot version."""
-    from eupact.data.update import import_figures
+    """Import your own figures (e.g. a ministry's national table) into a new snapshot version.
 
-    result = import_figures(file, out_root=out)
+    Every row is checked first; nothing is written if one is bad. The figures are labelled as
+    yours (source class "user")."""
+    from eupact.data.imports import import_figures
+
+    result = import_figures(file, out_root=out, indicators=_import_indicators())
+    if not result.written:
+        console.print(
+            f"no change since {result.version} ({result.path}): every figure of {file.name} "
+            "is already there; no new snapshot version written",
+            highlight=False,
+        )
+        return
     console.print(
         f"snapshot {result.version} with {file.name} written to {result.path}: "
-        f"{len(result.changes)} figures differ from {result.base}"
+        f"{len(result.changes)} figures differ from {result.base}",
+        highlight=False,
+    )
+
+
+class TemplateFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@data_app.command("template")
+@user_errors
+def data_template(
+    form: Annotated[
+        TemplateFormat, typer.Option("--format", "-f", help="csv or xlsx")
+    ] = TemplateFormat.csv,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="File to write (CSV default: the terminal; XLSX: ./eupact-import.xlsx)"),
+    ] = None,
+) -> None:
+    """The file to fill in for `eupact data import`: the header and a commented example row
+    (never imported); the XLSX also explains each column and lists the indicator names."""
+    from eupact.data.imports import member_states
+    from eupact.data.snapshot import load_snapshot
+    from eupact.data.template import csv_template, xlsx_template
+
+    if form is TemplateFormat.csv:
+        if out is None:
+            typer.echo(csv_template(), nl=False)
+            return
+        out.write_text(csv_template(), encoding="utf-8")
+    else:
+        out = out or Path("eupact-import.xlsx")
+        xlsx_template(out, _import_indicators(), member_states(load_snapshot()))
+    err_console.print(
+        f"template written to {out}; fill it in, then `eupact data import {out}`", highlight=False
     )
 
 

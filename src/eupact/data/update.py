@@ -5,6 +5,11 @@ A snapshot version is a folder (a Frictionless data package) under the data dire
 snapshot it was built on, plus ``eurostat_observations.csv``: one row per figure fetched, with
 its dataset, filter, Eurostat's update time, retrieval time and flags. The shipped snapshot stays
 the default; a version is used when named (``--snapshot`` or ``$EUPACT_SNAPSHOT``).
+
+An update fails well: a network that cannot reach Eurostat stops it at the first request, within
+seconds, naming the host and the cause (:class:`~eupact.data.eurostat.client.NetworkFailure`);
+offline with nothing cached it names what is missing; and when the figures equal those of the
+base snapshot, or of the last version built on it, no version is written ("no change since").
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from eupact.data.eurostat.client import EurostatClient
+from eupact.data.eurostat.client import EurostatClient, NetworkFailure, NotCached
 from eupact.data.eurostat.indicators import INDICATORS, Panel, fetch_indicator
 from eupact.data.snapshot import LAYOUT, Snapshot, load_snapshot
 from eupact.errors import EupactError, Problem
@@ -108,11 +113,14 @@ def _s(x: Decimal | None) -> str | None:
 
 @dataclass(frozen=True)
 class UpdateResult:
+    """A version written (``written``), or the one nothing changed since (``path``, ``version``)."""
+
     path: Path
     version: str
     base: str
     reports: list[FetchReport]
     changes: list[Change]
+    written: bool = True
 
 
 def _rows(panel: Panel) -> list[dict[str, Any]]:
@@ -146,7 +154,7 @@ def _rows(panel: Panel) -> list[dict[str, Any]]:
     return rows
 
 
-def _previous_values(base: Snapshot) -> dict[tuple[str, str, str], Decimal]:
+def previous_values(base: Snapshot) -> dict[tuple[str, str, str], Decimal]:
     """The base snapshot's value of every (indicator, geo, reference date)."""
     out: dict[tuple[str, str, str], Decimal] = {}
     for series in reversed(base.series):  # earlier resources win, as in Snapshot.find
@@ -171,31 +179,26 @@ def diff(
     return changes
 
 
-def _descriptor(
-    base: Snapshot, version: str, rows_count: int, name: str = OBSERVATIONS, title: str = ""
+def long_resource(
+    base: Snapshot, name: str, meta: dict[str, Any], extra_geo: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    descriptor: dict[str, Any] = json.loads(
-        (base.path / "datapackage.json").read_text(encoding="utf-8")
+    """A long resource of the new version: ``meta`` (title, dataset, sources, licences, source
+    class) with the columns of :data:`COLUMNS`; its geo codes are the base's, plus ``extra_geo``."""
+    descriptor = json.loads((base.path / "datapackage.json").read_text(encoding="utf-8"))
+    template = next(r for r in descriptor["resources"] if r.get(LAYOUT) == "long")
+    geo_field = json.loads(
+        json.dumps(next(f for f in template["schema"]["fields"] if f["name"] == "geo"))
     )
-    resources = [r for r in descriptor["resources"] if r["name"] != name]
-    template = next(r for r in resources if r.get(LAYOUT) == "long")
-    geo_field = next(f for f in template["schema"]["fields"] if f["name"] == "geo")
-    observations = {
+    enum = geo_field.setdefault("constraints", {}).get("enum")
+    if enum is not None:
+        geo_field["constraints"]["enum"] = [*enum, *(g for g in extra_geo if g not in enum)]
+    return {
         "name": name,
         "path": f"{name}.csv",
         "format": "csv",
         "encoding": "utf-8",
-        "title": title or f"Figures fetched from Eurostat's dissemination API ({rows_count} cells)",
-        "eupact:dataset": "Eurostat dissemination API (dataset per row)",
+        **meta,
         LAYOUT: "long",
-        "sources": [
-            {
-                "title": "Eurostat dissemination API, JSON-stat 2.0",
-                "path": "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/",
-            }
-        ],
-        "licenses": [{"name": "CC-BY-4.0", "title": "Eurostat copyright notice (CC BY 4.0)"}],
-        "eupact:retrieved": version,
         "schema": {
             "fields": [
                 {"name": "indicator", "type": "string", "constraints": {"required": True}},
@@ -212,12 +215,47 @@ def _descriptor(
             "primaryKey": ["indicator", "geo", "period"],
         },
     }
-    # Fetched figures first: Snapshot.find prefers the earliest resource that has a series.
-    descriptor["resources"] = [observations, *resources]
+
+
+def _eurostat_resource(base: Snapshot, rows_count: int) -> dict[str, Any]:
+    return long_resource(
+        base,
+        OBSERVATIONS,
+        {
+            "title": f"Figures fetched from Eurostat's dissemination API ({rows_count} cells)",
+            "eupact:dataset": "Eurostat dissemination API (dataset per row)",
+            "sources": [
+                {
+                    "title": "Eurostat dissemination API, JSON-stat 2.0",
+                    "path": "https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/",
+                }
+            ],
+            "licenses": [{"name": "CC-BY-4.0", "title": "Eurostat copyright notice (CC BY 4.0)"}],
+            # Each row is an extraction: dataset, filter, retrieval time and URL (docs/data.md).
+            "eupact:source_class": "primary",
+        },
+    )
+
+
+def _descriptor(base: Snapshot, version: str, resource: dict[str, Any]) -> dict[str, Any]:
+    descriptor: dict[str, Any] = json.loads(
+        (base.path / "datapackage.json").read_text(encoding="utf-8")
+    )
+    others = [r for r in descriptor["resources"] if r["name"] != resource["name"]]
+    # The new figures first: Snapshot.find prefers the earliest resource that has a series.
+    descriptor["resources"] = [{**resource, "eupact:retrieved": version}, *others]
     descriptor["version"] = version
     descriptor["created"] = version
-    descriptor["eupact:base"] = f"{base.name} {base.version}"
+    descriptor["eupact:base"] = base_label(base)
     return descriptor
+
+
+def base_label(base: Snapshot) -> str:
+    return f"{base.name} {base.version}"
+
+
+def _not_cached(exc: NotCached) -> str:
+    return "; ".join(str(p.value) for p in exc.problems)
 
 
 def update_snapshot(
@@ -230,17 +268,33 @@ def update_snapshot(
     on_progress: Callable[[str, FetchReport], None] | None = None,
 ) -> UpdateResult:
     """Fetch every indicator (from the cache only when ``offline``), write a new snapshot version
-    and return what changed. A dataset that cannot be fetched is reported, not fatal: its
-    figures stay as they were in the base snapshot."""
+    and return what changed.
+
+    A dataset Eurostat refuses or answers badly is reported, not fatal: its figures stay as they
+    were in the base snapshot. A network that fails (the client's time budget bounds every wait)
+    stops the update at once, with nothing written; so does an offline run with nothing cached.
+    When no figure differs from the base snapshot, or from the last version built on the same
+    base, nothing is written and the result names that version (``written`` is False).
+    """
     base = base or load_snapshot()
+    root = out_root or data_dir()
+    names = list(indicators)
     version = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     rows: list[dict[str, Any]] = []
-    reports = []
-    for name in indicators:
+    reports: list[FetchReport] = []
+    missing: list[tuple[str, str]] = []
+    for position, name in enumerate(names):
         try:
             panel = fetch_indicator(
                 client, INDICATORS[name], since=SINCE, offline=offline, refresh=not offline
             )
+        except NetworkFailure as exc:
+            if exc.fatal:
+                raise _stopped(exc, reports, names[position:]) from None
+            report = FetchReport(name, f"kept from the base snapshot: {exc.problems[0].rule}")
+        except NotCached as exc:
+            missing.append((name, _not_cached(exc)))
+            report = FetchReport(name, "not in the cache")
         except EupactError as exc:
             report = FetchReport(name, f"kept from the base snapshot: {exc.summary}")
         else:
@@ -256,29 +310,134 @@ def update_snapshot(
         reports.append(report)
         if on_progress:
             on_progress(name, report)
-    changes = diff(_previous_values(base), rows)
-    path = _write(base, version, rows, changes, reports, out_root or data_dir())
-    return UpdateResult(path, version, f"{base.name} {base.version}", reports, changes)
+    if not rows:
+        raise _nothing(reports, missing, offline, client)
+    changes = diff(previous_values(base), rows)
+    same = same_version(root, base, OBSERVATIONS, rows, FIGURE_COLUMNS) or (
+        None if changes else base.path
+    )
+    if same is not None:
+        return unchanged_result(same, base, reports)
+    path = write_version(
+        base, version, rows, changes, reports, root, _eurostat_resource(base, len(rows))
+    )
+    return UpdateResult(path, version, base_label(base), reports, changes)
 
 
-def _write(
+# What makes two fetches the same figures: not Eurostat's update time nor the retrieval time.
+FIGURE_COLUMNS = ("indicator", "geo", "period", "value", "unit", "flags")
+
+
+def _figures(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> set[tuple[Any, ...]]:
+    def cell(column: str, value: Any) -> Any:
+        if column == "value":
+            return None if value in ("", None) else Decimal(str(value))
+        return "" if value is None else str(value)
+
+    return {tuple(cell(c, row.get(c)) for c in columns) for row in rows}
+
+
+def same_version(
+    root: Path,
+    base: Snapshot,
+    name: str,
+    rows: list[dict[str, Any]],
+    columns: tuple[str, ...],
+) -> Path | None:
+    """The newest version built on ``base`` whose resource ``name`` holds these very figures."""
+    for folder in reversed(versions(root)):
+        try:
+            descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if descriptor.get("eupact:base") != base_label(base):
+            continue
+        if not any(r.get("name") == name for r in descriptor.get("resources", [])):
+            continue
+        try:
+            with (folder / f"{name}.csv").open(newline="", encoding="utf-8") as fh:
+                stored = _figures(csv.DictReader(fh), columns)
+        except (OSError, ValueError, ArithmeticError):
+            return None
+        return folder if stored == _figures(rows, columns) else None
+    return None
+
+
+def unchanged_result(path: Path, base: Snapshot, reports: list[FetchReport]) -> UpdateResult:
+    if path == base.path:
+        return UpdateResult(path, base.version, base_label(base), reports, [], written=False)
+    descriptor = json.loads((path / "datapackage.json").read_text(encoding="utf-8"))
+    return UpdateResult(
+        path, str(descriptor.get("version", path.name)), base_label(base), reports, [], False
+    )
+
+
+def _stopped(exc: NetworkFailure, reports: list[FetchReport], left: list[str]) -> NetworkFailure:
+    """The network failed: stop, name the cause, what was not tried and what is cached."""
+    problems = list(exc.problems)
+    problems.append(
+        Problem(
+            "datasets not fetched",
+            ", ".join(left),
+            "the update stopped at the first network failure; no new snapshot version was written",
+        )
+    )
+    done = [r.indicator for r in reports if r.cells]
+    if done:
+        problems.append(
+            Problem(
+                "datasets fetched before",
+                ", ".join(done),
+                "kept in the cache: `eupact data update --offline` builds a version from them",
+            )
+        )
+    return NetworkFailure(problems, exc.summary, exc.kind, exc.host, True)
+
+
+def _nothing(
+    reports: list[FetchReport],
+    missing: list[tuple[str, str]],
+    offline: bool,
+    client: EurostatClient,
+) -> EupactError:
+    """No figure fetched or cached at all: an error, and no version."""
+    if offline and len(missing) == len(reports):
+        where = str(client.cache.root) if client.cache else "(cache disabled)"
+        problems = [
+            Problem(
+                "cache",
+                where,
+                f"offline mode: none of the {len(missing)} datasets is in the cache; run "
+                "`eupact data update` once online to fetch and cache them",
+            )
+        ]
+        problems += [Problem(name, what, "not in the cache") for name, what in missing]
+        return EupactError(
+            problems, "nothing to update from offline; no new snapshot version written"
+        )
+    return EupactError(
+        [Problem("dataset", r.indicator, r.status) for r in reports],
+        "no figure could be fetched; no new snapshot version written",
+    )
+
+
+def write_version(
     base: Snapshot,
     version: str,
     rows: list[dict[str, Any]],
     changes: list[Change],
     reports: list[FetchReport],
     root: Path,
-    name: str = OBSERVATIONS,
-    title: str = "",
+    resource: dict[str, Any],
 ) -> Path:
     """Write the version folder atomically (a temporary folder renamed at the end)."""
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".new-", dir=root))
     try:
-        descriptor = _descriptor(base, version, len(rows), name, title)
+        descriptor = _descriptor(base, version, resource)
         for res in descriptor["resources"][1:]:
             shutil.copy2(base.path / res["path"], staging / res["path"])
-        with (staging / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+        with (staging / resource["path"]).open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
             writer.writeheader()
             for row in rows:
@@ -290,7 +449,7 @@ def _write(
             json.dumps(
                 {
                     "version": version,
-                    "base": f"{base.name} {base.version}",
+                    "base": base_label(base),
                     "fetched": [r.__dict__ for r in reports],
                     "changes": [c.as_dict() for c in changes],
                 },
@@ -321,46 +480,3 @@ def versions(root: Path | None = None) -> list[Path]:
         if root.exists()
         else []
     )
-
-
-def import_figures(
-    path: Path, *, base: Snapshot | None = None, out_root: Path | None = None
-) -> UpdateResult:
-    """A new snapshot version with a user's own figures (a ministry's national table).
-
-    The file (CSV or XLSX) has the columns of ``published_figures``: indicator, geo, period,
-    value, unit, reference_date, source_title, source, notes. It is validated against that
-    schema — every broken cell is reported with its file, row and column — before anything is
-    written; its figures then travel with their own source like any other.
-    """
-    from frictionless import Resource, Schema
-
-    from eupact.data.snapshot import _validate_resource
-
-    base = base or load_snapshot()
-    path = Path(path)
-    if path.suffix.lower() not in {".csv", ".xlsx"} or not path.is_file():
-        raise EupactError(
-            [Problem("file", str(path), "must be an existing .csv or .xlsx file")],
-            "cannot import figures",
-        )
-    descriptor = json.loads((base.path / "datapackage.json").read_text(encoding="utf-8"))
-    template = next(r for r in descriptor["resources"] if r["name"] == "published_figures")
-    resource = Resource(str(path.resolve()), schema=Schema.from_descriptor(template["schema"]))
-    rows = _validate_resource(resource, path.parent, long=True)
-    version = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    table = [{**{k: ("" if v is None else v) for k, v in row.items()}, "flags": ""} for row in rows]
-    for row in table:
-        row["source_title"] = f"user file {path.name}: {row['source_title']}"
-    changes = diff(_previous_values(base), table)
-    result_path = _write(
-        base,
-        version,
-        table,
-        changes,
-        [FetchReport(f"user file {path.name}", "imported", len(table))],
-        out_root or data_dir(),
-        "user_figures",
-        f"Figures imported from the user file {path.name}",
-    )
-    return UpdateResult(result_path, version, f"{base.name} {base.version}", [], changes)

@@ -1,13 +1,19 @@
 """An HTTP client for Eurostat's dissemination API (statistics 1.0, JSON-stat 2.0).
 
 ``EurostatClient.fetch("demo_pjan", {"age": "TOTAL", "sex": "T"}, geo=["DE", "FR"],
-time="2024")`` asks
-``https://ec.europa.eu/eurostat/api/dissemination/statistics/1.0/data/demo_pjan?format=JSON&lang=EN&age=TOTAL&geo=DE&geo=FR&sex=T&time=2024``,
+time="2024")`` asks ``.../data/demo_pjan?format=JSON&lang=EN&age=TOTAL&geo=DE&geo=FR&sex=T&time=2024``,
 decodes the answer and returns it with its provenance.
 
-- Timeouts on every request; retries with exponential back-off on HTTP 429 and 5xx and on
-  network errors, honouring ``Retry-After``, for at most ``max_attempts`` attempts. The sleep
-  function is injectable, so tests run without waiting.
+Why one file: a request, its time budget, the reading of its failure, its retries and its
+cache entry are one transaction; split, each part would need the others' state.
+
+- A :class:`Budget` of time on every request and on the whole run: a host not yet heard from
+  that cannot be reached (DNS failure, connection refused, TLS failure, no answer within
+  seconds) ends the run at once with a :class:`NetworkFailure` naming the host and the cause,
+  never after minutes of retries. Once the host has answered, HTTP 429, 5xx and network errors
+  are retried with exponential back-off, honouring ``Retry-After``, for at most
+  ``max_attempts`` attempts and within the run's total time. The sleep function is injectable,
+  so tests run without waiting.
 - A 4xx answer is an :class:`~eupact.errors.EupactError` naming the dataset, the filter and
   Eurostat's own label (``{"error": [{"status": 400, "id": 150, "label": "..."}]}``).
 - A truncated or otherwise invalid body is an error, and is never cached.
@@ -22,13 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import errno
 import hashlib
 import json
 import os
 import re
+import socket
+import ssl
+import threading
 import time as _time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -55,6 +66,104 @@ _CODE = re.compile(r"^[A-Za-z0-9_\-.:+$ ]+$")
 #: A normalised filter: sorted (dimension, codes) pairs; codes sorted and unique.
 Filter = tuple[tuple[str, tuple[str, ...]], ...]
 FilterInput = Mapping[str, str | int | Iterable[str | int]]
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How long a run may wait on the network, in seconds.
+
+    ``connect`` bounds opening a connection; ``first_answer`` the wait for a host not yet heard
+    from in this run (an unreachable or hung service shows here, and the run stops rather than
+    trying every dataset); ``read`` the wait between bytes once the host has answered; ``total``
+    every request, retry and back-off of the run together (None: no limit).
+    """
+
+    connect: float = 3.0
+    first_answer: float = 5.0
+    read: float = 60.0
+    total: float | None = 600.0
+
+
+@dataclass
+class NetworkFailure(EupactError):
+    """Eurostat could not be reached. ``kind``: dns, refused, timeout, tls, unreachable, network
+    (the connection failed or broke), http (5xx or 429 to the end) or budget (the run's time is
+    spent). ``fatal``: other requests would fail the same way, so a run stops at once."""
+
+    kind: str = "network"
+    host: str = ""
+    fatal: bool = True
+
+    http_status = 503
+
+
+class NotCached(EupactError):
+    """Offline, and the response asked for is not in the cache."""
+
+
+class _Overrun(Exception):
+    """A request still running when its hard time limit passed."""
+
+
+_KIND_WORDS = {
+    "dns": "DNS failure",
+    "refused": "connection refused",
+    "timeout": "timeout",
+    "tls": "TLS failure",
+    "unreachable": "network unreachable",
+    "network": "network error",
+    "budget": "time budget spent",
+}
+_DNS_TEXT = ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo")
+
+
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def classify(
+    exc: httpx.TransportError, host: str, port: int, budget: Budget, read: float
+) -> tuple[str, str]:
+    """What went wrong with a request, in plain words: (kind, explanation naming the host)."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timeout", (
+            f"no connection to {host} port {port} within {budget.connect:g} s (connect "
+            "timeout): the host does not answer, or a firewall drops the packets"
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", (
+            f"{host} accepted the connection but sent no answer within {read:g} s (read timeout)"
+        )
+    chain = list(_chain(exc))
+    text = " | ".join(str(c) for c in chain).lower()
+    gai = next((c for c in chain if isinstance(c, socket.gaierror)), None)
+    if gai is not None or any(w in text for w in _DNS_TEXT):
+        detail = f" ({gai.strerror})" if gai is not None and gai.strerror else ""
+        return "dns", (
+            f"DNS failure: the name {host} cannot be resolved{detail}; check the network "
+            "connection, the DNS or proxy settings, or the address"
+        )
+    if any(isinstance(c, ConnectionRefusedError) for c in chain) or "refused" in text:
+        return "refused", (
+            f"connection refused: nothing accepts connections at {host} port {port} (the "
+            "service is down, or a firewall or proxy rejects the connection)"
+        )
+    tls = next((c for c in chain if isinstance(c, ssl.SSLError)), None)
+    if tls is not None or "certificate" in text or "ssl" in text:
+        return "tls", (
+            f"TLS failure: no secure connection to {host} ({tls or exc}); an intercepting "
+            "proxy, or out-of-date certificates?"
+        )
+    unreachable = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+    if any(isinstance(c, OSError) and c.errno in unreachable for c in chain):
+        return "unreachable", f"network unreachable: no route to {host} (no network connection?)"
+    if isinstance(exc, httpx.ConnectError):
+        return "network", f"cannot connect to {host} port {port} ({exc})"
+    return "network", f"the connection to {host} broke ({type(exc).__name__}: {exc})"
 
 
 def _utc_now() -> dt.datetime:
@@ -287,6 +396,7 @@ class EurostatClient:
         sleep: Callable[[float], None] = _time.sleep,
         clock: Callable[[], dt.datetime] = _utc_now,
         transport: httpx.BaseTransport | None = None,
+        budget: Budget | None = None,
     ) -> None:
         if max_attempts < 1:
             raise fail("max_attempts", max_attempts, "must be at least 1")
@@ -301,8 +411,11 @@ class EurostatClient:
         self.backoff_max = backoff_max
         self._sleep = sleep
         self._clock = clock
+        self.budget = budget or Budget(read=timeout)
+        self._deadline: float | None = None  # set by the first request of the run
+        self._answered: set[str] = set()  # hosts that have answered in this run
         self._http = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
+            timeout=httpx.Timeout(self.budget.read, connect=self.budget.connect),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=True,
             transport=transport,
@@ -358,12 +471,16 @@ class EurostatClient:
                 )
         if offline:
             where = str(self.cache.root) if self.cache else "(cache disabled)"
-            raise fail(
-                "cache",
-                f"{code} {filter_text(normalised)}",
-                "offline mode: this response is not in the cache; run once online "
-                "(without offline) to fetch and cache it",
-                where,
+            raise NotCached(
+                [
+                    Problem(
+                        "cache",
+                        f"{code} {filter_text(normalised)}",
+                        "offline mode: this response is not in the cache; run once online "
+                        "(without offline) to fetch and cache it",
+                        where,
+                    )
+                ],
                 "Eurostat data not available offline",
             )
         response = self._get(code, normalised, url)
@@ -423,34 +540,102 @@ class EurostatClient:
         asked = _retry_after(retry_after, self._clock())
         return backoff if asked is None else min(self.backoff_max, max(asked, 0.0))
 
-    def _get(self, dataset: str, filters: Filter, url: str) -> httpx.Response:
-        last: str = ""
-        for attempt in range(1, self.max_attempts + 1):
+    def _time_left(self) -> float | None:
+        """Seconds left of the run's total budget (None: no limit); the run starts now if not yet."""
+        if self.budget.total is None:
+            return None
+        if self._deadline is None:
+            self._deadline = _time.monotonic() + self.budget.total
+        return self._deadline - _time.monotonic()
+
+    @staticmethod
+    def _bounded(call: Callable[[], httpx.Response], limit: float) -> httpx.Response:
+        """``call()`` with a hard limit on its duration, the name lookup included (httpx's
+        timeouts do not cover DNS). A request still running is left to a daemon thread."""
+        box: dict[str, Any] = {}
+
+        def run() -> None:
             try:
-                response = self._http.get(url)
-            except httpx.TimeoutException as exc:
-                last = f"timed out ({type(exc).__name__})"
-                retry_after = None
+                box["response"] = call()
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="eupact-eurostat", daemon=True)
+        worker.start()
+        worker.join(limit)
+        if worker.is_alive():
+            raise _Overrun
+        if "error" in box:
+            raise box["error"]
+        response: httpx.Response = box["response"]
+        return response
+
+    def _get(self, dataset: str, filters: Filter, url: str) -> httpx.Response:
+        target = httpx.URL(url)
+        host = target.host
+        port = target.port or (443 if target.scheme == "https" else 80)
+        where = f"dataset {dataset}, filter {filter_text(filters)} ({url})"
+        last, kind = "", "http"
+        for attempt in range(1, self.max_attempts + 1):
+            heard = host in self._answered
+            left = self._time_left()
+            if left is not None and left <= 0:
+                raise self._failure("budget", host, self._spent(last), where)
+            read = self.budget.read if heard else self.budget.first_answer
+            cap = (
+                self.budget.connect + read
+                if left is None
+                else min(self.budget.connect + read, left)
+            )
+            timeout = httpx.Timeout(min(read, cap), connect=min(self.budget.connect, cap))
+            retry_after = None
+            try:
+                response = self._bounded(partial(self._http.get, url, timeout=timeout), cap)
+            except _Overrun:
+                text = (
+                    f"no answer from {host} within {cap:g} s (the name lookup, the connection "
+                    "or the answer took too long)"
+                )
+                raise self._failure("timeout", host, text, where) from None
             except httpx.TransportError as exc:
-                last = f"network error ({type(exc).__name__}: {exc})"
-                retry_after = None
+                kind, last = classify(exc, host, port, self.budget, read)
+                if not heard:  # the first contact failed: every other request would too
+                    raise self._failure(kind, host, last, where) from None
             else:
+                self._answered.add(host)
                 status = response.status_code
                 if status == 429 or status >= 500:
-                    last = f"HTTP {status}" + _label_suffix(response.content)
+                    kind, last = "http", f"HTTP {status}" + _label_suffix(response.content)
                     retry_after = response.headers.get("Retry-After")
                 elif status >= 400:
                     raise _api_error(dataset, filters, url, status, response.content)
                 else:
                     return response
             if attempt < self.max_attempts:
-                self._sleep(self._delay(attempt, retry_after))
-        raise fail(
-            "request",
-            url,
-            f"Eurostat did not answer after {self.max_attempts} attempt(s): last {last}",
-            f"dataset {dataset}, filter {filter_text(filters)}",
-            f"Eurostat unavailable for dataset {dataset}",
+                delay = self._delay(attempt, retry_after)
+                left = self._time_left()
+                if left is not None and delay >= left:
+                    raise self._failure("budget", host, self._spent(last), where)
+                self._sleep(delay)
+        text = f"Eurostat did not answer after {self.max_attempts} attempt(s): last {last}"
+        # A server that answers with errors fails one dataset; a lost network fails them all.
+        raise self._failure(kind, host, text, where, fatal=kind not in {"http", "timeout"})
+
+    def _spent(self, last: str) -> str:
+        return f"the run's time budget of {self.budget.total:g} s is spent" + (
+            f" (last: {last})" if last else ""
+        )
+
+    @staticmethod
+    def _failure(kind: str, host: str, text: str, where: str, fatal: bool = True) -> NetworkFailure:
+        return NetworkFailure(
+            [Problem("host", host, text, where)],
+            f"Eurostat at {host} kept answering with errors"
+            if kind == "http"
+            else f"cannot reach Eurostat at {host}: {_KIND_WORDS.get(kind, kind)}",
+            kind,
+            host,
+            fatal,
         )
 
 
