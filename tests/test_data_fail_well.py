@@ -11,6 +11,7 @@ never Eurostat's. The template imports nothing untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import socket
@@ -502,3 +503,30 @@ def test_template_to_a_file_then_import(tmp_path):
     path.write_text(text)
     assert import_cli(tmp_path, path).exit_code == 0
     shutil.rmtree(tmp_path / "v")
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_in_plain_words(tmp_path):
+    fake = tmp_path / "figures.xlsx"
+    fake.write_text("indicator,geo\n")
+    with pytest.raises(EupactError, match="is not an XLSX workbook"):
+        import_figures(fake, out_root=tmp_path / "v")
+
+
+def test_the_update_says_whom_it_asks_and_how_long_it_waits(tmp_path, closed_port):
+    result, _ = update_cli(tmp_path, url=f"http://127.0.0.1:{closed_port}/data")
+    assert (
+        "asking Eurostat at 127.0.0.1 for 12 datasets; giving up if it has not answered "
+        "within 8 s" in result.stderr
+    )
+
+
+def test_two_versions_written_in_the_same_second_both_stay(tmp_path):
+    first = import_figures(FIXTURES / "national_good.csv", out_root=tmp_path / "v")
+    now = dt.datetime.now(dt.UTC)
+    for s in range(5):  # this and the next seconds' folders exist already
+        name = (now + dt.timedelta(seconds=s)).strftime("%Y-%m-%dT%H%M%SZ")
+        if not (tmp_path / "v" / name).exists():
+            shutil.copytree(first.path, tmp_path / "v" / name)
+    second = import_figures(FIXTURES / "national_semicolon.csv", out_root=tmp_path / "v")
+    assert second.written and second.path.name.endswith("-2")
+    assert load_snapshot(str(second.path)).version == second.version

@@ -70,12 +70,21 @@ def data_update(
 
     Without a network it stops within seconds, naming the cause; when no figure changed it
     writes nothing and says since which version."""
+    from urllib.parse import urlsplit
+
     from rich.progress import Progress
 
     from eupact.data.eurostat.client import BASE_URL, Budget, EurostatClient
     from eupact.data.update import SNAPSHOT_INDICATORS, update_snapshot
 
     budget = Budget(first_answer=timeout)
+    if not offline:
+        err_console.print(
+            f"asking Eurostat at {urlsplit(base_url or BASE_URL).hostname} for "
+            f"{len(SNAPSHOT_INDICATORS)} datasets; giving up if it has not answered within "
+            f"{budget.connect + timeout:g} s",
+            highlight=False,
+        )
     with (
         EurostatClient(offline=offline, base_url=base_url or BASE_URL, budget=budget) as client,
         Progress(console=console) as progress,

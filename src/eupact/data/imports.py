@@ -45,19 +45,6 @@ RESOURCE = "user_figures"
 COLUMNS = ("indicator", "geo", "period", "value", "unit", "reference_date", "source_title",
            "source", "notes")  # fmt: skip
 OPTIONAL = frozenset({"reference_date", "notes"})
-COLUMN_HELP: Mapping[str, str] = {
-    "indicator": "the indicator's name, e.g. asylum_applicants_first_time (see the list below)",
-    "geo": "Member State's Eurostat code (AT, BE, ..., EL for Greece) or EU27_2020 for the EU total",
-    "period": "2024 (a year), 2024-07 (a month), 2024-Q3, 2024-H2, 2024-07/2025-06, or a date "
-    "2024-01-01 for a stock such as population; write it as text",
-    "value": "the figure: digits, '.' as decimal mark, no thousands separator, not negative",
-    "unit": "what is counted, e.g. persons, persons (first-time applicants), per 1 000 inhabitants",
-    "reference_date": "optional: the date or span the figure refers to, in words",
-    "source_title": "who published the figure, and where: e.g. Ministry of the Interior, annual "
-    "asylum statistics 2024",
-    "source": "where to find it: a web address or a document reference",
-    "notes": "optional: definitions, revisions, anything a reader should know",
-}
 EU_AGGREGATE = "EU27_2020"
 
 #: Years a period may fall in: from 2008, the first reference year of the EU's migration and
@@ -72,6 +59,7 @@ MAX_DECIMALS = 6
 MAX_TEXT = 1_000  # characters of a text cell
 MAX_ROWS = 50_000  # 27 states x 40 indicators x 40 periods fits many times over
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX is a zip: bounded unpacked too (no zip bomb)
 MAX_PROBLEMS = 200  # reported one by one; more are counted
 COMMENT = "#"
 
@@ -181,8 +169,24 @@ def _read_csv(path: Path, data: bytes) -> Iterator[list[Any]]:
 
 
 def _read_xlsx(path: Path) -> Iterator[list[Any]]:
+    import zipfile
+
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise fail(
+            "file", path.name, f"is not an XLSX workbook ({exc})", summary="cannot import figures"
+        ) from None
+    if unpacked > MAX_UNPACKED:
+        raise fail(
+            "file",
+            path.name,
+            f"unpacks to {unpacked:,} bytes; an import holds at most {MAX_UNPACKED:,}",
+            summary="cannot import figures",
+        )
     try:
         book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # a broken zip or workbook: openpyxl raises many kinds
@@ -433,8 +437,16 @@ def read_figures(
     path: Path, indicators: Mapping[str, str], geos: Iterable[str]
 ) -> list[dict[str, Any]]:
     """The rows of a user's file, checked: every problem is raised at once, with its row."""
-    checker = _Checker(path.name, indicators, geos)
     rows = _rows_of(path)
+    try:
+        return _checked(path, rows, _Checker(path.name, indicators, geos))
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # the workbook's file is released at once, problems or not
+
+
+def _checked(path: Path, rows: Iterator[list[Any]], checker: _Checker) -> list[dict[str, Any]]:
     header = next(rows, None)
     if header is None or not any(str(c or "").strip() for c in header):
         raise fail(
@@ -578,7 +590,6 @@ def import_figures(
 
 __all__ = [
     "COLUMNS",
-    "COLUMN_HELP",
     "PERIOD_YEARS",
     "import_figures",
     "known_indicators",

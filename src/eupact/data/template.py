@@ -15,8 +15,21 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from eupact.cells import inert
-from eupact.data.imports import COLUMN_HELP, COLUMNS, EU_AGGREGATE, OPTIONAL, PERIOD_YEARS
+from eupact.data.imports import COLUMNS, EU_AGGREGATE, OPTIONAL, PERIOD_YEARS
 
+COLUMN_HELP: Mapping[str, str] = {
+    "indicator": "the indicator's name, e.g. asylum_applicants_first_time (see the list below)",
+    "geo": "Member State's Eurostat code (AT, BE, ..., EL for Greece) or EU27_2020 for the EU total",
+    "period": "2024 (a year), 2024-07 (a month), 2024-Q3, 2024-H2, 2024-07/2025-06, or a date "
+    "2024-01-01 for a stock such as population; write it as text",
+    "value": "the figure: digits, '.' as decimal mark, no thousands separator, not negative",
+    "unit": "what is counted, e.g. persons, persons (first-time applicants), per 1 000 inhabitants",
+    "reference_date": "optional: the date or span the figure refers to, in words",
+    "source_title": "who published the figure, and where: e.g. Ministry of the Interior, annual "
+    "asylum statistics 2024",
+    "source": "where to find it: a web address or a document reference",
+    "notes": "optional: definitions, revisions, anything a reader should know",
+}
 EXAMPLE = (
     "#asylum_applicants_first_time",
     "AT",
@@ -128,4 +141,4 @@ def xlsx_template(path: Path, indicators: Mapping[str, str], geos: Sequence[str]
     book.save(path)
 
 
-__all__ = ["EXAMPLE", "csv_template", "xlsx_template"]
+__all__ = ["COLUMN_HELP", "EXAMPLE", "csv_template", "xlsx_template"]

@@ -458,6 +458,10 @@ def write_version(
             encoding="utf-8",
         )
         target = root / version.replace(":", "")
+        for n in range(2, 100):  # two versions written within the same second
+            if not target.exists():
+                break
+            target = root / f"{version.replace(':', '')}-{n}"
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
