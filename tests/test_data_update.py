@@ -113,17 +113,17 @@ def eurostat():
         yield router
 
 
-def test_offline_update_on_a_fresh_machine_keeps_the_shipped_figures(tmp_path):
+def test_offline_update_on_a_fresh_machine_fails_fast_and_writes_nothing(tmp_path):
+    """Nothing cached and no network asked for: a plain error naming what is missing, exit 2,
+    and no new version (tests/test_data_fail_well.py times it)."""
     result = CliRunner().invoke(
         app,
         ["data", "update", "--offline", "--out", str(tmp_path / "v")],
         env={"EUPACT_CACHE_DIR": str(tmp_path / "cache")},
     )
-    assert result.exit_code == 0, result.output
-    [version] = (tmp_path / "v").iterdir()
-    diff = json.loads((version / "diff.json").read_text())
-    assert diff["changes"] == []
-    assert all(r["status"].startswith("kept from the base snapshot") for r in diff["fetched"])
+    assert result.exit_code == 2, result.output
+    assert "cache" in result.output
+    assert not (tmp_path / "v").exists() or not any((tmp_path / "v").iterdir())
 
 
 def test_update_writes_a_version_with_a_diff_and_flags_reach_the_outcome(tmp_path, eurostat):

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from eupact.assessment.registry import BaseIndicator
 from eupact.data.provenance import CLASS_LABELS, Source, StateSeries
 
 FRONTEX_TOTAL = "Total (all routes)"
@@ -302,6 +303,28 @@ class AssessmentData:
     def sources(self) -> list[Source]:
         """Every release the assessment could draw on (the data annex lists those it used)."""
         return [self.population.source, self.gdp.source, *self.observations.sources()]
+
+
+#: (indicator, geo) → citations of the secondary figures an assessment did not admit
+SetAside = dict[tuple[str, str], tuple[str, ...]]
+
+
+def set_aside_by_indicator(data: AssessmentData, indicators: Iterable[BaseIndicator]) -> SetAside:
+    """Per indicator and state, the secondary figures the assessment did not admit."""
+    out: SetAside = {}
+    for ind in indicators:
+        series = (*ind.sources, *(name for name, _ in ind.rate_sources))
+        for geo in data.states:
+            # the latest first: the one a reader would reach for
+            found = sorted(
+                data.observations.set_aside_for(series, geo), key=lambda o: (-o.end, o.start)
+            )
+            if found:
+                cites = dict.fromkeys(
+                    f"{o.value:,.0f} ({o.label}; {cite(o.source)})" for o in found
+                )
+                out[(ind.name, geo)] = tuple(cites)
+    return out
 
 
 def figure_dict(figure: Figure | None) -> dict[str, Any] | None:

@@ -8,6 +8,10 @@ in the data stays ``None`` and so does every measure built on it.
 
 Relative measures are computed as ratios of shares (state ÷ EU, then ÷ key or population share),
 so that multiplying every state's figure and the EU total by one factor changes no measure.
+
+Why one file: every measure of every indicator reads one context built once per assessment
+(population, GDP, key shares, the EU totals, the period's basis); split, that context would be
+passed between modules for no reader's benefit.
 """
 
 from __future__ import annotations
@@ -20,11 +24,13 @@ from eupact.assessment.data import (
     AssessmentData,
     Figure,
     Period,
+    SetAside,
     cite,
     figure_dict,
     flow_figure,
     month_label,
     parse_period,
+    set_aside_by_indicator,
     stock_figure,
 )
 from eupact.assessment.methodology import Methodology
@@ -130,8 +136,7 @@ class IndicatorSet:
     rates: dict[str, DerivedRate] = field(default_factory=dict)
     # Art. 11(3): per state, the months with disembarkations of the SAR rule's indicator
     recurrence: dict[str, Recurrence] = field(default_factory=dict)
-    # (indicator, geo) → citations of secondary figures set aside (allow_secondary not given)
-    set_aside: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    set_aside: SetAside = field(default_factory=dict)  # secondary figures not admitted
 
     def measure(self, indicator: str, measure: str, geo: str) -> float | None:
         if indicator == ROUTE:
@@ -598,23 +603,5 @@ def compute_indicators(data: AssessmentData, method: Methodology) -> IndicatorSe
         route_growth=growth,
         rates=_rates(results, data.states),
         recurrence=recurring,
-        set_aside=_set_aside(data),
+        set_aside=set_aside_by_indicator(data, INDICATORS.values()),
     )
-
-
-def _set_aside(data: AssessmentData) -> dict[tuple[str, str], tuple[str, ...]]:
-    """Per indicator and state, the secondary figures the assessment did not admit."""
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
-    for ind in INDICATORS.values():
-        series = (*ind.sources, *(name for name, _ in ind.rate_sources))
-        for geo in data.states:
-            # the latest first: the one a reader would reach for
-            found = sorted(
-                data.observations.set_aside_for(series, geo), key=lambda o: (-o.end, o.start)
-            )
-            if found:
-                cites = dict.fromkeys(
-                    f"{o.value:,.0f} ({o.label}; {cite(o.source)})" for o in found
-                )
-                out[(ind.name, geo)] = tuple(cites)
-    return out

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from eupact.errors import fail
 from eupact.reports.tables import Table
 
 from .common import FormatOpt, console, err_console, user_errors
@@ -33,7 +34,8 @@ def data_vintages(form: FormatOpt = Format.table) -> None:
             "reference_date": s.source.reference_date,
             "column": s.source.column,
             "dataset": s.source.dataset,
-            "release": s.source.release,
+            "class": s.source.source_class,
+            "release": s.source.shown_release,
             "states": len(s.values),
             "missing": " ".join(s.missing),
             "file": Path(s.source.file).name,
@@ -221,9 +223,52 @@ def data_show(
 
 @data_app.command("coverage")
 @user_errors
-def data_coverage(form: FormatOpt = Format.table) -> None:
-    """How complete the snapshot is: filled cells per indicator and period (of 27 states)."""
+def data_coverage(
+    indicator: Annotated[
+        str | None,
+        typer.Option(help="One indicator as a matrix: Member States × periods, by class"),
+    ] = None,
+    cells: Annotated[
+        bool, typer.Option("--cells", help="Every indicator × state × period cell, one per row")
+    ] = False,
+    form: FormatOpt = Format.table,
+) -> None:
+    """How complete the snapshot is, by class of source: per indicator and period, the states
+    with a primary, user or only a secondary figure, and those with none (of 27)."""
+    from eupact.data.coverage import LETTERS, MEMBER_STATES, coverage
     from eupact.data.snapshot import load_snapshot
 
-    rows = load_snapshot().coverage()
-    print_tables(console, [Table("coverage", "Snapshot coverage", tuple(rows[0]), rows)], form)
+    snapshot = load_snapshot()
+    found = coverage(snapshot)
+    if indicator is not None:
+        if indicator not in found.indicators():
+            raise fail(
+                "--indicator",
+                indicator,
+                f"not in the snapshot; known: {', '.join(found.indicators())}",
+                summary="unknown indicator",
+            )
+        periods = found.periods(indicator)
+        legend = ", ".join(f"{v} {k or 'no figure'}" for k, v in LETTERS.items())
+        title = f"{indicator}: class of source per state and period ({legend})"
+        rows: list[dict[str, Any]] = found.matrix(indicator, periods)
+        table = Table("coverage", title, ("geo", *periods), rows)
+        if form == Format.table:  # a period per line, the states in one column: 80 wide
+            states = " ".join(MEMBER_STATES)
+            rows = [
+                {"period": p, states: " ".join(r[p] + " " for r in rows).rstrip()} for p in periods
+            ]
+            table = Table("coverage", title, ("period", states), rows)
+    elif cells:
+        rows = found.long()
+        table = Table("coverage", "Snapshot coverage, cell by cell", tuple(rows[0]), rows)
+    else:
+        rows = found.summary()
+        table = Table(
+            "coverage",
+            f"Snapshot {snapshot.name} {snapshot.version}: coverage by class of source",
+            tuple(rows[0]),
+            rows,
+            wide=("no_figure", "secondary_only_states"),
+        )
+    print_tables(console, [table], form)
