@@ -13,20 +13,31 @@ Three kinds of test:
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
 import tracemalloc
+import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eupact.data.eurostat.jsonstat import (
     MAX_CELLS,
+    JsonStatTable,
     decode,
     describe_status,
     split_status,
 )
 from eupact.errors import EupactError
+
+REAL = Path(__file__).parent / "fixtures" / "jsonstat_real"
+RECORDED = Path(__file__).parent / "fixtures" / "eurostat"
 
 
 def _doc(**change: Any) -> dict[str, Any]:
@@ -281,3 +292,318 @@ def test_a_cube_over_the_cell_limit_is_refused_before_allocating() -> None:
         tracemalloc.stop()
     assert error.problems[0].field == "size"
     assert peak < 5_000_000
+
+
+# --- real files ------------------------------------------------------------------------------
+
+#: What the decoder makes of each real file: ``same`` (decoded, and pyjstat 2.4.0 decodes it
+#: to the same cells), ``empty`` (a cube with a size of 0: no cells; pyjstat fails on it),
+#: ``1.x`` (refused as JSON-stat 1.x), ``error`` (an error body, refused with its text), or
+#: ``refused:<field>`` (not a JSON-stat 2.0 dataset, refused naming the field).
+EXPECTED: dict[str, str] = {
+    "dst_HISB3_v1_bundle.json": "1.x",
+    "eurostat_comext_ds-045409_eu27_us_2024.json": "same",
+    "eurostat_comext_ds-059358_prodcom_de_2022.json": "same",
+    "eurostat_comext_error_404_not_disseminated.json": "error",
+    "eurostat_comext_error_413_extraction_too_big.json": "error",
+    "eurostat_demo_gind_2024.json": "same",
+    "eurostat_migr_eipre_eu_2010_2022.json": "same",
+    "eurostat_migr_pop1ctz_2010_2022.json": "same",
+    "eurostat_nama_10_gdp_de_since_2030_size0.json": "empty",
+    "eurostat_nama_10_gdp_dk_2023.json": "same",
+    "eurostat_sts_inpr_m_ie_empty.json": "same",
+    "eurostat_une_rt_m_de_last3.json": "same",
+    "eurostat_une_rt_m_de_since_2024_01.json": "same",
+    "eurostat_v1_nama_gdp_c_geo_IT_FR.json": "1.x",
+    "jsonstat_org_canada.json": "same",
+    "jsonstat_org_hierarchy.json": "same",
+    "jsonstat_org_oecd.json": "same",
+    "jsonstat_org_order.json": "same",
+    "jsonstat_org_us-gsp.json": "same",
+    "jsonstatpy_dataset_unemployment_v1.json": "1.x",
+    "jsonstatpy_three_dim_size_as_string_v2.json": "refused:size",
+    "jsonstatpy_three_dim_v1.json": "1.x",
+    "pyjstat_QS104EW_v1.json": "1.x",
+    "pyjstat_collection_class.json": "refused:class",
+    "pyjstat_dimension_class.json": "refused:class",
+    "pyjstat_sample_data_v1.json": "1.x",
+    # recorded Eurostat responses already used by tests/test_eurostat.py
+    "real_error_404_not_disseminated.json": "error",
+    "real_error_413_asynchronous.json": "error",
+    "real_migr_eipre_pt_se_ch_2010_2023.json": "same",
+    "real_nama_10_gdp_de_until_1980.json": "same",
+    "real_sts_inpr_m_ie_confidential.json": "same",
+    "real_une_rt_m_geo_xx.json": "empty",
+}
+
+
+def _real_files() -> list[Path]:
+    return sorted(REAL.glob("*.json*")) + sorted(RECORDED.glob("real_*.json"))
+
+
+def _name(path: Path) -> str:
+    return path.name.removesuffix(".gz")
+
+
+def _body(path: Path) -> bytes:
+    raw = path.read_bytes()
+    return gzip.decompress(raw) if path.suffix == ".gz" else raw
+
+
+REAL_FILES = {_name(p): p for p in _real_files()}
+DECODED = sorted(n for n, e in EXPECTED.items() if e in ("same", "empty"))
+
+
+def test_every_real_file_is_expected_and_cited() -> None:
+    assert set(REAL_FILES) == set(EXPECTED)
+    sources = (REAL / "SOURCES.md").read_text(encoding="utf-8")
+    for path in REAL.glob("*.json*"):
+        assert f"`{path.name}`" in sources, f"{path.name} is not cited in SOURCES.md"
+    assert sum(p.stat().st_size for p in REAL.iterdir()) < 3_000_000
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_real_file_decodes_or_is_refused_as_expected(name: str) -> None:
+    body, expected = _body(REAL_FILES[name]), EXPECTED[name]
+    doc = json.loads(body)
+    if expected in ("same", "empty"):
+        dense, sparse = decode(body), decode(body, dense=False)
+        cells = math.prod(doc["size"])
+        assert len(dense) == cells
+        assert (len(dense) == 0) == (expected == "empty")
+        status = doc.get("status")
+        whole = isinstance(status, str) or (isinstance(status, list) and len(status) == 1)
+        _check_sparse_against_dense(dense, sparse, whole)
+        return
+    error = _refusal(body)
+    _plain_words(error)
+    text = str(error)
+    if expected == "1.x":
+        assert "JSON-stat 1.x is not supported" in text
+    elif expected == "error":
+        assert error.summary == "Eurostat returned no data"
+        for entry in doc.get("error") or [doc.get("warning")]:
+            assert entry["label"] in text
+    else:
+        assert expected.startswith("refused:")
+        assert error.problems[0].field == expected.removeprefix("refused:")
+
+
+def _check_sparse_against_dense(dense: JsonStatTable, sparse: JsonStatTable, whole: bool) -> None:
+    """Sparse rows are the dense rows with a figure, a text or a flag of their own (a status
+    given once for the whole cube does not keep a cell)."""
+    keep = ~np.isnan(dense.values) | (dense.value_texts != "")
+    if not whole:
+        keep |= dense.flags != ""
+    assert sparse.index.tolist() == dense.index[keep].tolist()
+    assert np.array_equal(sparse.values, dense.values[keep], equal_nan=True)
+    assert sparse.flags.tolist() == dense.flags[keep].tolist()
+    assert sparse.value_texts.tolist() == dense.value_texts[keep].tolist()
+    for dim in dense.dimension_ids:
+        assert sparse.codes(dim).tolist() == dense.codes(dim)[keep].tolist()
+
+
+def test_canada_one_status_for_every_cell() -> None:
+    """json-stat.org's canada.json gives ``"status": ["a"]``: every cell is flagged a."""
+    table = decode(_body(REAL_FILES["jsonstat_org_canada.json"]))
+    assert set(table.flags.tolist()) == {"a"}
+    first = table.select(age="T", concept="POP", sex="T")
+    assert first.values.tolist() == [34880.5]
+    assert len(decode(_body(REAL_FILES["jsonstat_org_canada.json"]), dense=False)) == 120
+
+
+def test_prodcom_confidential_markers_and_units() -> None:
+    """PRODCOM DS-059358: ":C" cells are missing and confidential; "KG" is kept as text."""
+    table = decode(_body(REAL_FILES["eurostat_comext_ds-059358_prodcom_de_2022.json"]))
+    assert len(table) == 138
+    confidential = table.confidential
+    assert int(confidential.sum()) == 27
+    assert np.isnan(table.values[confidential]).all()
+    assert set(table.flags[confidential].tolist()) == {":C"}
+    units = table.select(indicators="QNTUNIT")
+    assert units.value_texts.tolist().count("KG") == 6
+    value = table.select(product="20143430", indicators="EXPVAL")
+    assert value.values.tolist() == [32868973.0]
+    assert table.describe_flags(":C") == "confidential"
+
+
+def test_composite_flags_of_a_real_migration_panel() -> None:
+    table = decode(_body(REAL_FILES["eurostat_migr_pop1ctz_2010_2022.json"]))
+    eu_2020 = table.select(geo="EU27_2020", time="2020")
+    assert eu_2020.values.tolist() == [36429351.0]
+    assert eu_2020.flags.tolist() == ["e"]
+    assert table.select(geo="EU27_2020", time="2021").flags.tolist() == ["bep"]
+    assert table.select(geo="DK", time="2020").values.tolist() == [537071.0]
+    assert table.select(geo="DK", time="2020").flags.tolist() == [""]
+    assert table.describe_flags("bep") == "break in time series, estimated, provisional"
+    assert table.select(geo="TR", time="2019").missing.all()
+    assert table.dimension("geo").labels[39] == "Türkiye"
+
+
+def _pyjstat_frame(body: bytes) -> Any:
+    pyjstat = pytest.importorskip(
+        "pyjstat.pyjstat", reason="pyjstat is not installed (pip install pyjstat==2.4.0)"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pyjstat.Dataset.read(body.decode("utf-8")).write("dataframe", naming="id")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in EXPECTED.items() if e == "same"))
+def test_a_real_file_decodes_cell_for_cell_like_pyjstat(name: str) -> None:
+    """pyjstat 2.4.0 (an independent decoder) and ours give the same codes and figures."""
+    body = _body(REAL_FILES[name])
+    frame = _pyjstat_frame(body)
+    table = decode(body)
+    assert len(frame) == len(table)
+    for dim in table.dimension_ids:
+        assert frame[dim].astype(str).tolist() == table.codes(dim).tolist(), dim
+    texts = table.value_texts.tolist()
+    for i, theirs in enumerate(frame["value"].tolist()):
+        ours = float(table.values[i])
+        if isinstance(theirs, str):
+            assert math.isnan(ours) and texts[i] == theirs, (i, theirs)
+        elif theirs is None or (isinstance(theirs, float) and math.isnan(theirs)):
+            assert math.isnan(ours) and texts[i] == "", (i, theirs)
+        else:
+            assert ours == float(theirs), (i, theirs, ours)
+
+
+def test_pyjstat_reads_what_we_refuse_and_fails_where_we_decode() -> None:
+    """The differences, on purpose: pyjstat reads 1.x and sizes given as texts; it fails on
+    cubes with a size of 0, which decode to no cells here."""
+    pytest.importorskip("pyjstat.pyjstat", reason="pyjstat is not installed")
+    for name in ("eurostat_v1_nama_gdp_c_geo_IT_FR.json", "dst_HISB3_v1_bundle.json"):
+        assert len(_pyjstat_frame(_body(REAL_FILES[name]))) > 0
+    assert len(_pyjstat_frame(_body(REAL_FILES["jsonstatpy_three_dim_size_as_string_v2.json"])))
+    for name in ("eurostat_nama_10_gdp_de_since_2030_size0.json", "real_une_rt_m_geo_xx.json"):
+        with pytest.raises(ValueError):
+            _pyjstat_frame(_body(REAL_FILES[name]))
+        assert len(decode(_body(REAL_FILES[name]))) == 0
+
+
+# --- property: random JSON-stat 2.0 datasets against a reference decoder ------------------
+
+
+def _reference(doc: dict[str, Any], dense: bool) -> list[tuple[Any, ...]]:
+    """Each cell as (codes, figure or None, text, flag), straight from the JSON-stat 2.0 text.
+
+    Cells are numbered in row-major order: the last dimension varies fastest, so cell ``n``
+    has, in dimension ``k``, position ``n // (size[k+1] * ... * size[-1]) % size[k]``.
+    ``value`` and ``status`` are lists in that order or objects keyed by the cell number; a
+    status list of one entry, or a status text, applies to every cell. Eurostat's markers
+    (``":C"``) are flags of cells that give them instead of a figure.
+    """
+    ids, size = doc["id"], doc["size"]
+    codes = []
+    for d in ids:
+        category = doc["dimension"][d]["category"]
+        index = category.get("index")
+        if index is None:
+            codes.append(list(category["label"]))
+        elif isinstance(index, list):
+            codes.append(index)
+        else:
+            codes.append(sorted(index, key=index.__getitem__))
+    value, status = doc["value"], doc.get("status")
+    rows = []
+    for n in range(math.prod(size)):
+        key = []
+        for k in range(len(ids)):
+            stride = math.prod(size[k + 1 :])
+            key.append(codes[k][n // stride % size[k]])
+        entry = value[n] if isinstance(value, list) else value.get(str(n))
+        if isinstance(status, str):
+            flag, own = status, False
+        elif isinstance(status, list) and len(status) == 1:
+            flag, own = status[0] or "", False
+        elif isinstance(status, list):
+            flag, own = status[n] or "", True
+        elif isinstance(status, dict):
+            flag, own = status.get(str(n)) or "", True
+        else:
+            flag, own = "", False
+        text = entry if isinstance(entry, str) else ""
+        if text.startswith(":") and not (own and flag):
+            flag, own = text, True
+        figure = entry if isinstance(entry, int | float) else None
+        if dense or entry is not None or (own and flag):
+            rows.append((tuple(key), figure, text, flag))
+    return rows
+
+
+def _decoded(table: JsonStatTable) -> list[tuple[Any, ...]]:
+    codes = [table.codes(d).tolist() for d in table.dimension_ids]
+    texts, flags = table.value_texts.tolist(), table.flags.tolist()
+    return [
+        (
+            tuple(c[i] for c in codes),
+            None if math.isnan(v) else v,
+            texts[i],
+            flags[i],
+        )
+        for i, v in enumerate(table.values.tolist())
+    ]
+
+
+FIGURES = st.one_of(
+    st.none(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.sampled_from([":C", ":", "KG", "x"]),
+)
+FLAGS = st.one_of(st.none(), st.sampled_from(["", "p", "e", "bp", "|C", "c", ":C", "d"]))
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> dict[str, Any]:
+    ndim = draw(st.integers(1, 5))
+    size = draw(st.lists(st.integers(0, 4), min_size=ndim, max_size=ndim))
+    if draw(st.booleans()):
+        size = [max(s, 1) for s in size]
+    ids = [f"d{k}" for k in range(ndim)]
+    dimension = {}
+    for d, n in zip(ids, size, strict=True):
+        names = [f"{d}c{i}" for i in range(n)]
+        form = draw(st.sampled_from(["list", "object", "label"] if n == 1 else ["list", "object"]))
+        if form == "list":
+            category: dict[str, Any] = {"index": names}
+        elif form == "object":
+            order = draw(st.permutations(range(n)))
+            category = {"index": {names[p]: p for p in order}}  # insertion order shuffled
+        else:
+            category = {"label": {names[0]: "only"}}
+        dimension[d] = {"label": d, "category": category}
+    cells = math.prod(size)
+    doc: dict[str, Any] = {
+        "version": "2.0",
+        "class": "dataset",
+        "id": ids,
+        "size": size,
+        "dimension": dimension,
+    }
+    if draw(st.booleans()):
+        doc["value"] = draw(st.lists(FIGURES, min_size=cells, max_size=cells))
+    else:
+        present = draw(st.lists(st.integers(0, max(cells - 1, 0)), unique=True, max_size=cells))
+        doc["value"] = {str(n): draw(FIGURES) for n in present} if cells else {}
+    form = draw(st.sampled_from(["none", "text", "one", "list", "object"]))
+    if form == "text":
+        doc["status"] = draw(st.sampled_from(["p", "e", ""]))
+    elif form == "one":
+        doc["status"] = [draw(FLAGS)]
+    elif form == "list" and cells != 1:
+        doc["status"] = draw(st.lists(FLAGS, min_size=cells, max_size=cells))
+    elif form == "object" and cells:
+        flagged = draw(st.lists(st.integers(0, cells - 1), unique=True, max_size=cells))
+        doc["status"] = {str(n): draw(FLAGS) for n in flagged}
+    return doc
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=datasets())
+def test_random_datasets_decode_like_the_reference(doc: dict[str, Any]) -> None:
+    for dense in (True, False):
+        expected = _reference(doc, dense)
+        assert _decoded(decode(doc, dense=dense)) == expected
+        assert _decoded(decode(orjson.dumps(doc), dense=dense)) == expected

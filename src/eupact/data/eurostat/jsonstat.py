@@ -866,7 +866,7 @@ def _flags(raw: Any, cells: int, figures: _Figures, where: str, problems: list[P
     strings: list[str] = []
     if isinstance(raw, str):
         whole = raw
-    elif isinstance(raw, list) and len(raw) == 1 and cells != 1:
+    elif isinstance(raw, list) and len(raw) == 1:  # one status for every cell
         whole = _status_text(raw[0], "status", where, problems)
     elif isinstance(raw, list):
         if len(raw) != cells:
