@@ -58,8 +58,10 @@ STANDARD_FLAGS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: Cells above this count are refused rather than allocated (a dense 50-million-cell cube
-#: would take about a gigabyte); narrow the filter instead.
+#: Cubes of more cells are refused before anything is allocated; narrow the filter instead.
+#: Decoded dense, a cube takes 20 bytes a cell plus 8 per dimension of more than one category
+#: (36 bytes with two such dimensions: 1.8 GB at this limit); sparse, what its cells with a
+#: figure, a text or a flag take.
 MAX_CELLS = 50_000_000
 
 _SUMMARY = "invalid Eurostat JSON-stat response"
@@ -529,22 +531,29 @@ def _union(first: IntArray, second: IntArray) -> IntArray:
 def _positions(index: IntArray, size: Sequence[int]) -> tuple[IntArray, ...]:
     """Each row's position in each dimension (row-major, the last dimension fastest).
 
-    ``numpy.unravel_index`` for the usual cubes; beyond 32 dimensions (where numpy's limit
-    of 32 or 64 dimensions would refuse) one division per dimension of more than one category.
+    A dimension of one category costs nothing (a read-only zero-stride view of 0). For the
+    others ``numpy.unravel_index``, or beyond 32 of them (numpy's limit is 32 or 64) one
+    division per dimension.
     """
-    if index.size == 0:
+    rows = index.size
+    if rows == 0:
         return tuple(np.empty(0, dtype=np.intp) for _ in size)
-    if len(size) <= _UNRAVEL_DIMENSIONS:
-        return tuple(np.asarray(p, dtype=np.intp) for p in np.unravel_index(index, size))
-    out: list[IntArray] = []
-    rest = index
-    for count in reversed(size):
-        if count == 1:
-            out.append(np.zeros(index.size, dtype=np.intp))
-            continue
-        rest, position = np.divmod(rest, count)
-        out.append(position.astype(np.intp, copy=False))
-    return tuple(reversed(out))
+    zero: IntArray = np.broadcast_to(np.zeros(1, dtype=np.intp), (rows,))
+    out = [zero] * len(size)
+    wide = [k for k, count in enumerate(size) if count > 1]
+    counts = [size[k] for k in wide]
+    if len(counts) <= _UNRAVEL_DIMENSIONS:
+        parts = list(np.unravel_index(index, counts)) if counts else []
+    else:
+        parts = []
+        rest = index
+        for count in reversed(counts):
+            rest, position = np.divmod(rest, count)
+            parts.append(position)
+        parts.reverse()
+    for k, part in zip(wide, parts, strict=True):
+        out[k] = np.asarray(part, dtype=np.intp)
+    return tuple(out)
 
 
 _UNRAVEL_DIMENSIONS = 32
