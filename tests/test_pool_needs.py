@@ -260,26 +260,35 @@ def test_cli_2026_refuses_without_a_projection_of_arrivals():
 
 
 def test_cli_2026_from_the_latest_arrivals_prints_every_term():
-    """Latest 12 months: A = 239,000 (Frontex 2024), r = 387,635 / 754,525 first-instance
-    decisions, q = 119,155 returned / 453,920 ordered to leave; c = 1 − (1 − r) × q = 87.2358 %;
-    U = 208,493.45; states under pressure CY EL ES IT hold K = 24.9421 % of the key; the default
-    share 1 − K and the gross-up 1 ÷ (1 − K) cancel: 208,494 relocations (rounded up),
-    EUR 4,169,880,000, above the floors."""
-    result = invoke("--reading", "pool.needs.arrivals=latest_observed")
+    """With secondary figures admitted (the EU recognition rate is held only from a page):
+    latest 12 months A = 240,021 (Frontex's monthly file, 2024), r = 387,635 / 754,525
+    first-instance decisions = 51.3747 %, q = 119,155 returned to a third country / 464,820
+    ordered to leave (the primary extraction) = 25.6347 %; c = r + (1 − r) × (1 − q) =
+    87.5351 %; U = 240,021 × c = 210,102.56; the default share 1 − K and the gross-up
+    1 ÷ (1 − K) cancel: 210,103 relocations (rounded up), × EUR 20,000 = EUR 4,202,060,000."""
+    result = invoke("--allow-secondary", "--reading", "pool.needs.arrivals=latest_observed")
     assert result.exit_code == 0, result.output
     out = result.output
     for term in ("A arrivals", "r average", "q average", "c share", "U Union", "K key", "s share"):
         assert term in out
     for term in ("N projected", "g gross-up", "N × g", "relocations needed", "floors"):
         assert term in out
-    assert "239,000" in out and "51.3747 %" in out and "26.2502 %" in out
-    assert "87.2358 %" in out and "208,493.45" in out and "24.9421 %" in out
-    assert "208,494 relocations / EUR 4,169,880,000" in out
+    assert "240,021" in out and "51.3747 %" in out and "25.6347 %" in out
+    assert "87.5351 %" in out and "210,102.56" in out
+    assert "210,103 relocations / EUR 4,202,060,000" in out
     assert "Frontex" in out and "demo_pjan" in out
 
 
+def test_cli_from_needs_on_primary_figures_names_what_is_missing():
+    result = invoke("--reading", "pool.needs.arrivals=latest_observed")
+    assert result.exit_code == 2
+    assert "recognition_rate" in result.output and "no EU recognition rate" in result.output
+
+
 def test_cli_from_needs_json_and_conflicting_numbers():
-    result = invoke("--reading", "pool.needs.arrivals=latest_observed", "--format", "json")
+    result = invoke(
+        "--allow-secondary", "--reading", "pool.needs.arrivals=latest_observed", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     assert '"needs_sizing"' in result.stdout
     refused = invoke("--relocations", "40000")

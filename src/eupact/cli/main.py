@@ -254,6 +254,7 @@ def pool_propose(
             "prints every term, then proposes the sized numbers",
         ),
     ] = False,
+    allow_secondary: AllowSecondaryOpt = False,
     reading: ReadingOpt = None,
     sar_share: SarOpt = None,
     population_date: PopDate = None,
@@ -299,7 +300,9 @@ def pool_propose(
         from eupact.reports.annual import build_report
 
         # the Report and decision of 15 October of the year before (Art. 9, 11), as `cycle run`
-        assessment = assess_year(year - 1, snapshot=snapshot, parameters=parameters)
+        assessment = assess_year(
+            year - 1, snapshot=snapshot, parameters=parameters, allow_secondary=allow_secondary
+        )
         report = build_report(assessment)
         figures = needs_figures(
             report.needs,

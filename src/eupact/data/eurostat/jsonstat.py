@@ -20,6 +20,10 @@ A 1,000,000-cell response decodes in well under two seconds (see
 ``benchmarks/test_bench_eurostat.py``, ``benchmarks/test_bench_jsonstat_real.py`` and
 ``docs/performance.md``). ``tests/test_jsonstat_real.py`` holds the decoder to pyjstat 2.4.0
 on real files from public repositories and to a per-cell reference decoder.
+
+Why one file: the format's rules (dimensions, index, size, value, status, texts, the 1.x and
+error bodies) are checked in the order the cube is built, and each check's message names the
+same fields; the dense and sparse paths share every one of them.
 """
 
 from __future__ import annotations
