@@ -23,9 +23,9 @@ NUMBERS: list[object] = [-5, Decimal("-12.50"), "-12.50", "3", 2.5, "-1E+3"]
 
 
 def csv_inert(text: str) -> str:
-    """What a CSV cell holds for ``text``: a leading ', CR as LF, and a ' after a tab that
-    precedes a trigger (a reader splitting on tabs would start a cell there)."""
-    return "'" + text.replace("\r", "\n").replace("\t=", "\t'=")
+    """What a CSV cell holds for ``text``: a leading ', CR as LF, and a ' after a tab or a line
+    break that precedes a trigger (a reader splitting on tabs or ';' would start a cell there)."""
+    return "'" + text.replace("\r", "\n").replace("\t=", "\t'=").replace("\n=", "\n'=")
 
 
 def test_formula_like_text_is_made_inert_and_numbers_are_not() -> None:

@@ -112,6 +112,8 @@ class Page:
         self.actor = self.session.actor if self.session else PUBLIC
         self.signed_in = self.session is not None
         self.https = request.url.scheme == "https"
+        # the pool year a posted form was shown for (its hidden ``year``), over ``?year=``
+        self.form_year: int | None = None
         self._cycle: tuple[int | None, dict[str, Any]] | None = None
         self.env = environment(self.lang)
         self.gettext = i18n.translations(self.lang).gettext
@@ -133,10 +135,28 @@ class Page:
         return Forbidden([Problem("csrf", "", rule)], "form expired")
 
     def year(self, years: list[int]) -> int | None:
-        asked = forms.year(self.request.query_params)  # '²' and 10**5000 digits are no year
+        asked = self.form_year or forms.year(self.request.query_params)  # '²' is no year
         if asked in years:
             return asked
         return years[-1] if years else None
+
+    def pin_year(self, form: Mapping[str, str]) -> int:
+        """The pool year a posted form acts on: the one the page showed it for (the form's
+        hidden ``year``, or ``?year=``), else the latest cycle. A form must never act on
+        another cycle than the one it was shown for: once the next year's cycle is opened, its
+        pledging runs while this year's deductions and offsets are still answered."""
+        given = form.get("year") or self.request.query_params.get("year", "")
+        years = views.cycle_years(self.service, self.actor)
+        if given:
+            asked = forms.year({"year": given})
+            if asked is None or asked not in years:
+                rule = "no cycle of this pool year is open to you"
+                raise NotFound([Problem("year", given, rule)], "not found")
+            self.form_year, self._cycle = asked, None
+            return asked
+        if not years:
+            raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
+        return years[-1]
 
     def cycle(self) -> tuple[int | None, dict[str, Any]]:
         """The pool year shown (``?year=``, else the latest cycle), and whether it holds the
@@ -272,6 +292,8 @@ def web_router(service: CycleService) -> APIRouter:
         if year is None:
             raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
         data = views.workspace(service, page.actor, year)
+        if errors:  # refused in a form the page does not show (a stale page): said at the top
+            errors["shown"] = errors["form"] in _forms_shown(data)
         return page.render(
             "workspace.html",
             status,
@@ -295,9 +317,7 @@ def web_router(service: CycleService) -> APIRouter:
             geo = _own_state(page, geo)
             entered = {k: str(v) for k, v in (await request.form()).items()}
             page.check_csrf(entered)
-            year, _ = page.cycle()
-            if year is None:
-                raise NotFound([Problem("year", "", "no cycle has been opened yet")], "not found")
+            year = page.pin_year(entered)
             act(page, entered, year)
         except EupactError as exc:
             if exc.http_status in (401, 403) or page.actor.state != geo.upper():
@@ -309,7 +329,9 @@ def web_router(service: CycleService) -> APIRouter:
                 "summary": exc.summary,
             }
             return _workspace(page, geo, exc.http_status, errors)
-        return RedirectResponse(f"/workspace/{geo}?done={form_name}#{form_name}", status_code=303)
+        return RedirectResponse(
+            f"/workspace/{geo}?year={year}&done={form_name}#{form_name}", status_code=303
+        )
 
     @router.post("/workspace/{geo}/pledges")
     async def create_pledge(request: Request, geo: str) -> Response:
@@ -473,6 +495,16 @@ def web_router(service: CycleService) -> APIRouter:
         )
 
     return router
+
+
+def _forms_shown(data: Mapping[str, Any]) -> set[str]:
+    """The names of the forms a workspace page shows (as ``workspace.html`` decides)."""
+    shown = {f"offset-{o['id']}" for o in data["offsets_to_answer"]}
+    if data["pledging_open"]:
+        shown |= {"new-pledge", *(f"pledge-{p['id']}" for p in data["pledges"])}
+    if data["after_act"]:
+        shown.add("deduction")
+    return shown
 
 
 def _safe_next(request: Request) -> str:
