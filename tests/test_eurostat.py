@@ -736,3 +736,35 @@ def test_live_registry_codes(tmp_path: Path, name: str) -> None:
         )
     assert panel.geos == ("DE",)
     assert (~np.isnan(panel.values)).any()
+
+
+def test_a_small_answer_announcing_a_huge_cube_allocates_little(
+    client: EurostatClient, api: respx.MockRouter
+) -> None:
+    """The client decodes sparse: a 49,999,041-cell cube with three figures must not allocate
+    the cube (about 1.8 GB dense); the panel's cells are placed by position."""
+    import tracemalloc
+
+    sizes = [7071, 7071, 1]  # 49,999,041 cells, just under the decoder's limit
+    doc = {
+        "version": "2.0",
+        "class": "dataset",
+        "label": "huge",
+        "id": ["geo", "time", "unit"],
+        "size": sizes,
+        "dimension": {
+            "geo": {"category": {"index": {f"G{i}": i for i in range(sizes[0])}}},
+            "time": {"category": {"index": {f"T{i}": i for i in range(sizes[1])}}},
+            "unit": {"category": {"index": {"PER": 0}}},
+        },
+        "value": {"0": 1, "7072": 2, "49999040": 3},
+    }
+    api.get("/huge").mock(return_value=httpx.Response(200, json=doc))
+    tracemalloc.start()
+    try:
+        result = client.fetch("huge", {}, check_codes=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(result.table.values) == 3
+    assert peak < 100_000_000, peak

@@ -519,7 +519,9 @@ class EurostatClient:
         doc = parse_body(body, source)
         if "value" not in doc and error_entries(doc):
             raise _api_error(dataset, filters, url, 200, body)
-        table = decode(doc, dataset=dataset, location=source)
+        # sparse: a small body announcing a huge cube must not allocate the whole cube; panels
+        # place the cells by position and read an absent cell as "no figure"
+        table = decode(doc, dataset=dataset, location=source, dense=False)
         if check_codes:
             _check_codes(table, filters, url)
         provenance = Retrieval(
