@@ -150,6 +150,10 @@ def test_a_missing_figure_names_its_series_and_the_secondary_one_set_aside(prima
     text = "\n".join(primary_only.states["CY"].reasons())
     assert "no figure for 2024-07/2025-06 in the series dublin_requests_outgoing" in text
     assert "a secondary figure exists but is not used without --allow-secondary" in text
+    # a rule with the state's figure but no EU total says why the states' sum cannot stand in
+    text = "\n".join(primary_only.states["CZ"].reasons())
+    assert "the states' sum stands in only when every state has a figure" in text
+    assert "lacking EL" in text
 
 
 def test_with_secondary_the_rules_resting_on_them_are_named():

@@ -295,7 +295,14 @@ def _outcome(
         reason = "no figure" if m.figure is None else "no EU total to compare with"
         basis = result.basis + (f" (proxy for {indicators.period.label})" if result.proxy else "")
         body = f"{title} ({rule.measure}): {reason} for {basis}"
-        if m.figure is None:
+        if m.figure is not None:
+            lacking = [g for g, sm in result.states.items() if sm.figure is None]
+            body += (
+                f" (the EU total is not held in {', '.join(result.indicator.eu_series)}; the "
+                "states' sum stands in only when every state has a figure for the same period"
+                + (f", lacking {' '.join(lacking)})" if lacking else ")")
+            )
+        else:
             body += f" in the series {', '.join(result.indicator.sources)}"
             aside = indicators.set_aside.get((rule.indicator, geo))
             if aside:
