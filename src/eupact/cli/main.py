@@ -14,6 +14,7 @@ from eupact.errors import EupactError, Problem, fail
 from eupact.reports.tables import Table
 
 from .assess import AllowSecondaryOpt, assess_cmd, report_cmd
+from .calendar import calendar_cmd
 from .common import (
     AsOfOpt,
     FormatOpt,
@@ -495,6 +496,7 @@ app.command("serve")(serve)
 app.command("match")(match_cmd)
 app.command("assess")(assess_cmd)
 app.command("report")(report_cmd)
+app.command("calendar")(calendar_cmd)
 
 
 def main() -> None:  # pragma: no cover - console-script entry
