@@ -291,4 +291,39 @@ def _load_demo(database_url: str | None, until: str) -> str:
         console.print(f"  sign in as {name:<10} {tokens[name]}")
     if until != "pledging":
         console.print("  (pledging is closed in this phase; --demo-until pledging reopens it)")
+        _one_story(service)
     return database_url
+
+
+def _one_story(service: Any) -> None:
+    """Say whether the dashboard tells the story `eupact cycle run 2026` writes (make demo runs
+    both), naming each difference."""
+    from eupact.cycle.demo import differences
+    from eupact.cycle.examples import example_pledges_path
+    from eupact.cycle.permissions import Actor
+    from eupact.cycle.phases import Role
+    from eupact.cycle.run import run_cycle
+
+    today = service.clock().date()
+    served = service.outcome(Actor("demo", Role.OBSERVER), 2026).outcome
+    filed = run_cycle(2026, example_pledges_path(2026), assess=False).outcome
+    t, o = served.totals, served.offsets
+    console.print(
+        f"  2026 on {today.isoformat()}: benefitting {', '.join(served.benefitting_states)}; "
+        "deductions granted "
+        + (", ".join(g for g, r in served.states.items() if r.deducted_total) or "none")
+        + f"; High-Level Forum {'reconvened' if o.forum_reconvened else 'not reconvened'}; "
+        f"offsets owed {sum(o.obligations.values()):,}; relocations to implement "
+        f"{t.to_implement_relocations:,}; shortfall EUR {t.shortfall:,.0f}",
+        highlight=False,
+        markup=False,
+    )
+    named = differences(served, filed, today)
+    if not named:
+        console.print(
+            "  the same figures as `eupact cycle run 2026`", highlight=False, markup=False
+        )
+        return
+    console.print("  as `eupact cycle run 2026`, except:", highlight=False, markup=False)
+    for line in named:
+        console.print(f"  - {line}", highlight=False, markup=False)
