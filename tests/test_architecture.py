@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
     {"assessment", "matching"},
     {"reports", "boundary"},
     {"cycle"},
+    {"scenarios"},
     {"web"},
     {"api", "cli"},
 ]

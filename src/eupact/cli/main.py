@@ -37,6 +37,7 @@ from .common import (
 from .data import data_app
 from .match import match_cmd
 from .render import Format, print_tables
+from .scenario import scenario_app
 from .service import audit_app, db_app, serve, tokens_app
 
 app = typer.Typer(
@@ -492,6 +493,7 @@ def cycle_run(
 app.add_typer(db_app, name="db")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
+app.add_typer(scenario_app, name="scenario")
 app.command("serve")(serve)
 app.command("match")(match_cmd)
 app.command("assess")(assess_cmd)

@@ -76,12 +76,14 @@ def run_cycle(
     readings: Mapping[str, str] | None = None,
     as_of: dt.date | None = None,
     allow_secondary: bool = False,
+    parameters: ParameterSet | None = None,
 ) -> CycleResult:
     """Assessment (of the year before, Art. 9-11), proposal, fair shares and outcome of the pool
     for ``year``; pure apart from reading inputs. ``readings`` chooses other [reading]s of the
     law (``name -> alternative``); ``as_of`` says who benefits by that date (else the file's
-    ``as_of``, else every recorded use of the pool)."""
-    parameters = load_parameters().with_readings(dict(readings or {}))
+    ``as_of``, else every recorded use of the pool). ``parameters`` replaces the shipped legal
+    parameters (a scenario's changed values)."""
+    parameters = (parameters or load_parameters()).with_readings(dict(readings or {}))
     snapshot = snapshot or load_snapshot()
     pool = pool_year(year, parameters, snapshot, vintage)
     act, params, key, sar = pool.act, pool.params, pool.key, pool.sar_states

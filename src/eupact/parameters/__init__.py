@@ -283,6 +283,39 @@ class ParameterSet:
             changed[name] = self[name].choose(choice)
         return ParameterSet(changed)
 
+    def with_values(self, changes: dict[str, object], why: str) -> ParameterSet:
+        """The same parameters with some values replaced from their first date on (a what-if:
+        ``why`` says whose), written as in the parameter files and parsed the same way; a
+        changed value must keep the type of the value it replaces."""
+        if not changes:
+            return self
+        changed = dict(self.parameters)
+        for name, raw in changes.items():
+            old = self[name]
+            try:
+                value = _parse_value(raw)
+            except ValueError:
+                raise fail(
+                    name, str(raw), "write exact values as text ('0.6', '1/2', 'EUR 1500')"
+                ) from None
+            kind = type(old.values[-1].value)
+            if not isinstance(value, kind) or isinstance(value, bool) != isinstance(
+                old.values[-1].value, bool
+            ):
+                raise fail(
+                    name,
+                    value_name(value) if not isinstance(value, tuple) else " ".join(value),
+                    f"must be written like its value in {old.file} "
+                    f"({value_name(old.values[-1].value)}; unit {old.unit})",
+                    summary="changed value refused",
+                )
+            first = old.values[0]
+            entry = DatedValue(first.since, value, first.reference, f"changed: {why}")
+            changed[name] = Parameter(
+                old.name, old.description, old.unit, old.file, (entry,), old.alternatives, True
+            )
+        return ParameterSet(changed)
+
     def __iter__(self) -> Iterator[Parameter]:
         return iter(self.parameters.values())
 

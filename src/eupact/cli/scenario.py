@@ -1,0 +1,98 @@
+"""`eupact scenario`: what-if runs of a cycle year (a recorded year plus named changes) and
+side-by-side comparisons. Thin shells over :mod:`eupact.scenarios`."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eupact.errors import fail
+from eupact.reports.tables import Table
+
+from .common import FormatOpt, console, err_console, user_errors
+from .render import Format, print_tables
+
+scenario_app = typer.Typer(
+    help="What if: a cycle year with named changes, run and compared.", no_args_is_help=True
+)
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(
+        help="A scenario file (YAML), or the name of a shipped example (`eupact scenario examples`)"
+    ),
+]
+
+
+def _examples() -> dict[str, Path]:
+    folder = Path(str(resources.files("eupact.scenarios") / "examples"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def _path(name: str) -> Path:
+    path = Path(name)
+    if path.is_file():
+        return path
+    examples = _examples()
+    if name in examples:
+        return examples[name]
+    raise fail(
+        "scenario",
+        name,
+        "is neither a file nor a shipped example; examples: " + ", ".join(examples),
+        summary="no such scenario",
+    )
+
+
+@scenario_app.command("examples")
+@user_errors
+def scenario_examples(form: FormatOpt = Format.table) -> None:
+    """The shipped example scenarios (the questions delegations ask before the Forum)."""
+    from eupact.scenarios import load_scenario
+
+    rows = []
+    for name, path in _examples().items():
+        s = load_scenario(path)
+        rows.append({"name": name, "base": s.base, "label": s.label, "question": s.description})
+    table = Table("examples", "Example scenarios", tuple(rows[0]), rows, wide=("question",))
+    print_tables(console, [table], form)
+
+
+@scenario_app.command("run")
+@user_errors
+def scenario_run(scenario: ScenarioArg, form: FormatOpt = Format.table) -> None:
+    """One scenario: the outcome per Member State and the pool's totals."""
+    from eupact.reports.tables import outcome_table, readings_table, totals_table
+    from eupact.scenarios import load_scenario, run_scenario
+
+    s = load_scenario(_path(scenario))
+    result = run_scenario(s)
+    if result.pledges.label:
+        err_console.print(result.pledges.label, highlight=False, markup=False)
+    tables = [
+        outcome_table(result.outcome),
+        totals_table(result.outcome),
+        readings_table(result.parameters, result.key.params.date),
+    ]
+    print_tables(console, tables, form)
+
+
+@scenario_app.command("compare")
+@user_errors
+def scenario_compare(
+    a: ScenarioArg,
+    b: ScenarioArg,
+    form: FormatOpt = Format.table,
+) -> None:
+    """Two scenarios side by side: totals and per-state figures under A and B, and B − A."""
+    from eupact.scenarios import compare, load_scenario, run_scenario
+
+    sa, sb = load_scenario(_path(a)), load_scenario(_path(b))
+    tables = compare(run_scenario(sa), run_scenario(sb), (sa.label, sb.label))
+    print_tables(console, tables, form)
+
+
+__all__ = ["scenario_app"]
