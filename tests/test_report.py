@@ -60,12 +60,12 @@ def test_cycle_run_adds_assessment_and_report(cycle_dir: Path):
     } <= names
     prov = json.loads((cycle_dir / "result.json").read_text())["provenance"]
     assert prov["assessment"]["reporting_period"] == "2024-07/2025-06"
-    # on primary figures only (the default): CY and EL on first-time applicants; ES and IT
-    # rest on sea arrivals, which only pages quoting ministries give (secondary)
-    assert prov["assessment"]["under_migratory_pressure"] == ["CY", "EL"]
+    # on primary figures only (the default): CY and EL on first-time applicants, ES and IT on
+    # arrivals (Italy's Ministry of the Interior; UNHCR's portal for Spain)
+    assert prov["assessment"]["under_migratory_pressure"] == ["CY", "EL", "ES", "IT"]
     doc = json.loads((cycle_dir / "assessment_2025.json").read_text())
     assert doc["assessment"]["secondary_figures_admitted"] is False
-    assert doc["assessment"]["states"]["IT"]["category"] == "at risk"
+    assert doc["assessment"]["states"]["IT"]["category"] == "under migratory pressure"
     assert doc["assessment"]["states"]["IT"]["rules_resting_on_secondary"] == []
 
 
@@ -75,7 +75,7 @@ def test_html_has_every_section(html: str):
         assert f'href="#{section}"' in html, section  # and the contents link to it
     assert "Implementing Decision (EU) 2025/2323" in html
     assert "Council Implementing Decision (EU) 2025/2642" in html
-    for geo in ("CY", "EL"):
+    for geo in ("CY", "EL", "ES", "IT"):
         assert f"<h4>{geo} — " in html
     # the data annex lists every release used, numbered: primary extractions only
     releases = re.findall(r'<li value="(\d+)">', html)

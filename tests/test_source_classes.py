@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from eupact.assessment import assess_year
-from eupact.assessment.data import Observation, Observations
+from eupact.assessment.data import Figure, Observation, Observations, rate_if_as_good
 from eupact.assessment.gather import routes_from_snapshot
 from eupact.cli.main import app
 from eupact.data.coverage import coverage
@@ -158,11 +158,33 @@ def test_a_missing_figure_names_its_series_and_the_secondary_one_set_aside(prima
 
 def test_with_secondary_the_rules_resting_on_them_are_named():
     a = assess_year(2025, allow_secondary=True)
-    # Spain's arrivals are the interior ministry's sea arrivals as quoted by pages
-    assert "assessment.under_pressure.arrivals" in a.states["ES"].resting_on("secondary")
-    assert a.states["ES"].label == "under migratory pressure"
-    assert any("Rules resting on secondary figures (pages)" in r for r in a.states["ES"].reasons())
-    assert a.as_dict()["states"]["ES"]["rules_resting_on_secondary"]
+    # France's outgoing Dublin requests are held only from pages quoting Eurostat
+    assert "assessment.at_risk.unauthorised_movements" in a.states["FR"].resting_on("secondary")
+    assert a.states["FR"].label == "at risk"
+    assert any("Rules resting on secondary figures (pages)" in r for r in a.states["FR"].reasons())
+    assert a.as_dict()["states"]["FR"]["rules_resting_on_secondary"]
+    # without them the rule has no figure, and France is not found at risk
+    assert assess_year(2025).states["FR"].label == "none"
+
+
+def test_arrivals_of_italy_and_spain_are_primary_and_decide_pressure(primary_only):
+    """Italy's sea arrivals 2024: 66,317 (Ministry of the Interior's cruscotto as extracted by
+    ondata/liberiamoli-tutti); Spain's from UNHCR's data portal. On primary figures alone the
+    four states of the decision are under pressure."""
+    assert set(primary_only.in_category("under_pressure")) == {"CY", "EL", "ES", "IT"}
+    cell = coverage(load_snapshot()).cell("sea_arrivals_national", "2024", "IT")
+    assert cell.source_class == "primary" and cell.value == 66317
+
+
+def test_a_secondary_rate_never_displaces_a_primary_count():
+    def fig(cls: str) -> Figure:
+        source = Source("d", "t", "u", "2024", "r", "", "f", "c", source_class=cls)  # type: ignore[arg-type]
+        return Figure(1.0, "2024", (source,))
+
+    assert rate_if_as_good(fig("secondary"), fig("primary")) is None
+    assert rate_if_as_good(fig("primary"), fig("primary")) is not None
+    assert rate_if_as_good(fig("secondary"), None) is not None
+    assert rate_if_as_good(fig("user"), fig("primary")) is not None
 
 
 def test_cli_coverage(snapshot):

@@ -28,11 +28,19 @@ COLUMNS = (
     "flags",
     "dataset",
     "filter",
+    "publisher",
     "extracted",
     "published_in",
     "notes",
 )
 GH = "https://github.com"
+EUROSTAT = "Eurostat dissemination API"
+#: Who publishes the data a repository extracted, where it is not Eurostat's API.
+PUBLISHERS = {
+    "ondata/liberiamoli-tutti": "Ministero dell'Interno (Italy), cruscotto statistico",
+    "paoloRi/MDA_2025_progetto_tesi": "Ministero dell'Interno (Italy), cruscotto statistico",
+    "leblanguva/PEPFAR": "UNHCR operational data portal (figures of Spain's Ministry of the Interior)",
+}
 
 ECONOMIA = {
     "published_in": f"{GH}/Oscarbellosido/Economia/blob/06f8408238fa418cbec570263d19e788d4c7890e/dades.json",
@@ -111,6 +119,7 @@ def extractions(found: Path, extra: list[Path]) -> list[dict[str, str]]:
                 "flags": row["flags"],
                 "dataset": dataset,
                 "filter": filt,
+                "publisher": EUROSTAT,
                 **ECONOMIA,
             }
         )
@@ -128,18 +137,24 @@ def extractions(found: Path, extra: list[Path]) -> list[dict[str, str]]:
                 "flags": row["flags"],
                 "dataset": dataset,
                 "filter": filt,
+                "publisher": EUROSTAT,
                 **METILL,
             }
         )
     for path in extra:
         for row in _rows(path):
-            if row["period"] == "2025" or (
+            late_2025 = row["period"] == "2025" or (
                 row["period"].endswith(("-Q4", "-12")) and row["period"].startswith("2025")
-            ):
+            )
+            if late_2025 and row["repository"] == "jjdlg361/real_estate_migration":
                 # an extraction of early March 2026 summed months with min_count=1: a late
                 # December 2025 would be hidden in the sum, so those periods are not taken
                 continue
-            published = f"{GH}/{row['repository']}/blob/{row['commit']}/{row['path']}"
+            published = (
+                f"{GH}/{row['repository']}/tree/{row['commit']} ({row['path']})"
+                if ";" in row["path"]
+                else f"{GH}/{row['repository']}/blob/{row['commit']}/{row['path']}"
+            )
             # the extraction date as a date (or "by <date>" when only a bound is known);
             # the finder's account of how it is known goes to the notes
             date = re.search(r"\d{4}-\d{2}-\d{2}", row["extracted"])
@@ -156,6 +171,7 @@ def extractions(found: Path, extra: list[Path]) -> list[dict[str, str]]:
                     "flags": row.get("flags", ""),
                     "dataset": row["dataset"],
                     "filter": row["filter"],
+                    "publisher": PUBLISHERS.get(row["repository"], EUROSTAT),
                     "extracted": extracted,
                     "published_in": published,
                     "notes": "; ".join(x for x in (why, row.get("notes", "")) if x),
@@ -198,7 +214,10 @@ def main() -> None:
         "--extra",
         type=Path,
         action="append",
-        default=[Path("tools/found-2026-12-eupact/found.csv")],
+        default=[
+            Path("tools/found-2026-12-eupact/found.csv"),
+            Path("tools/found-2026-12-eupact/found_arrivals.csv"),
+        ],
     )
     args = parser.parse_args()
     rows = extractions(args.found, args.extra)

@@ -144,6 +144,19 @@ class Figure:
         return "; ".join(cite(s) for s in self.sources)
 
 
+def rate_if_as_good(rate: Figure | None, count: Figure | None) -> Figure | None:
+    """A published rate, unless the state's count rests on a better class of source (a
+    secondary page's rate must not displace a primary count)."""
+    if rate is None or count is None:
+        return rate
+    return rate if _rank(rate) <= _rank(count) else None
+
+
+def _rank(figure: Figure) -> int:
+    """The weakest class among a figure's sources, by the precedence of CLASS_PRECEDENCE."""
+    return max((CLASS_PRECEDENCE[s.source_class] for s in figure.sources), default=2)
+
+
 def cite(source: Source) -> str:
     """A release as readers cite it: its title and, when known, its address."""
     where = next((o for o in source.origin if o.startswith(("http", "shared/"))), "")

@@ -30,6 +30,7 @@ from eupact.assessment.data import (
     flow_figure,
     month_label,
     parse_period,
+    rate_if_as_good,
     set_aside_by_indicator,
     stock_figure,
 )
@@ -264,7 +265,7 @@ def _state_figures(
                     found.notes,
                 )
                 break
-        rates[g] = rate
+        rates[g] = rate_if_as_good(rate, counts[g])
     return counts, rates
 
 
@@ -475,7 +476,7 @@ def _stock(ctx: _Context, ind: BaseIndicator, key: dict[str, float]) -> Indicato
     states = {}
     for g in ctx.states:
         count = counts[g]
-        rate = rate_at(g)
+        rate = rate_if_as_good(rate_at(g), count)
         newer_rate = rate is not None and (count is None or _month_of(rate) > _month_of(count))
         m = _measures(
             ctx,

@@ -304,11 +304,8 @@ def _long_source(
         release = "published releases (per value)"
         origin: tuple[str, ...] = ()
     elif row.get("published_in"):
-        release = (
-            f"Eurostat dissemination API, {dataset}, extracted {extracted}"
-            if source_class == "primary"
-            else f"{dataset}, extracted {extracted}"
-        )
+        publisher = str(row.get("publisher") or "")
+        release = f"{publisher + ', ' if publisher else ''}{dataset}, extracted {extracted}"
         origin = (str(row["published_in"]),) + ((str(row["notes"]),) if row.get("notes") else ())
     else:
         release = str(row.get("source_title") or "")
