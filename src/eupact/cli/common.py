@@ -18,15 +18,33 @@ from rich.console import Console
 
 from eupact.errors import EupactError, fail
 
-from .render import Format
+from .render import FORMAT_HELP, Format, complete_format, forget_format, parse_format
 
-# Piped output (make demo, logs) gets a wide page rather than Rich's 80-column default.
-console = Console(width=None if sys.stdout.isatty() else 180)
+
+def _piped_width() -> int:
+    """Piped output (make demo, logs) gets a wide page rather than Rich's 80-column default,
+    unless COLUMNS says how wide (exported on purpose: shells do not export it by default)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isdigit() and 20 <= int(columns) <= 1000 else 180
+
+
+console = Console(width=None if sys.stdout.isatty() else _piped_width())
 # Errors are never wrapped: a path or a rule cut in two is harder to read and to grep.
 err_console = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv, json or markdown")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        parser=parse_format,
+        callback=forget_format,
+        autocompletion=complete_format,
+        metavar="FORMAT",
+        help=FORMAT_HELP,
+    ),
+]
 YearOpt = Annotated[int, typer.Option(help="Pool year (the Council act recorded for it)")]
 PopDate = Annotated[str | None, typer.Option(help="Population reference date, e.g. 2024-01-01")]
 GdpYear = Annotated[str | None, typer.Option(help="GDP year, e.g. 2024")]
