@@ -179,7 +179,7 @@ def test_member_state_pledges_and_sees_its_row_update(pledging: Site) -> None:
     after_page = client.get(response.headers["location"]).text
     after = re.search(r'id="pledged-total">([^<]+)<', after_page)
     assert after and after.group(1) != before.group(1)
-    assert "Saved." in after_page
+    assert "Pledge changed." in after_page
     assert pledging.pledges("NL")[0]["relocations"] == relocation["relocations"] + 10
 
 

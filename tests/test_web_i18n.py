@@ -117,8 +117,8 @@ def test_templates_render_percent_signs_and_placeholders() -> None:
     """Newstyle gettext %-formats every message: ``%%`` shows as one percent sign."""
     env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     env.install_gettext_translations(i18n.translations("fr"), newstyle=True)  # type: ignore[attr-defined]
-    page = env.from_string('{{ _("Key share %%") }} | {{ _("%(n)s months", n=3) }}')
-    assert page.render() == "Part selon la clé, % | 3 mois"
+    page = env.from_string('{{ _("Key share %%") }} | {{ _("%(days)s days late", days=3) }}')
+    assert page.render() == "Part selon la clé, % | 3 jours de retard"
 
 
 def test_state_names_come_from_cldr() -> None:

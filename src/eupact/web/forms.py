@@ -10,6 +10,8 @@ name the same fields (``amount``, ``kind``, ``requested_by`` …) and are shown 
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -193,8 +195,40 @@ def offset(query: Mapping[str, str], name: str = "offset") -> int:
         raise _for_the_page(refused.error(name, summary="invalid address")) from None
 
 
+_STATE = re.compile(r"[A-Z]{2}")
+_ACTION = re.compile(r"[a-z_]{1,40}\.[a-z_]{1,40}")
+
+
+def audit_filter(query: Mapping[str, str]) -> tuple[str, str, str, str]:
+    """The audit page's filters: a state's code, an action, a first and a last day (ISO
+    dates); each may be empty. Anything else is refused with the field named (422)."""
+    state = query.get("state", "").strip().upper()
+    action = query.get("action", "").strip()
+    problems = []
+    if state and not _STATE.fullmatch(state):
+        problems.append(Problem("state", _shown(state[:20]), "a Member State's code, e.g. DE"))
+    if action and not _ACTION.fullmatch(action):
+        problems.append(Problem("action", _shown(action[:90]), "an action, e.g. pledge.create"))
+    days = []
+    for name in ("since", "until"):
+        raw = query.get(name, "").strip()
+        if raw:
+            try:
+                day = dt.date.fromisoformat(raw)
+            except ValueError:
+                day = None
+            if day is None or len(raw) != 10:
+                problems.append(Problem(name, _shown(raw[:20]), "a date, e.g. 2026-01-31"))
+                raw = ""
+        days.append(raw)
+    if problems:
+        raise EupactError(problems, "invalid filter")
+    return state, action, days[0], days[1]
+
+
 __all__ = [
     "amount",
+    "audit_filter",
     "deduction",
     "integer",
     "kind",

@@ -70,6 +70,16 @@ CATEGORIES: dict[str, str] = {
     "not bound (Protocol No 22)": N_("not bound (Protocol No 22)"),
 }
 
+# How eupact's recomputation compares with the Commission's decision (Art. 11(4)); the codes of
+# eupact.assessment.classify.DecisionComparison.status.
+COMPARISONS: dict[str, str] = {
+    "match": N_("same categories"),
+    "consistent": N_("consistent: what the data allow to determine matches"),
+    "mismatch": N_("differs"),
+    "undetermined": N_("undetermined (lack of data)"),
+    "not bound": N_("not bound (Protocol No 22)"),
+}
+
 STATE_ROLES: dict[str, str] = {
     "contributing": N_("contributing"),
     "benefitting": N_("benefitting"),
@@ -94,6 +104,14 @@ OFFSETS: dict[str, str] = {
     "not triggered": N_("not triggered"),
 }
 
+# Why a state need not implement its pledges this year (Art. 60(3)): its balance is no deficit.
+EXEMPTIONS: dict[str, str] = {
+    "benefitting": N_(
+        "exempt: a benefitting Member State need not implement its pledges (Art. 60(3))"
+    ),
+    "full deduction": N_("exempt: full deduction granted (Art. 60(3))"),
+}
+
 # The year-end deadline's status of a type of pledge (Art. 60(3), 65(3), 67(12); the codes of
 # eupact.pool.monitoring.DeadlineStatus).
 DEADLINES: dict[str, str] = {
@@ -104,20 +122,24 @@ DEADLINES: dict[str, str] = {
     "missed": N_("missed"),
 }
 
-# Monthly series shown as sparklines: per family, the count first, else the rate.
-MONTHLY_SERIES: tuple[tuple[tuple[str, str], ...], ...] = (
+# Monthly series shown as sparklines: per family, the count first, else the rate; a rate is
+# always shown per 1,000 inhabitants (the factor turns the series' own unit into that; None: a
+# count of persons).
+MONTHLY_SERIES: tuple[tuple[tuple[str, str, float | None], ...], ...] = (
     (
-        ("asylum_applicants_first_time", N_("first-time asylum applicants")),
+        ("asylum_applicants_first_time", N_("first-time asylum applicants"), None),
         (
             "asylum_applicants_first_time_per_100000",
-            N_("first-time asylum applicants per 100,000 inhabitants"),
+            N_("first-time asylum applicants per 1,000 inhabitants"),
+            0.01,
         ),
     ),
     (
-        ("temporary_protection_beneficiaries", N_("beneficiaries of temporary protection")),
+        ("temporary_protection_beneficiaries", N_("beneficiaries of temporary protection"), None),
         (
             "temporary_protection_beneficiaries_per_1000",
             N_("beneficiaries of temporary protection per 1,000 inhabitants"),
+            1,
         ),
     ),
 )
@@ -141,7 +163,9 @@ SOURCE_CLASSES = {
 
 __all__ = [
     "CATEGORIES",
+    "COMPARISONS",
     "DEADLINES",
+    "EXEMPTIONS",
     "KINDS",
     "MONTHLY_SERIES",
     "OFFSETS",

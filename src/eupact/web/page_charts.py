@@ -3,7 +3,9 @@ figures), the assessment's rows with their sparklines."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -60,42 +62,107 @@ def _bars_html(lang: str, compared: tuple[tuple[str, float, float], ...]) -> str
     return embed_html(spec, "chart-bars", lang)
 
 
+#: "…; threshold 6/5: fires" at the end of a rule's reason (the assessment's own wording)
+_THRESHOLD = re.compile(r"; threshold (-?\d+(?:/\d+)?)(?: \([^)]*\))?: (fires|does not fire)$")
+_THRESHOLD_ANYWHERE = re.compile(
+    r"threshold (-?\d+(?:/\d+)?)(?: \(([^)]*)\))?: (fires|does not fire)"
+)
+_CATEGORY_FLAGS = (
+    ("under migratory pressure", "under_pressure"),
+    ("at risk", "at_risk"),
+    ("significant migratory situation", "significant"),
+)
+
+
+def threshold_text(rule: Any, lang: str) -> str:
+    """A rule's threshold in plain figures: a growth as a percentage, a ratio with two decimals
+    (the methodology's 6/5 is 1.20 × the key share, or × the EU average)."""
+    value = Fraction(rule.threshold)
+    if rule.measure == "growth" or rule.indicator == "route":
+        sign = "+" if value > 0 else ""
+        return f"{sign}{i18n.number(value * 100, lang)} %"
+    return f"{i18n.number(float(value), lang, 2)} ×"
+
+
+def plain_reason(line: str) -> str:
+    """A detailed reason (English) with the threshold as a number and "met" / "not met"
+    instead of the methodology's "6/5: fires"."""
+
+    def word(m: re.Match[str]) -> str:
+        shown = m.group(2) or f"{float(Fraction(m.group(1))):g}"
+        verdict = "met" if m.group(3) == "fires" else "not met"
+        return f"threshold {shown}: {verdict}"
+
+    return _THRESHOLD_ANYWHERE.sub(word, line)
+
+
+def fired_lines(res: Any, lang: str) -> list[dict[str, str]]:
+    """The indicators that decided a state's category: each figure, and the threshold it
+    reached (the assessment's short reason without its "threshold …: fires" jargon)."""
+    out = []
+    for det in res.determinations.values():
+        if det.excluded:
+            continue
+        for o in det.fired:
+            text = _THRESHOLD.sub("", o.short or o.text)
+            out.append({"text": text, "threshold": threshold_text(o.rule, lang)})
+    return out
+
+
+def decision_of(comparison: Any) -> dict[str, Any] | None:
+    """What the Commission's decision under Art. 11 says of a state (the categories it lists the
+    state in, and on what basis), and how eupact's recomputation compares with it."""
+    if comparison is None:
+        return None
+    flags = dict(
+        zip(("under_pressure", "at_risk", "significant"), comparison.decision, strict=True)
+    )
+    categories = [label for label, flag in _CATEGORY_FLAGS if flags[flag]]
+    return {
+        "categories": categories,
+        "basis": comparison.decision_basis,
+        "status": comparison.status,
+        "explanation": comparison.explanation,
+    }
+
+
+def assessment_row(a: Any, geo: str, lang: str) -> dict[str, Any]:
+    """One state's line of the assessment: its category, what decided it, every rule applied,
+    the Commission's decision, the monthly series of the reporting period."""
+    res = a.states[geo]
+    return {
+        "geo": geo,
+        "label": res.label,
+        "basis": res.basis,
+        "fired": fired_lines(res, lang),
+        "reasons": [plain_reason(line) for line in res.reasons()],
+        "missing": res.missing,
+        "decision": decision_of(a.comparison.get(geo)),
+        "sparklines": _sparklines(a, geo, lang),
+    }
+
+
 def assessment_rows(year: int, lang: str) -> dict[str, Any]:
     a = views.assessment(year)
-    rows = []
-    for geo, res in a.states.items():
-        comparison = a.comparison.get(geo)
-        rows.append(
-            {
-                "geo": geo,
-                "label": res.label,
-                "basis": res.basis,
-                "fired": [
-                    o.short or o.text
-                    for det in res.determinations.values()
-                    if not det.excluded
-                    for o in det.fired
-                ],
-                "reasons": res.reasons(),
-                "missing": res.missing,
-                "comparison": comparison.status if comparison else "",
-                "sparklines": _sparklines(a, geo, lang),
-            }
-        )
+    rows = [assessment_row(a, geo, lang) for geo in a.states]
     return {"assessment": a, "rows": rows, "period": a.period.label}
 
 
 def _sparklines(a: Any, geo: str, lang: str) -> list[dict[str, Any]]:
-    """One sparkline per family of monthly series the snapshot holds for ``geo`` (the count, or
-    failing that the rate): the real monthly figures are sparse, and a blank says so."""
+    """One sparkline per family of monthly series the snapshot holds for ``geo`` within the
+    reporting period (the count, or failing that the rate, always per 1,000 inhabitants): the
+    real monthly figures are sparse, and a blank says so."""
     from eupact.web.charts import sparkline_svg
 
     _ = i18n.translations(lang).gettext
     name = i18n.state_name(geo, lang)
     lines = []
     for family in labels.MONTHLY_SERIES:
-        for series, title in family:
-            points = views.monthly_series(a, geo, series)
+        for series, title, factor in family:
+            points = [
+                (label, value if factor is None else value * factor)
+                for label, value in views.monthly_series(a, geo, series)
+            ]
             if len(points) > 1:
                 text = f"{name}: {_(title)}, {points[0][0]} – {points[-1][0]}"
                 lines.append(
@@ -105,6 +172,7 @@ def _sparklines(a: Any, geo: str, lang: str) -> list[dict[str, Any]]:
                         "span": f"{points[0][0]} – {points[-1][0]}",
                         "months": len(points),
                         "last": points[-1][1],
+                        "decimals": 0 if factor is None else 2,
                     }
                 )
                 break

@@ -35,7 +35,7 @@ from eupact.cycle.service.tokens import SESSION_LIFETIME, TokenExpired, WebSessi
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
 from eupact.web import forms, i18n, labels, views
 from eupact.web.downloads import DOWNLOAD_FORMATS, download, download_names, report_pdf
-from eupact.web.page_charts import assessment_rows, pool_charts
+from eupact.web.page_charts import assessment_row, assessment_rows, pool_charts
 from eupact.web.security import (
     TooManyRequests,
     client_address,
@@ -232,6 +232,8 @@ def web_router(service: CycleService) -> APIRouter:
         page = page_of(request)
         year, _ = page.cycle()
         data = views.pool(service, page.actor, year) if year else None
+        if data:
+            data["key_scopes"] = views.key_scopes(service, year, (year or 0) - 1)
         charts = pool_charts(data, page.lang, page.gettext) if data else {}
         return page.render("pool.html", active="pool", data=data, charts=charts)
 
@@ -241,7 +243,56 @@ def web_router(service: CycleService) -> APIRouter:
         year, _ = page.cycle()
         assessed = (year or service.clock().year + 1) - 1
         data = assessment_rows(assessed, page.lang)
-        return page.render("assessment.html", active="assessment", assessed=assessed, data=data)
+        scopes = views.key_scopes(service, year, assessed)
+        return page.render(
+            "assessment.html",
+            active="assessment",
+            assessed=assessed,
+            data=data,
+            key_scopes=scopes,
+        )
+
+    # -- one Member State's page -----------------------------------------------------------------
+
+    @router.get("/state", response_class=HTMLResponse)
+    def state_picker(request: Request) -> Response:
+        """The state picker's form (``?geo=``, a GET that works without JavaScript)."""
+        geo = request.query_params.get("geo", "").strip().upper()
+        year = forms.year(request.query_params)
+        if not geo.isalpha() or len(geo) != 2:
+            return RedirectResponse("/pool", status_code=303)
+        return RedirectResponse(f"/state/{geo}" + (f"?year={year}" if year else ""), 303)
+
+    @router.get("/state/{geo}", response_class=HTMLResponse)
+    def state(request: Request, geo: str) -> Response:
+        from eupact.data.coverage import MEMBER_STATES
+
+        page = page_of(request)
+        geo = geo.upper()
+        if geo not in MEMBER_STATES:
+            rule = "not a Member State's code; the codes are " + " ".join(MEMBER_STATES)
+            raise NotFound([Problem("state", geo[:20], rule)], "not found")
+        year, _ = page.cycle()
+        data = views.state_page(service, page.actor, year, geo) if year else None
+        assessed = (year or service.clock().year + 1) - 1
+        a = views.assessment(assessed)
+        pressure = assessment_row(a, geo, page.lang) if geo in a.states else None
+        audit: list[dict[str, Any]] | None = None
+        if page.actor.institution:  # the audit trail is the institutions' (permission table)
+            audit = [
+                e for e in views.audit_entries(service, page.actor, year) if geo in e["states"]
+            ]
+        return page.render(
+            "state.html",
+            active="state",
+            geo=geo,
+            data=data,
+            pressure=pressure,
+            assessed=assessed,
+            period=a.period.label,
+            audit=audit,
+            states=MEMBER_STATES,
+        )
 
     # -- the Member-State workspace ------------------------------------------------------------
 
@@ -309,7 +360,11 @@ def web_router(service: CycleService) -> APIRouter:
         return _workspace(page, geo)
 
     async def _submit(
-        request: Request, geo: str, form_name: str, act: Callable[[Page, dict[str, str], int], Any]
+        request: Request,
+        geo: str,
+        form_name: str,
+        act: Callable[[Page, dict[str, str], int], Any],
+        done: str = "",
     ) -> Response:
         page = page_of(request)
         entered: dict[str, str] = {}
@@ -329,8 +384,9 @@ def web_router(service: CycleService) -> APIRouter:
                 "summary": exc.summary,
             }
             return _workspace(page, geo, exc.http_status, errors)
+        anchor = "pledges-section" if done == "withdrawn" else form_name
         return RedirectResponse(
-            f"/workspace/{geo}?year={year}&done={form_name}#{form_name}", status_code=303
+            f"/workspace/{geo}?year={year}&done={done or form_name}#{anchor}", status_code=303
         )
 
     @router.post("/workspace/{geo}/pledges")
@@ -344,6 +400,12 @@ def web_router(service: CycleService) -> APIRouter:
 
     @router.post("/workspace/{geo}/pledges/{pledge_id}")
     async def change_pledge(request: Request, geo: str, pledge_id: RecordId) -> Response:
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        if form.get("action") == "delete" and form.get("confirm") != "yes":
+            # Withdrawing deletes the pledge: first a page that says what will be withdrawn
+            # and asks to confirm (a form, so it works without JavaScript); nothing changes yet.
+            return _confirm_withdrawal(page_of(request), geo, pledge_id, form)
+
         def act(page: Page, form: dict[str, str], year: int) -> None:
             version = forms.version(form)
             key = form.get("form_key") or None
@@ -354,7 +416,22 @@ def web_router(service: CycleService) -> APIRouter:
             p = forms.pledge(form, page.actor.state or "", may_request)
             service.update_pledge(page.actor, year, pledge_id, p, version, key)
 
-        return await _submit(request, geo, f"pledge-{pledge_id}", act)
+        done = "withdrawn" if form.get("action") == "delete" else f"pledge-{pledge_id}"
+        return await _submit(request, geo, f"pledge-{pledge_id}", act, done)
+
+    def _confirm_withdrawal(page: Page, geo: str, pledge_id: int, form: dict[str, str]) -> Response:
+        geo = _own_state(page, geo)
+        page.check_csrf(form)
+        year = page.pin_year(form)
+        pledge = service.get_pledge(page.actor, year, pledge_id).as_dict()
+        return page.render(
+            "withdraw.html",
+            active="workspace",
+            geo=geo,
+            pledge=pledge,
+            version=form.get("version", ""),
+            withdraw_key=form.get("form_key") or str(uuid.uuid4()),
+        )
 
     @router.post("/workspace/{geo}/deductions")
     async def request_deduction(request: Request, geo: str) -> Response:
@@ -453,7 +530,9 @@ def web_router(service: CycleService) -> APIRouter:
     def audit(request: Request) -> Response:
         page = page_of(request)
         start = forms.offset(request.query_params)
-        data = views.audit(service, page.actor, start, 50)
+        chosen = views.AuditFilter(*forms.audit_filter(request.query_params))
+        year, _ = page.cycle()
+        data = views.audit(service, page.actor, start, 50, year, chosen)
         return page.render("audit.html", active="audit", data=data)
 
     @router.get("/sources", response_class=HTMLResponse)

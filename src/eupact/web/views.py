@@ -8,11 +8,12 @@ REST API; nothing here decides on its own who may see what.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from eupact.cycle.permissions import Actor
+from eupact.cycle.permissions import Actor, visible_states
 from eupact.cycle.phases import (
     AFTER_ACT,
     DEDUCTION_RULE,
@@ -56,7 +57,10 @@ def overview(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "recent": recent,
         "cycle": cycle,
         "steps": steps,
-        "late": [s for s in steps if s["late_by_days"] or s["status"] == "overdue"],
+        # past its deadline and still not done (what is late now) ...
+        "overdue": [s for s in steps if not s["done"] and s["status"] == "overdue"],
+        # ... apart from the steps that were taken, but after their deadline
+        "done_late": [s for s in steps if s["done"] and s["late_by_days"]],
         "next": upcoming[0] if upcoming else None,
         "phase_index": list(Phase).index(Phase(cycle["phase"])),
         "phases": [str(p) for p in Phase],
@@ -92,14 +96,22 @@ def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     phase = Phase(service.get_cycle(actor, year).phase)
     outcome: dict[str, Any] | None = None
     withheld = ""
+    exemptions: dict[str, str] = {}
     try:
         read = service.outcome(actor, year)
         outcome = outcome_document(read.outcome, read.own_state)
+        # a benefitting state, or one granted a full deduction, need not implement its pledges
+        # (Art. 60(3)): its negative balance is no deficit, and the page must not show one
+        exemptions = {
+            g: "benefitting" if r.role == "benefitting" else "full deduction"
+            for g, r in read.outcome.states.items()
+            if r.exemption
+        }
     except EupactError as exc:
         withheld = exc.problems[0].rule if exc.problems else str(exc)
     rows = {r["geo"]: dict(r) for r in key_rows(service, year)}
     for r in (outcome or {}).get("rows", []):
-        rows.setdefault(r["geo"], {"geo": r["geo"]}).update(r)
+        rows.setdefault(r["geo"], {"geo": r["geo"]}).update(r, exempt=exemptions.get(r["geo"], ""))
     return {
         "act": act,
         "phase": phase,
@@ -180,11 +192,178 @@ def assessment(year: int) -> Any:
 
 
 def monthly_series(a: Any, geo: str, series: str) -> list[tuple[str, float]]:
-    """The single-month observations of ``series`` held for ``geo``, oldest first."""
+    """The single-month observations of ``series`` held for ``geo`` within the assessment's
+    reporting period (Art. 9(1): the 12 months it assesses), oldest first."""
+    start, end = a.period.start, a.period.end
     points = {
-        o.start: (o.label, o.value) for o in a.data.observations.of(series, geo) if o.start == o.end
+        o.start: (o.label, o.value)
+        for o in a.data.observations.of(series, geo)
+        if o.start == o.end and start <= o.start <= end
     }
     return [points[k] for k in sorted(points)]
+
+
+def key_scopes(service: CycleService, pool_year: int | None, assessed: int) -> dict[str, Any]:
+    """Why a state's key share differs between /pool and /assessment: the pool's reference key
+    (Art. 66) is over the states bound by the solidarity rules, the assessment's over every
+    Member State it assesses (Art. 9), each from the population and GDP it names. ``example``
+    is the largest state's share on both (the pool's to four decimals, as /pool shows it)."""
+    a = assessment(assessed)
+    scopes: dict[str, Any] = {
+        "assessment": {
+            "states": len(a.indicators.key_shares),
+            "population": a.data.population.source.reference_date,
+            "gdp": a.data.gdp.source.reference_date,
+        },
+        "pool": None,
+        "outside_pool": [],
+        "example": None,
+    }
+    if pool_year is None:
+        return scopes
+    try:
+        key = service.pool(pool_year).key
+    except EupactError:
+        return scopes
+    scopes["pool"] = {
+        "year": pool_year,
+        "states": len(key.rows),
+        "population": key.population.source.reference_date,
+        "gdp": key.gdp.source.reference_date,
+    }
+    scopes["outside_pool"] = sorted(set(a.indicators.key_shares) - set(key.rows))
+    geo = max(key.rows, key=key.share)
+    if geo in a.indicators.key_exact:
+        scopes["example"] = {
+            "geo": geo,
+            "pool_pct": plain(key.percent(geo)),
+            "assessment_pct": percent(a.indicators.key_exact[geo]),
+        }
+    return scopes
+
+
+# -- one Member State's page ----------------------------------------------------------------------
+
+
+def _refusal(exc: EupactError) -> str:
+    return exc.problems[0].rule if exc.problems else str(exc)
+
+
+def state_page(service: CycleService, actor: Actor, year: int, geo: str) -> dict[str, Any]:
+    """Everything the dashboard holds on one Member State, as ``actor`` may see it: every read
+    goes through the service (the embargo of Art. 12(6) and the permission table decide); what
+    the visitor may not see is said to be withheld, with the rule, never shown as empty."""
+    pool_year = service.pool(year)
+    key, act = pool_year.key, pool_year.act
+    cycle = service.get_cycle(actor, year).as_dict()
+    phase = Phase(cycle["phase"])
+    data: dict[str, Any] = {
+        "geo": geo,
+        "phase": phase,
+        "in_pool": geo in key.rows,
+        "share_pct": plain(key.percent(geo)) if geo in key.rows else None,
+        "deduction_eligible": geo in act.deduction_eligible_states,
+    }
+    # the outcome's row: the fair share, pledged, deducted, offsets owed (Art. 12(6) before the act)
+    data["own"], data["outcome_withheld"], data["exempt"] = None, "", ""
+    try:
+        read = service.outcome(actor, year)
+        rows = outcome_document(read.outcome, read.own_state)["rows"]
+        data["own"] = next((r for r in rows if r["geo"] == geo), None)
+        if data["own"] is None and geo in key.rows:
+            data["outcome_withheld"] = "before the Council act a Member State sees its own row only"
+        row = read.outcome.states.get(geo)
+        if data["own"] is not None and row is not None and row.exemption:
+            data["exempt"] = "benefitting" if row.role == "benefitting" else "full deduction"
+    except EupactError as exc:
+        data["outcome_withheld"] = _refusal(exc)
+    # its pledges: the embargo hides another state's pledges before the act (404 semantics)
+    visible = visible_states(actor, "pledge.list", phase)
+    if visible is not None and geo not in visible:
+        data["pledges"], data["pledges_withheld"] = [], "the pledges are RESTREINT UE until the "
+        data["pledges_withheld"] += "Council act (Art. 12(6) AMMR)"
+    else:
+        found = service.list_pledges(actor, year, state=geo, limit=1000)[0]
+        data["pledges"], data["pledges_withheld"] = [p.as_dict() for p in found], ""
+    data["deductions"] = [
+        d.as_dict() for d in service.list_deductions(actor, year) if d.state == geo
+    ]
+    data["deductions_note"] = (
+        "" if actor.institution or actor.state == geo else "requests not yet decided are not public"
+    )
+    try:
+        offsets = [o.as_dict() for o in service.list_offsets(actor, year)]
+        data["offsets_withheld"] = ""
+    except EupactError as exc:
+        offsets, data["offsets_withheld"] = [], _refusal(exc)
+    # a Member State sees only the requests that involve it (the permission table's rule)
+    data["offsets_partial"] = actor.state is not None and actor.state != geo
+    data["offsets_owed"] = [o for o in offsets if o["contributing_state"] == geo]
+    data["offsets_received"] = [o for o in offsets if o["benefitting_state"] == geo]
+    standing = service.standing(actor, year)
+    benefit = standing.standing.benefitting.get(geo)
+    data["benefit"] = benefit and {
+        "article": benefit.article,
+        "since": benefit.since.isoformat(),
+        "forum_due": benefit.forum_due.isoformat(),
+        "shortcomings": standing.standing.shortcomings.get(geo, ""),
+    }
+    data["may_use_pool"] = geo in standing.may_use
+    data["pending"] = standing.standing.pending.get(geo, "")
+    im = implementation(service, actor, year, phase)
+    data["implementation"] = im and {**im, "rows": [r for r in im["rows"] if r["geo"] == geo]}
+    data["deadlines"] = state_deadlines(cycle["calendar"], data, im)
+    return data
+
+
+def state_deadlines(
+    calendar: list[dict[str, Any]], data: dict[str, Any], im: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Every deadline that concerns the state: the cycle's legal calendar (each step concerns
+    every Member State: its information, its pledges, its implementation), then its own (the
+    Technical-Level Forum after it benefits, the Commission's assessment of its deduction
+    requests, replies to offsets requests), by date."""
+    own: list[dict[str, Any]] = []
+    if data["benefit"]:
+        own.append(
+            {
+                "what": "forum",
+                "due": data["benefit"]["forum_due"],
+                "article": "Art. 58(3) AMMR",
+                "done": None,
+            }
+        )
+    for d in data["deductions"]:
+        own.append(
+            {
+                "what": "deduction",
+                "due": d["assessment_due"],
+                "article": f"Art. {d['article']} AMMR",
+                "done": d.get("assessed_on"),
+            }
+        )
+    for o in data["offsets_owed"]:
+        own.append(
+            {
+                "what": "offsets_reply",
+                "due": o["reply_due"],
+                "article": "Art. 63, 69(2) AMMR",
+                "done": o.get("replied_on"),
+            }
+        )
+    steps = [
+        {
+            "what": "step",
+            "step": s["step"],
+            "due": s["due"],
+            "article": s["article"],
+            "done": s["done"],
+            "status": s["status"],
+            "late_by_days": s["late_by_days"],
+        }
+        for s in calendar
+    ]
+    return sorted(steps + own, key=lambda d: (d["due"] is None, d["due"] or ""))
 
 
 # -- the Member-State workspace -------------------------------------------------------------------
@@ -252,13 +431,122 @@ def may_request(service: CycleService, actor: Actor, year: int) -> tuple[str, ..
 # -- audit and sources ----------------------------------------------------------------------------
 
 
-def audit(service: CycleService, actor: Actor, offset: int, limit: int) -> dict[str, Any]:
-    entries, total = service.audit_log(actor, offset, limit)
+#: The field of a record that says when the step it records took effect, by audit action (the
+#: audit log keeps when each entry was recorded; the record, e.g. a decision, names its own date).
+EFFECTIVE_FIELDS: dict[str, str] = {
+    "deduction.request": "requested_on",
+    "deduction.assess": "assessed_on",
+    "deduction.decide": "decided_on",
+    "offset.request": "requested_on",
+    "offset.reply": "replied_on",
+    "offset.identify": "replied_on",
+    "implementation.record": "on",
+    "confirmation.record": "confirmed_on",
+    "pool_use.inform": "informed_on",
+    "notification.create": "notified_on",
+    "notification.decide": "decided_on",
+    "notification.refuse": "refused_on",
+    "shortcomings.record": "decided_on",
+}
+#: The fields of a record that name a Member State it concerns.
+STATE_FIELDS = ("state", "benefitting_state", "contributing_state")
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """The audit page's filters (``?state=&action=&since=&until=``); empty: no filter. A date
+    is the day a step took effect, or else the day it was recorded."""
+
+    state: str = ""
+    action: str = ""
+    since: str = ""
+    until: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.state, self.action, self.since, self.until))
+
+    def keeps(self, entry: dict[str, Any]) -> bool:
+        day = entry["effective"] or entry["at"][:10]
+        return (
+            (not self.state or self.state in entry["states"])
+            and (not self.action or entry["action"] == self.action)
+            and (not self.since or day >= self.since)
+            and (not self.until or day <= self.until)
+        )
+
+
+def effective_date(entry: dict[str, Any], done: dict[str, str]) -> tuple[str | None, str]:
+    """When the step an audit entry records took effect, and where that date comes from: the
+    record's own date (a decision's, a request's), the legal calendar's for a step of the cycle
+    (``done``: action → date), else None (it took effect when it was recorded)."""
+    action = entry["action"]
+    after = entry["after"] or {}
+    field = EFFECTIVE_FIELDS.get(action)
+    if field and isinstance(after.get(field), str):
+        return after[field][:10], field
+    if action.startswith("cycle."):
+        step = action.removeprefix("cycle.")
+        if step in done:
+            return done[step], "calendar"
+    return None, ""
+
+
+def states_of(entry: dict[str, Any], holder_state: str | None) -> list[str]:
+    """The Member States an audit entry concerns: the state whose token acted, and the states
+    its record names (a pledge's state, an offsets request's two states)."""
+    found = {holder_state} if holder_state else set()
+    for record in (entry["before"], entry["after"]):
+        if isinstance(record, dict):
+            found.update(
+                str(record[f]) for f in STATE_FIELDS if isinstance(record.get(f), str) and record[f]
+            )
+    return sorted(found)
+
+
+def audit_entries(service: CycleService, actor: Actor, year: int | None) -> list[dict[str, Any]]:
+    """Every audit entry, with the state behind its actor, the states it concerns and when its
+    step took effect (the audit trail is the institutions' only: refused to others)."""
+    total = service.audit_log(actor, 0, 1)[1]
+    holders = service.reads.audit_actors(actor)
+    done: dict[str, str] = {}
+    if year is not None:
+        try:
+            calendar = service.get_cycle(actor, year).calendar
+        except EupactError:
+            calendar = ()
+        done = {str(s["action"]): str(s["done"]) for s in calendar if s["action"] and s["done"]}
+    entries = []
+    for start in range(0, total, 1000):
+        for e in service.audit_log(actor, start, 1000)[0]:
+            entry = e.as_dict()
+            holder = holders.get(e.actor, {})
+            entry["actor_state"] = holder.get("state")
+            entry["states"] = states_of(entry, holder.get("state"))
+            entry["effective"], entry["effective_source"] = effective_date(entry, done)
+            entries.append(entry)
+    return entries
+
+
+def audit(
+    service: CycleService,
+    actor: Actor,
+    offset: int,
+    limit: int,
+    year: int | None = None,
+    chosen: AuditFilter | None = None,
+) -> dict[str, Any]:
+    chosen = chosen or AuditFilter()
+    everything = audit_entries(service, actor, year)
+    kept = [e for e in everything if chosen.keeps(e)]
     return {
-        "entries": [e.as_dict() for e in entries],
-        "total": total,
+        "entries": kept[offset : offset + limit],
+        "total": len(kept),
+        "unfiltered": len(everything),
         "offset": offset,
         "limit": limit,
+        "filter": chosen,
+        "actions": sorted({e["action"] for e in everything}),
+        "states": sorted({g for e in everything for g in e["states"]}),
         "verify": service.verify_audit(actor),
     }
 
@@ -309,14 +597,18 @@ def sources(service: CycleService) -> dict[str, Any]:
 
 
 __all__ = [
+    "AuditFilter",
     "assessment",
     "audit",
+    "audit_entries",
     "cycle_years",
     "key_rows",
+    "key_scopes",
     "may_request",
     "overview",
     "pool",
     "sources",
+    "state_page",
     "synthetic",
     "workspace",
 ]

@@ -17,7 +17,7 @@ from eupact.cycle.phases import Phase
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.service.cycles import Cycles
-from eupact.cycle.store.models import AuditRow, CycleRow
+from eupact.cycle.store.models import AuditRow, CycleRow, TokenRow
 from eupact.errors import NotFound, Problem
 from eupact.pool.benefit import Standing
 from eupact.pool.outcome import PoolOutcome, compute_outcome
@@ -163,6 +163,14 @@ class Reads:
                 )
                 for r in rows
             ], total
+
+    def audit_actors(self, actor: Actor) -> dict[str, dict[str, str | None]]:
+        """Who stands behind each actor of the audit log (``token:N``): its role and, for a
+        Member State, its state; the audit trail's readers only."""
+        authorize(actor, "audit.read")
+        with self.ctx.uow.read() as session:
+            rows = session.execute(select(TokenRow.id, TokenRow.role, TokenRow.state)).all()
+        return {f"token:{i}": {"role": role, "state": state} for i, role, state in rows}
 
     def verify_audit(self, actor: Actor | None = None) -> dict[str, Any]:
         if actor is not None:
