@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import os
 import sys
@@ -15,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from eupact.errors import EupactError, fail
 
@@ -91,17 +93,23 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except EupactError as exc:
-            err_console.print(f"[bold red]error:[/] {exc.summary}")
+            err_console.print(f"[bold red]error:[/] {escape(exc.summary)}", highlight=False)
             for p in exc.problems:
                 err_console.print(f"  - {p}", markup=False, highlight=False)
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except OSError as exc:  # the machine refused (no such folder, no permission, disk full)
+            if os.environ.get("EUPACT_DEBUG"):
+                raise
+            err_console.print("[bold red]error:[/] cannot read or write a file")
+            err_console.print(f"  - {_os_problem(exc)}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
         except Exception as exc:
             if os.environ.get("EUPACT_DEBUG"):
                 raise
             err_console.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {exc}",
+                f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}",
                 markup=True,
                 highlight=False,
             )
@@ -112,6 +120,19 @@ def user_errors(func: F) -> F:
             raise typer.Exit(70) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _os_problem(exc: OSError) -> str:
+    """An operating system's refusal in a sentence: the file, what went wrong, and for a
+    missing folder, which one."""
+    name = exc.filename
+    what = exc.strerror or str(exc)
+    if name is None:
+        return what
+    path = Path(str(name))
+    if exc.errno == errno.ENOENT and not path.parent.exists():
+        return f"{path}: the folder {path.parent} does not exist"
+    return f"{path}: {what.lower() if what[:1].isupper() and what[1:2].islower() else what}"
 
 
 def _date(text: str | None, default: dt.date) -> dt.date:
