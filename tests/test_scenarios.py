@@ -181,3 +181,35 @@ def test_cli(tmp_path):
     assert out.exit_code == 0, out.output
     out = cli("scenario", "run", "no_such_scenario")
     assert out.exit_code == 2 and "neither a file nor a shipped example" in out.output
+
+
+def test_api_runs_and_compares_without_writing(tmp_path):
+    from .api_support import make_world
+
+    base = {"label": "as recorded", "base": 2026}
+    higher = {
+        "label": "reference 25,000",
+        "base": 2026,
+        "changes": {
+            "parameters": {
+                "pool_2026.reference.relocations": 25000,
+                "pool_2026.reference.financial": "EUR 500000000",
+            }
+        },
+    }
+    with make_world("sqlite", tmp_path) as world:
+        before = world.snapshot()
+        answer = world.call("POST", "/scenarios/compare", "DE", json={"a": base, "b": higher})
+        assert answer.status_code == 200, answer.text
+        rows = answer.json()["tables"][1]["rows"]
+        de = next(r for r in rows if r["geo"] == "DE")
+        assert (de["fair_share_relocations_a"], de["fair_share_relocations_b"]) == (4555, 5423)
+        run = world.call("POST", "/scenarios/run", "observer", json=base)
+        assert run.status_code == 200 and run.json()["synthetic"] is True
+        # a server file cannot be named, a state code is checked, nobody anonymous computes
+        refused = world.call("POST", "/scenarios/run", "DE", json={**base, "pledges_file": "/etc"})
+        assert refused.status_code == 422
+        bad = {**base, "changes": {"pledges": {"remove_pledges_of": ["GR"]}}}
+        assert world.call("POST", "/scenarios/run", "DE", json=bad).status_code == 422
+        assert world.call("POST", "/scenarios/run", None, json=base).status_code == 401
+        assert world.snapshot() == before

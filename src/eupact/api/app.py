@@ -30,6 +30,7 @@ from eupact.api.routes import (
     offsets,
     pledges,
     pool,
+    scenarios,
 )
 from eupact.api.schemas import Health
 from eupact.cycle.service import CycleService
@@ -68,6 +69,7 @@ def create_app(service: CycleService) -> FastAPI:
         implementation,
         monitoring,
         matching,
+        scenarios,
         audit,
     ):
         app.include_router(module.router, prefix=V1)

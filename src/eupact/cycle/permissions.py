@@ -32,6 +32,7 @@ INSTITUTIONS = frozenset({C, CO, SC})
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "cycle.create": frozenset({C}),
     "cycle.read": ALL,
+    "scenario.run": ALL,  # a computation on shipped data: writes nothing, sees no pledge
     "cycle.transition": frozenset({C, CO, SC}),  # narrowed per action by phases.TRANSITIONS
     "cycle.reconvene_forum": frozenset({CO}),
     "proposal.read": ALL,  # narrowed by the embargo
