@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from eupact.assessment.classify import Tri
@@ -17,6 +18,7 @@ from eupact.reports.cache import cached
 if TYPE_CHECKING:
     from eupact.assessment import Assessment
     from eupact.assessment.forecast import Forward
+    from eupact.pool.outcome import PoolOutcome
 
 FONT = "DejaVu Sans"
 BLUE = "#003399"
@@ -235,3 +237,68 @@ def charts(
         if projected:
             out[f"forward_{name}"] = render(forward_chart(f, projected[:9]), cache=cache)
     return out
+
+
+# --- the cycle summary's charts (static twins of the dashboard's pool chart) -------------------
+
+FAIR_SHARE = "#2166ac"  # the dashboard's blue and orange: told apart with any colour vision
+PLEDGED = "#e08214"
+
+
+def pledges_chart(outcome: PoolOutcome, names: Mapping[str, str]) -> Any:
+    """Each state's fair share (bar) and what it pledged (tick), EUR-equivalent, largest fair
+    share first: the dashboard's pool chart, drawn for print."""
+    import altair as alt
+
+    fair_label, pledged_label = "fair share", "pledged"
+    rows: list[dict[str, Any]] = []
+    order = sorted(outcome.states.values(), key=lambda r: (-r.fair_share_financial, r.geo))
+    for r in order:
+        name = names.get(r.geo, r.geo)
+        rows.append({"name": name, "measure": fair_label, "eur": float(r.fair_share_financial)})
+        rows.append({"name": name, "measure": pledged_label, "eur": float(r.pledged_total)})
+    colour = alt.Color(
+        "measure:N",
+        scale=alt.Scale(domain=[fair_label, pledged_label], range=[FAIR_SHARE, PLEDGED]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    y = alt.Y("name:N", sort=[names.get(r.geo, r.geo) for r in order], title=None)
+    x = alt.X(
+        "eur:Q",
+        title="EUR-equivalent (a relocation counts EUR 20,000, Art. 12(3))"
+        if outcome.equivalence == 20000
+        else f"EUR-equivalent (a relocation counts EUR {outcome.equivalence:,})",
+        axis=alt.Axis(format="~s"),
+    )
+    step = 10
+    bars = (
+        alt.Chart(_data([r for r in rows if r["measure"] == fair_label]))
+        .mark_bar(height=alt.RelativeBandSize(0.7))
+        .encode(x=x, y=y, color=colour)
+    )
+    ticks = (
+        alt.Chart(_data([r for r in rows if r["measure"] == pledged_label]))
+        .mark_tick(thickness=3, size=step - 2)
+        .encode(x=x, y=y, color=colour)
+    )
+    return _config(alt.layer(bars, ticks).properties(width=300, height=alt.Step(step)))
+
+
+def offsets_chart(outcome: PoolOutcome, names: Mapping[str, str]) -> Any:
+    """The obligatory responsibility offsets each contributing state owes (Art. 63(3), (7)),
+    largest first, with the number at the end of each bar."""
+    import altair as alt
+
+    owed = sorted(
+        ((n, g) for g, n in outcome.offsets.obligations.items() if n > 0),
+        key=lambda item: (-item[0], item[1]),
+    )
+    order = [names.get(g, g) for _, g in owed]
+    rows = [{"name": names.get(g, g), "owed": n, "label": f"{n:,}"} for n, g in owed]
+    base = alt.Chart(_data(rows)).encode(
+        y=alt.Y("name:N", sort=order, title=None),
+        x=alt.X("owed:Q", title="responsibility offsets owed (applicants)"),
+    )
+    bars = base.mark_bar(color=BLUE, height=alt.RelativeBandSize(0.7))
+    labels = base.mark_text(align="left", dx=3, fontSize=9, color="#333").encode(text="label:N")
+    return _config(alt.layer(bars, labels).properties(width=280, height=alt.Step(11)))
