@@ -592,6 +592,9 @@ def record_lines(
     shown = value.rjust(value_width) if number else value
     if "\n" not in shown and cell_len(lead) + cell_len(shown) <= width:
         return [lead + shown]
+    side = indent + label + "  " + value
+    if "\n" not in value and cell_len(side) <= width:  # beside its label, not aligned
+        return [side]
     if number:
         return [*_wrap(label, width, indent), "    " + value]
     room = width - cell_len(lead)
