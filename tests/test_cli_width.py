@@ -73,6 +73,9 @@ COMMANDS: dict[str, list[str]] = {
     "data coverage": ["data", "coverage"],
     "data coverage --indicator": ["data", "coverage", "--indicator", "population"],
     "params show": ["params", "show"],
+    "scenario examples": ["scenario", "examples"],
+    "scenario run": ["scenario", "run", "as_recorded_2026"],
+    "scenario compare": ["scenario", "compare", "as_recorded_2026", "low_pledges_2026"],
 }
 
 

@@ -84,10 +84,23 @@ def places(value: Any) -> int:
     return 0
 
 
+def is_year_column(name: str, values: Iterable[Any]) -> bool:
+    """A column of years (``year``, ``base``, ``*_year``): written 2026, never 2,026."""
+    if not (name in ("year", "base") or name.endswith("_year")):
+        return False
+    numbers = [v for v in values if v is not None and v != ""]
+    return bool(numbers) and all(
+        isinstance(v, int) and not isinstance(v, bool) and 1000 <= v <= 9999 for v in numbers
+    )
+
+
 def cell_texts(table: Table, column: str) -> list[str]:
-    """The column's cells as a terminal table shows them: thousands separators, yes/no, and the
-    floats of a column with the same number of places (1.20 above 1.36, never 1.2)."""
+    """The column's cells as a terminal table shows them: thousands separators (not in years),
+    yes/no, and the floats of a column with the same number of places (1.20 above 1.36, never
+    1.2)."""
     values = [row.get(column) for row in table.rows]
+    if is_year_column(column, values):
+        return ["" if v is None else str(v) for v in values]
     floats = [v for v in values if isinstance(v, float)]
     shown = max((places(v) for v in floats), default=0)
     out = []

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from eupact.cells import xlsx_value
-from eupact.reports.formatting import column_kind, places, state_name
+from eupact.reports.formatting import column_kind, is_year_column, places, state_name
 from eupact.reports.tables import Table, plain
 
 SYNTHETIC = "SYNTHETIC"
@@ -39,15 +39,15 @@ def _decimals(places_: int) -> str:
 
 
 def number_format(kind: str, value: Any, column_places: int, name: str = "") -> str:
-    """The Excel number format of a figure in a column of ``kind``."""
+    """The Excel number format of a figure in a column of ``kind`` (``year``: no separator)."""
+    if kind == "year":
+        return "0"
     if kind in ("money", "cents"):
         return '#,##0.00 "EUR"'
     if kind == "meur":
         return f'#,##0{_decimals(column_places)} "EUR m"'
     if kind == "percent":
         return f"0{_decimals(column_places)}%"
-    if name == "year" or name.endswith("_year"):
-        return "0"
     if isinstance(value, int):
         return "#,##0"
     return f"#,##0{_decimals(column_places)}"
@@ -156,7 +156,12 @@ def write_workbook(tables: Sequence[Table], path: Path, *, label: str = "") -> l
         names.append(sheet.title)
         columns, states = _with_states(table)
         top = start(sheet, table.title, len(columns))
-        kinds = {c: column_kind(c, (r.get(c) for r in table.rows)) for c in table.columns}
+        kinds = {
+            c: "year"
+            if is_year_column(c, [r.get(c) for r in table.rows])
+            else column_kind(c, (r.get(c) for r in table.rows))
+            for c in table.columns
+        }
         digits = {
             c: max((places(r.get(c)) for r in table.rows if _is_figure(r.get(c))), default=0)
             for c in table.columns
