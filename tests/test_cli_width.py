@@ -159,6 +159,17 @@ def test_tokens_and_audit_fit(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None
             assert max(len(ln) for ln in out.stdout.splitlines()) <= width
 
 
+def test_match_summary_fits(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gen = tmp_path / "gen"
+    args = ["match", "--synthetic", "120", "--seed", "3", "--applicants", str(gen / "a.csv")]
+    args += ["--pledges", str(gen / "p.csv"), "--out", str(tmp_path / "out")]
+    monkeypatch.setattr(common.console, "width", 80)
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert max(len(ln) for ln in out.stdout.splitlines()) <= 80
+    assert "…" not in out.stdout and "By benefitting state" in out.stdout
+
+
 # --- the layout, unit by unit ------------------------------------------------------------------
 
 
