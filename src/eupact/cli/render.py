@@ -89,7 +89,7 @@ def parse_format(value: Any) -> Format:
     choice = (
         Choice(Format.table, wide=True)
         if name == "wide"
-        else Choice(Format(name), target=target.strip() or None)
+        else Choice(Format(name), target=os.path.expanduser(target.strip()) if sep else None)
     )
     _ASKED.set(choice)
     return choice.form
