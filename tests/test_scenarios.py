@@ -212,4 +212,13 @@ def test_api_runs_and_compares_without_writing(tmp_path):
         bad = {**base, "changes": {"pledges": {"remove_pledges_of": ["GR"]}}}
         assert world.call("POST", "/scenarios/run", "DE", json=bad).status_code == 422
         assert world.call("POST", "/scenarios/run", None, json=base).status_code == 401
+        control = world.call("POST", "/scenarios/run", "DE", json={**base, "label": "\x1f"})
+        assert control.status_code == 422 and "control characters" in control.text
         assert world.snapshot() == before
+
+
+def test_written_numbers_are_bounded_too():
+    for value in ("EUR -5", "EUR 1e99", "-1/2", "EUR 10000000000000"):
+        doc = {"label": "x", "base": 2026, "changes": {"parameters": {"p": value}}}
+        with pytest.raises(EupactError, match=r"outside 0 \.\. 10|write euros as digits"):
+            scenario_from_dict(doc)

@@ -20,6 +20,7 @@ anything is computed; errors name the field, the value and the rule.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -45,6 +46,8 @@ FIRST_YEAR, LAST_YEAR = 2026, 2100
 MAX_ADDED_ROWS = 2_000
 #: A factor on pledges: from withdrawing all (0) to ten times what was pledged.
 MAX_SCALE = Fraction(10)
+#: Euros as a scenario writes them: digits, at most two decimals.
+_EUROS = re.compile(r"[0-9][0-9_]{0,16}(\.[0-9]{1,2})?")
 #: Kinds of row the pledges file holds and a scenario may add to.
 ROW_KINDS = ("pledges", "deductions", "uses_of_pool", "notifications", "shortcomings")
 
@@ -116,6 +119,12 @@ class Changes(_Strict):
                 raise ValueError(f"{name}: {v} is outside 0 .. 10^12")
             if isinstance(v, str) and len(v) > 64:
                 raise ValueError(f"{name}: a value is at most 64 characters")
+            if isinstance(v, str) and v.startswith("EUR ") and not _EUROS.fullmatch(v[4:]):
+                raise ValueError(f"{name}: write euros as digits, e.g. EUR 500000000 or EUR 1.50")
+            if isinstance(v, str):
+                number = _number(v.removeprefix("EUR ").replace("_", ""))
+                if number is not None and not 0 <= number <= 10**12:
+                    raise ValueError(f"{name}: {v} is outside 0 .. 10^12")
             if isinstance(v, list):
                 value[name] = [read_state(s) for s in v]
         return value
@@ -140,6 +149,16 @@ class Scenario(_Strict):
             return None
         path = Path(self.pledges_file)
         return path if path.is_absolute() or self.folder is None else self.folder / path
+
+
+def _number(text: str) -> Fraction | None:
+    """``text`` as an exact number if it is written as one (digits, one point or slash)."""
+    if not text or len(text) > 40 or not all(c in "0123456789./-" for c in text):
+        return None
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return None
 
 
 def scenario_from_dict(doc: object, where: str = "scenario") -> Scenario:

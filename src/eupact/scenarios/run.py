@@ -54,10 +54,13 @@ def _vintage(scenario: Scenario) -> Vintage:
     )
 
 
-def _scaled(amount: object, factor: Fraction) -> int:
+def _scaled(amount: object, factor: Fraction) -> object:
     """A pledge times ``factor``, rounded down to whole relocations or euros (a state does not
-    pledge more than the scenario says)."""
-    value = Decimal(str(amount)) * factor.numerator / factor.denominator
+    pledge more than the scenario says); an amount that is not a whole number is left for the
+    pledges reader to refuse."""
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        return amount
+    value = Decimal(amount) * factor.numerator / factor.denominator
     return int(value.to_integral_value(rounding=ROUND_FLOOR))
 
 

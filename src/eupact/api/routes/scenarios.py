@@ -14,7 +14,7 @@ from eupact.api.deps import Service, Who, perm
 from eupact.cycle.permissions import authorize
 from eupact.reports.tables import Table, outcome_table, plain, totals_table
 from eupact.scenarios import compare, run_scenario
-from eupact.scenarios.model import Changes, Scenario
+from eupact.scenarios.model import Changes, Scenario, scenario_from_dict
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
 
@@ -31,7 +31,8 @@ class ScenarioIn(BaseModel):
     changes: Changes = Field(default_factory=Changes)
 
     def scenario(self) -> Scenario:
-        return Scenario.model_validate(self.model_dump())
+        # the scenario file's own checks (text, codes, bounds), refused as any bad input
+        return scenario_from_dict(self.model_dump(), "request body")
 
 
 class CompareIn(BaseModel):
