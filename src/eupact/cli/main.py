@@ -38,6 +38,7 @@ from .data import data_app
 from .match import match_cmd
 from .render import Format, print_tables
 from .scenario import scenario_app
+from .state import state_cmd
 from .service import audit_app, db_app, serve, tokens_app
 
 app = typer.Typer(
@@ -494,6 +495,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(scenario_app, name="scenario")
+app.command("state")(state_cmd)
 app.command("serve")(serve)
 app.command("match")(match_cmd)
 app.command("assess")(assess_cmd)
