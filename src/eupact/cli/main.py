@@ -37,7 +37,7 @@ from .common import (
 from .data import data_app
 from .match import match_cmd
 from .render import Format, print_tables
-from .scenario import scenario_app
+from .scenario import scenario_app, scenario_compare
 from .state import state_cmd
 from .service import audit_app, db_app, serve, tokens_app
 
@@ -496,6 +496,8 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(scenario_app, name="scenario")
 app.command("state")(state_cmd)
+# `eupact compare A B`: two scenarios (a vintage, a reference number, ...) side by side
+app.command("compare")(scenario_compare)
 app.command("serve")(serve)
 app.command("match")(match_cmd)
 app.command("assess")(assess_cmd)
