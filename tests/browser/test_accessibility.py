@@ -52,6 +52,30 @@ VISITS = [
     Visit("workspace-implementation", "implementation", "IT", "/workspace/IT", shot=False),
     Visit("overview-de", "implementation", "commission", "/?lang=de", shot=False),
     Visit("not-found", "implementation", None, "/no-such-page", status=404, shot=False),
+    # issue 15: the page per Member State (pictured), the audit trail filtered, the changed
+    # pages in French and German, and the page per Member State for each kind of visitor
+    Visit("state", "implementation", "commission", "/state/IT"),
+    Visit("state-fr", "implementation", None, "/state/DE?lang=fr", shot=False),
+    Visit("state-de", "implementation", "DE", "/state/DE?lang=de", shot=False),
+    Visit("state-embargo", "pledging", None, "/state/DE", shot=False),
+    Visit("state-other-state", "pledging", "FR", "/state/DE", shot=False),
+    Visit("audit-filtered", "implementation", "council", "/audit?state=DE", shot=False),
+    Visit(
+        "audit-fr",
+        "implementation",
+        "commission",
+        "/audit?lang=fr&action=cycle.adopt_report",
+        shot=False,
+    ),
+    Visit("audit-de", "implementation", "commission", "/audit?lang=de", shot=False),
+    Visit("assessment-fr", "implementation", None, "/assessment?lang=fr", shot=False),
+    Visit("assessment-de", "implementation", None, "/assessment?lang=de", shot=False),
+    Visit(
+        "pool-de", "implementation", None, "/pool?lang=de", shot=False, wait_for="#chart-bars svg"
+    ),
+    Visit("overview-fr", "implementation", None, "/?lang=fr", shot=False),
+    Visit("workspace-fr", "pledging", "DE", "/workspace/DE?lang=fr", shot=False),
+    Visit("workspace-de", "pledging", "DE", "/workspace/DE?lang=de", shot=False),
 ]
 
 
@@ -93,6 +117,23 @@ def test_page_passes_axe_and_is_pictured(
     # the browser reports the page's own error status in the console: expected here
     expected = f"the server responded with a status of {visit.status} "
     assert [e for e in browsing.console_errors if expected not in e] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_withdraw_confirmation_passes_axe(
+    browsing: Browsing, pledging: DemoServer, lang: str, screenshot: Any
+) -> None:
+    """The confirmation asked before a pledge is withdrawn (issue 15), in each language; it
+    changes nothing (the page is left with its link back)."""
+    page = browsing.page(pledging, "SE")
+    page.goto(f"/workspace/SE?lang={lang}")
+    page.locator("#pledge-table tbody tr button[value='delete']").first.click()
+    page.wait_for_selector("#confirm-withdrawal")
+    assert page.evaluate("document.documentElement.lang") == lang
+    if lang == "en":
+        screenshot(page, "withdraw")
+    check_axe(page)
+    assert browsing.console_errors == []
 
 
 def test_forms_with_errors_pass_axe(browsing: Browsing, pledging: DemoServer) -> None:

@@ -246,3 +246,85 @@ def test_outcome_table_downloads_as_csv_xlsx_json_and_the_report_as_pdf(
     assert response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"
     assert number(response.headers["content-length"]) > 10_000
+
+
+# -- issue 15: filtering tables, the page per Member State, the audit trail's filters -------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_every_table_filters_as_you_type(
+    browsing: Browsing, implementation: DemoServer, lang: str
+) -> None:
+    """static/filter.js (no inline script) adds a labelled search field above each table; the
+    rows that do not contain every word typed are hidden and the count is announced."""
+    page = browsing.page(implementation)
+    page.goto(f"/pool?lang={lang}")
+    names = i18n.state_names(lang)
+    field = page.locator("#key-table-filter")
+    assert field.is_visible()
+    label = page.locator("label[for='key-table-filter']").inner_text()
+    assert (
+        label == {"en": "Filter the rows", "fr": "Filtrer les lignes", "de": "Zeilen filtern"}[lang]
+    )
+    field.fill(names["DE"][:5])
+    visible = page.locator("#key-table tbody tr:not([hidden])")
+    assert visible.count() == 1
+    assert names["DE"] in visible.inner_text()
+    status = page.locator("#key-table-filter ~ [role=status]").inner_text()
+    assert status.startswith("1 ") and str(MEMBER_STATES) in status
+    field.fill("")
+    assert page.locator("#key-table tbody tr:not([hidden])").count() == MEMBER_STATES
+    assert browsing.console_errors == []
+
+
+def test_state_page_is_reached_from_the_pool_and_follows_the_embargo(
+    browsing: Browsing, pledging: DemoServer, implementation: DemoServer
+) -> None:
+    page = browsing.page(pledging)
+    page.goto("/pool")
+    page.locator("#key-table a[href^='/state/DE']").click()
+    page.wait_for_load_state()
+    assert page.url.startswith(f"{pledging.url}/state/DE")
+    main = page.locator("main").inner_text()
+    assert "Withheld" in main and "Art. 12(6)" in main
+    assert page.locator("#state-pledges").count() == 0
+    own = browsing.page(pledging, "DE")
+    own.goto("/state/DE")
+    assert own.locator("#state-pledges tbody tr").count() >= 1
+    # after the act everyone sees the outcome; a benefitting state's balance is no deficit
+    after = browsing.page(implementation)
+    after.goto("/state/IT")
+    assert "exempt" in after.locator("#state-outcome").inner_text()
+    assert after.locator("#state-outcome td.neg").count() == 0
+    after.locator("#state-choice").select_option("FR")
+    after.get_by_role("button", name="Show").last.click()
+    after.wait_for_load_state()
+    assert after.url.startswith(f"{implementation.url}/state/FR")
+    assert browsing.console_errors == []
+
+
+def test_audit_filters_by_state_without_javascript(
+    browser: Any, implementation: DemoServer
+) -> None:
+    """The audit trail's filters are a GET form: they work with JavaScript switched off."""
+    from .conftest import SESSION_COOKIE, VIEWPORT, _sign_in
+
+    context = browser.new_context(
+        viewport=VIEWPORT, java_script_enabled=False, base_url=implementation.url
+    )
+    try:
+        session = _sign_in(implementation, "commission")
+        context.add_cookies([{"name": SESSION_COOKIE, "value": session, "url": implementation.url}])
+        page = context.new_page()
+        page.goto("/audit")
+        page.locator("#filter-state").select_option("EL")
+        page.locator("#filter-action").select_option("pool_use.inform")
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_load_state()
+        rows = page.locator("#audit-table tbody tr")
+        assert rows.count() == 1
+        text = rows.inner_text()
+        assert "Greece" in text and "2026-06-12" in text
+        assert page.locator("#audit-table-filter").count() == 0  # no script: no search field
+    finally:
+        context.close()

@@ -63,7 +63,7 @@ def test_member_state_amends_withdraws_and_pledges_and_the_pool_follows(
     relocation.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     assert "done=pledge-" in page.url
-    assert page.get_by_role("status").filter(has_text="Saved.").is_visible()
+    assert page.get_by_role("status").filter(has_text="Pledge changed.").is_visible()
     expected = start + 100 * EQUIVALENCE_EUR
     assert pledged_total(page) == expected
     assert f"{persons + 100:,} persons" in pledge_row(page, "Relocation").inner_text()
@@ -73,6 +73,19 @@ def test_member_state_amends_withdraws_and_pledges_and_the_pool_follows(
     withdrawn = number(financial.locator("input[id$='-amount']").input_value())
     financial.get_by_role("button", name="Withdraw").click()
     page.wait_for_load_state()
+    # First a page that says what would be withdrawn, and nothing has changed yet (issue 15).
+    assert page.locator("h1").inner_text() == "Withdraw this pledge?"
+    assert "Financial contribution" in page.locator("#withdraw-pledge").inner_text()
+    page.get_by_role("link", name="No, keep it").click()
+    page.wait_for_load_state()
+    assert pledged_total(page) == expected  # kept
+    financial = pledge_row(page, "Financial contribution")
+    financial.get_by_role("button", name="Withdraw").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Yes, withdraw the pledge").click()
+    page.wait_for_load_state()
+    assert "done=withdrawn" in page.url
+    assert page.get_by_role("status").filter(has_text="Pledge withdrawn.").is_visible()
     expected -= withdrawn
     assert pledge_row(page, "Financial contribution").count() == 0
     assert pledged_total(page) == expected
@@ -84,6 +97,7 @@ def test_member_state_amends_withdraws_and_pledges_and_the_pool_follows(
     form.get_by_role("button", name="Pledge").click()
     page.wait_for_load_state()
     assert page.url.endswith("done=new-pledge#new-pledge")
+    assert page.get_by_role("status").filter(has_text="Pledge recorded.").is_visible()
     expected += 1_250_000
     assert pledged_total(page) == expected
     new_row = pledge_row(page, "Financial contribution")
