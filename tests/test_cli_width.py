@@ -198,10 +198,3 @@ def test_record_lines_never_break_a_figure() -> None:
     lines = render.record_lines("a very long label indeed", "123,456,789.00", True, 10, 14, 24)
     assert "123,456,789.00" in "\n".join(lines)
     assert all(len(ln) <= 24 for ln in lines)
-
-
-def test_piped_output_honours_exported_columns(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
-    assert common._piped_width() == 100
-    monkeypatch.setenv("COLUMNS", "x")
-    assert common._piped_width() == 180

@@ -22,15 +22,9 @@ from eupact.errors import EupactError, fail
 
 from .render import FORMAT_HELP, Format, complete_format, forget_format, parse_format
 
-
-def _piped_width() -> int:
-    """Piped output (make demo, logs) gets a wide page rather than Rich's 80-column default,
-    unless COLUMNS says how wide (exported on purpose: shells do not export it by default)."""
-    columns = os.environ.get("COLUMNS", "").strip()
-    return int(columns) if columns.isdigit() and 20 <= int(columns) <= 1000 else 180
-
-
-console = Console(width=None if sys.stdout.isatty() else _piped_width())
+# Piped output (make demo, logs) gets a wide page rather than Rich's 80-column default. (COLUMNS
+# is not read: pytest-xdist's workers export COLUMNS=80.)
+console = Console(width=None if sys.stdout.isatty() else 180)
 # Errors are never wrapped: a path or a rule cut in two is harder to read and to grep.
 err_console = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
