@@ -76,6 +76,9 @@ COMMANDS: dict[str, list[str]] = {
     "scenario examples": ["scenario", "examples"],
     "scenario run": ["scenario", "run", "as_recorded_2026"],
     "scenario compare": ["scenario", "compare", "as_recorded_2026", "low_pledges_2026"],
+    "compare": ["compare", "as_recorded_2026", "poland_deduction_granted_2026"],
+    "state DE": ["state", "DE"],
+    "state IT": ["state", "IT"],
 }
 
 
