@@ -51,6 +51,7 @@ def test_cycle_run_adds_assessment_and_report(cycle_dir: Path):
     names = {p.name for p in cycle_dir.iterdir()}
     # the pool's outputs are unchanged ...
     assert {"outcome.csv", "fair_shares.csv", "result.json", "summary.md", "summary.html"} <= names
+    assert "results.xlsx" in names
     # ... and the assessment and the report of 2025 are added
     assert {
         "assessment.csv",
@@ -133,3 +134,20 @@ def test_report_command_html_only(tmp_path: Path):
     assert "report_2025.html" in stdout
     names = {p.name for p in (tmp_path / "rep").iterdir()}
     assert names == {"report_2025.html", "assessment_2025.json"}
+
+
+def test_the_run_writes_one_workbook(cycle_dir: Path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(cycle_dir / "results.xlsx")
+    assert {"outcome", "fair_shares", "Sources"} <= set(book.sheetnames)
+    sheet = book["outcome"]
+    text = " ".join(str(c.value) for row in sheet.iter_rows(max_row=3) for c in row if c.value)
+    assert "SYNTHETIC" in text
+    assert sheet.freeze_panes is not None
+    assert not any(
+        isinstance(c.value, str) and c.value.startswith("=")
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+    )

@@ -401,7 +401,10 @@ def pool_outcome(
         err_console.print(f"[bold yellow]{result.pledges.label}[/]")
     tables = [outcome_table(result.outcome), totals_table(result.outcome)]
     print_tables(
-        console, [*tables, readings_table(result.parameters, result.key.params.date)], form
+        console,
+        [*tables, readings_table(result.parameters, result.key.params.date)],
+        form,
+        label=result.pledges.label,
     )
 
 

@@ -77,7 +77,7 @@ def scenario_run(scenario: ScenarioArg, form: FormatOpt = Format.table) -> None:
         totals_table(result.outcome),
         readings_table(result.parameters, result.key.params.date),
     ]
-    print_tables(console, tables, form)
+    print_tables(console, tables, form, label=result.pledges.label)
 
 
 @scenario_app.command("compare")
@@ -91,8 +91,9 @@ def scenario_compare(
     from eupact.scenarios import compare, load_scenario, run_scenario
 
     sa, sb = load_scenario(_path(a)), load_scenario(_path(b))
-    tables = compare(run_scenario(sa), run_scenario(sb), (sa.label, sb.label))
-    print_tables(console, tables, form)
+    ra, rb = run_scenario(sa), run_scenario(sb)
+    label = " / ".join(dict.fromkeys(r.pledges.label for r in (ra, rb) if r.pledges.label))
+    print_tables(console, compare(ra, rb, (sa.label, sb.label)), form, label=label)
 
 
 __all__ = ["scenario_app"]

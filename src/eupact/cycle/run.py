@@ -37,8 +37,10 @@ from eupact.reports.tables import (
     key_table,
     outcome_table,
     plain,
+    readings_table,
     totals_table,
 )
+from eupact.reports.workbook import write_workbook
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,12 @@ def write_results(result: CycleResult, out_dir: str | Path, *, report: bool = Tr
         }
         (staging / "result.json").write_text(
             json.dumps(document, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+        # one workbook of the run: every table, state names, formats, sources, the label
+        write_workbook(
+            [*tables, readings_table(result.parameters, result.key.params.date)],
+            staging / "results.xlsx",
+            label=result.pledges.label,
         )
         (staging / "summary.md").write_text(render_markdown(result, tables, prov), encoding="utf-8")
         (staging / "summary.html").write_text(render_html(result, tables, prov), encoding="utf-8")
