@@ -38,8 +38,8 @@ from .data import data_app
 from .match import match_cmd
 from .render import Format, print_tables
 from .scenario import scenario_app, scenario_compare
-from .state import state_cmd
 from .service import audit_app, db_app, serve, tokens_app
+from .state import state_cmd
 
 app = typer.Typer(
     help="eupact — the EU Pact on Migration and Asylum's annual cycle, explained.",
