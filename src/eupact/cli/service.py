@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from eupact.errors import fail
+from eupact.errors import EupactError, fail
 
 from .common import console, err_console, user_errors
 
@@ -26,21 +26,74 @@ DbUrl = Annotated[
 
 def _service(url: str | None) -> Any:
     from eupact.cycle.service import CycleService
-    from eupact.cycle.store.db import make_engine, sessions, upgrade
+    from eupact.cycle.store.db import make_engine, sessions
 
-    upgrade(url)
+    _upgrade(url)
     return CycleService(sessions(make_engine(url)))
+
+
+def shown_url(url: str | None) -> str:
+    """The database URL as it may be printed: resolved (default, $EUPACT_DATABASE_URL), its
+    password hidden, a SQLite file's path made absolute."""
+    from sqlalchemy import make_url
+
+    from eupact.cycle.store.db import database_url
+
+    text = database_url(url)
+    try:
+        parsed = make_url(text)
+    except Exception:  # not a URL at all: shown as typed
+        return text
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return f"sqlite:///{Path(parsed.database or '').resolve()}"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _database_problem(url: str | None, exc: Exception) -> EupactError:
+    """Why a database cannot be used, in a sentence (not SQLAlchemy's or the driver's trace)."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    shown = shown_url(url)
+    if isinstance(exc, NoSuchModuleError | ModuleNotFoundError):
+        rule = "not a database eupact works with: use sqlite:///FILE or postgresql://USER@HOST/NAME"
+    elif isinstance(exc, ArgumentError):
+        rule = "not a database URL: write e.g. sqlite:///eupact.db or postgresql://USER@HOST/NAME"
+    elif isinstance(exc, DBAPIError):
+        said = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else ""
+        if shown.startswith("sqlite") and "unable to open" in said:
+            folder = Path(shown.removeprefix("sqlite:///")).parent
+            rule = (
+                f"cannot be opened: the folder {folder} does not exist"
+                if not folder.exists()
+                else "cannot be opened: the file or its folder is not writable"
+            )
+        elif "file is not a database" in said:
+            rule = "is not a database file (SQLite cannot read it)"
+        else:
+            rule = f"cannot be used: {said or type(exc).__name__}"
+    else:
+        rule = f"cannot be used: {exc}"
+    return fail("--database-url", shown, rule, summary="cannot open the database")
+
+
+def _upgrade(url: str | None) -> None:
+    """Create or migrate the schema; a database that cannot be opened is a user's error."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from eupact.cycle.store.db import upgrade
+
+    try:
+        upgrade(url)
+    except (ArgumentError, DBAPIError, NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise _database_problem(url, exc) from None
 
 
 @db_app.command("upgrade")
 @user_errors
 def db_upgrade(database_url: DbUrl = None) -> None:
     """Create or migrate the schema (Alembic) to the latest version."""
-    from eupact.cycle.store.db import database_url as resolve
-    from eupact.cycle.store.db import upgrade
-
-    upgrade(database_url)
-    console.print(f"schema up to date: {resolve(database_url)}")
+    _upgrade(database_url)
+    console.print(f"schema up to date: {shown_url(database_url)}", highlight=False, markup=False)
 
 
 @tokens_app.command("create")
@@ -65,6 +118,7 @@ def tokens_create(
     asked = validate(
         TokenIn, {"role": role, "state": state, "label": label}, location="command line"
     ).to_domain()
+    where, new = shown_url(database_url), not _exists(database_url)
     token, info = _service(database_url).tokens.issue(
         Role(asked.role), asked.state, asked.label, expires_in_days
     )
@@ -74,6 +128,19 @@ def tokens_create(
         f"revoke it with: eupact tokens revoke {info.id}",
         highlight=False,
     )
+    err_console.print(
+        f"stored in the database {where}"
+        + (" (a new database, created now)" if new else "")
+        + "; `eupact serve` must use the same --database-url or $EUPACT_DATABASE_URL",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _exists(url: str | None) -> bool:
+    """Whether a SQLite database file is already there (other databases: assumed so)."""
+    shown = shown_url(url)
+    return not shown.startswith("sqlite:///") or Path(shown.removeprefix("sqlite:///")).exists()
 
 
 @tokens_app.command("list")
@@ -157,7 +224,7 @@ def audit_verify(
     from rich.text import Text
 
     from eupact.cycle import audit
-    from eupact.cycle.store.db import make_engine, sessions, upgrade
+    from eupact.cycle.store.db import make_engine, sessions
 
     try:
         config = audit.AuditConfig.from_env()
@@ -165,36 +232,83 @@ def audit_verify(
             config = replace(config, anchor=anchor)
         if key_file is not None:
             config = config.with_key_file(key_file)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise fail(
+            "--key-file" if key_file is not None else audit.ENV_KEY_FILE,
+            str(exc.filename or key_file or ""),
+            f"the audit key cannot be read: {(exc.strerror or str(exc)).lower()}",
+            summary="audit key unusable",
+        ) from None
+    except ValueError as exc:
         raise fail("audit key", "", str(exc), summary="audit key unusable") from None
-    upgrade(database_url)
+    _upgrade(database_url)
     engine = make_engine(database_url)
     try:
         with sessions(engine)() as session:
             result = audit.verify(session, config)
     finally:
         engine.dispose()
-    # a grid, so that a long status wraps inside its column on a narrow terminal
+    # a grid, so that a long sentence wraps inside its column on a narrow terminal
     checks = RichTable.grid(padding=(0, 1))
     checks.add_column(style="bold", no_wrap=True)
     checks.add_column()
     for name, status in result.checks:
         style = "red" if status == "failed" else "green" if status.startswith("passed") else ""
-        checks.add_row(f" {name}", Text(status, style=style))
+        checks.add_row(f" {name}", Text(_check_sentence(name, status), style=style))
     console.print(checks)
+    entries = f"{result.entries:,} {'entry' if result.entries == 1 else 'entries'}"
     if result.ok:
-        console.print(f"[green]intact[/]: {escape(result.reason)} ({result.entries} entries)")
+        console.print(
+            f"[green]intact[/]: nothing in the audit log ({entries}) was changed behind the "
+            f"service's back ({escape(result.reason)})."
+        )
         return
     where = f"entry {result.first_bad}" if result.first_bad is not None else "no entry"
     if result.entity:
         where += f", record {result.entity}"
-    console.print(f"[bold red]TAMPERED[/] ({result.check} check; first bad: {where})")
-    console.print(escape(result.reason))
+    console.print(
+        f"[bold red]TAMPERED[/] ({result.check} check; first bad: {where}): the audit log of "
+        f"{entries} was changed behind the service's back."
+    )
+    console.print(f"What was found: {escape(_sentence(result.reason))}")
     for more in result.more[:9]:
-        console.print(f"  also: {escape(more)}")
+        console.print(f"  also: {escape(_sentence(more))}")
     if len(result.more) > 9:
         console.print(f"  and {len(result.more) - 9} more")
     raise typer.Exit(1)
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending as a sentence does (its first word kept as written: an entry's words)."""
+    text = text.strip()
+    return text if not text or text.endswith((".", ")")) else text + "."
+
+
+# What each check proves when it passes, and what to set when it cannot run (docs/audit.md).
+_PROVES = {
+    "chain": "each entry carries the hash of the one before it: none was edited, inserted or "
+    "deleted",
+    "mac": "each entry's hash is signed with the configured key",
+    "anchor": "each entry matches the hash anchored outside the database",
+    "replay": "the tables hold what the log's entries, replayed, give",
+}
+
+
+def _check_sentence(name: str, status: str) -> str:
+    """One check's status (audit.verify's words) as a sentence."""
+    if status.startswith("passed"):
+        detail = status.removeprefix("passed").strip(" :()")
+        proves = _PROVES.get(name, "no difference found")
+        return f"passed: {proves}" + (f" ({detail})." if detail else ".")
+    if status == "failed":
+        return "failed: see below."
+    if status == "not run":
+        return "not run: an earlier check failed first."
+    if status.startswith("not configured"):
+        env = status.removeprefix("not configured").strip(" ()")
+        return f"not checked: no anchor file is configured ({env} or --anchor)."
+    status = status.replace("not possible: ", "not checked: ", 1)
+    return status if status.endswith((".", ")")) else status + "."
 
 
 @user_errors
@@ -233,13 +347,12 @@ def serve(
     import uvicorn
 
     from eupact.cycle.store.db import database_url as resolve
-    from eupact.cycle.store.db import upgrade
 
     if demo:
         url = _load_demo(database_url, demo_until)
     else:
         url = resolve(database_url)
-        upgrade(url)
+        _upgrade(url)
     os.environ["EUPACT_DATABASE_URL"] = url
     if workers is None:
         workers = 1 if url.startswith("sqlite") else max(1, min(4, os.cpu_count() or 1))

@@ -324,10 +324,15 @@ class Replay:
         return found
 
     def summary(self) -> str:
-        text = f"{self.matched} records match the log"
+        text = (
+            "1 record matches the log"
+            if self.matched == 1
+            else f"{self.matched:,} records match the log"
+        )
         if self.legacy_rows:
             text += (
-                f" ({self.legacy_rows} tokens predate the auditing of tokens and were not checked)"
+                f" ({self.legacy_rows:,} tokens predate the auditing of tokens and were not "
+                "checked)"
             )
         return text
 

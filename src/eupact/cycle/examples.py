@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from eupact.data.snapshot import load_snapshot
-from eupact.errors import fail
+from eupact.errors import EupactError, Problem
 from eupact.parameters import load_parameters
 from eupact.pool.synthetic import LABEL, synthetic_pledges, synthetic_uses
 from eupact.pool.year import pool_year
@@ -20,8 +20,52 @@ def example_pledges_path(year: int) -> Path:
         str(resources.files("eupact.cycle") / "examples" / f"pledges_{year}_synthetic.yaml")
     )
     if not path.exists():
-        raise fail("year", year, "no example pledges shipped for this year; pass --pledges FILE")
+        raise EupactError(_missing_for(year), f"cannot run the {year} cycle")
     return path
+
+
+def _missing_for(year: int) -> list[Problem]:
+    """Everything a run of ``year``'s cycle lacks, at once: the example pledges, the Council
+    act that sets the reference number, and the data the annual report assesses."""
+    from eupact.assessment import assess_year
+    from eupact.pool.acts import recorded_years
+
+    shipped = ", ".join(
+        p.name.split("_")[1]
+        for p in sorted(Path(str(resources.files("eupact.cycle") / "examples")).glob("*.yaml"))
+    )
+    missing = [
+        Problem(
+            "year",
+            year,
+            f"no example pledges are shipped for this pool year (only for {shipped}): "
+            "pass your pledges with --pledges FILE",
+        )
+    ]
+    known = recorded_years(load_parameters())
+    if year not in known:
+        missing.append(
+            Problem(
+                "year",
+                year,
+                "no Council implementing act is recorded for this pool year (recorded: "
+                f"{', '.join(map(str, known))}): its reference number and fair shares follow "
+                "from the act (Art. 57(1), (3))",
+            )
+        )
+    try:
+        assess_year(year - 1, with_sensitivity=False)
+    except EupactError as exc:
+        missing += [
+            Problem(
+                "year",
+                year,
+                f"the annual report (--report, the default; --no-report skips it) assesses "
+                f"{year - 1}: {p.rule}",
+            )
+            for p in exc.problems
+        ]
+    return missing
 
 
 def synthetic_document(year: int, seed: int) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eupact.boundary import DeductionRecord, PledgeIn, Refused, problems_of
 from eupact.boundary.benefit import FindingIn, NotificationRecord, UseOfPoolIn, read_day
-from eupact.errors import EupactError, Problem, fail
+from eupact.errors import EupactError, Problem, fail, kind_of, reason_of
 from eupact.pool.benefit import Notification, ShortcomingsFinding, UseOfPool
 from eupact.pool.pledges import Deduction, Pledge
 
@@ -74,7 +74,7 @@ def _read_text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(
-            "file", str(path), f"cannot be read: {exc}", summary="cannot read pledges"
+            "file", str(path), f"cannot be read: {reason_of(exc)}", summary="cannot read pledges"
         ) from None
 
 
@@ -109,13 +109,13 @@ def _document_rows(path: Path, text: str) -> tuple[FileHeader, Rows, Rows]:
         raise fail(
             "file",
             str(path),
-            f"is not valid {suffix[1:].upper()}: {exc}",
+            f"is not valid {suffix[1:].upper()}: {reason_of(exc)}",
             summary="cannot read pledges",
         ) from None
     if not isinstance(doc, dict):
         raise fail(
             "pledges",
-            type(doc).__name__,
+            kind_of(doc),
             "the file holds a mapping with a list 'pledges'",
             str(path),
             summary="cannot read pledges",
@@ -188,7 +188,12 @@ def read_pledges_file(path: str | Path) -> PledgesFile:
     """Parse a pledges file; every malformed row is reported, and nothing is returned if any is."""
     path = Path(path)
     if not path.is_file():
-        raise fail("file", str(path), "does not exist", summary="cannot read pledges")
+        raise fail(
+            "file",
+            str(path),
+            "is a folder, not a file" if path.is_dir() else "does not exist",
+            summary="cannot read pledges",
+        )
     text = _read_text(path)
     if path.suffix.lower() == ".csv":
         header, pledge_rows = _csv_rows(path, text)

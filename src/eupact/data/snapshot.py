@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -203,11 +204,45 @@ def _problem_of(err: Any, file: str) -> Problem:
             f"the header must be '{getattr(err, 'field_name', '')}' (the snapshot's schema)",
             where,
         )
+    if err.type == "missing-label":
+        name = getattr(err, "field_name", "")
+        return Problem(
+            name, None, f"the header has no column '{name}' (the snapshot's schema)", where
+        )
     if err.type == "primary-key":
         cells = ", ".join(str(c) for c in getattr(err, "cells", []) or [])
-        return Problem("primary key", cells, f"{err.type}: {err.note}", where)
+        return Problem("primary key", cells, f"listed twice ({err.type}: {err.note})", where)
     column = getattr(err, "field_name", None) or "-"
-    return Problem(column, getattr(err, "cell", None), f"{err.type}: {err.note}", where)
+    return Problem(column, getattr(err, "cell", None), _in_words(err), where)
+
+
+# frictionless's error types and the words for them; its own note follows in parentheses
+_WORDS = {
+    "unique-error": "listed twice",
+    "missing-cell": "the row has no cell for this column",
+    "extra-cell": "the row has more cells than the header has columns",
+    "blank-row": "the row is empty",
+}
+_TYPES = {"integer": "a whole number", "number": "a number", "date": "a date YYYY-MM-DD"}
+_LIMITS = {"minimum": "at least", "maximum": "at most", "minLength": "at least"}
+
+
+def _in_words(err: Any) -> str:
+    """A frictionless error in plain words, e.g. "must be at least 1 (constraint-error:
+    constraint "minimum" is "1")"; an enumeration is listed, not printed as a Python list."""
+    note, kind = str(err.note), err.type
+    constraint = re.fullmatch(r'constraint "(\w+)" is "(.*)"', note)
+    if kind == "constraint-error" and constraint and constraint[1] == "enum":
+        allowed = re.findall(r"'([^']*)'", constraint[2])
+        return f"must be one of {', '.join(allowed)}"
+    if kind == "constraint-error" and constraint and constraint[1] in _LIMITS:
+        return f"must be {_LIMITS[constraint[1]]} {constraint[2]} ({kind}: {note})"
+    typed = re.fullmatch(r'type is "(\w+)/\w+"', note)
+    if kind == "type-error" and typed and typed[1] in _TYPES:
+        return f"must be {_TYPES[typed[1]]} ({kind}: {note})"
+    if kind in _WORDS:
+        return f"{_WORDS[kind]} ({kind}: {note})"
+    return f"{kind}: {note}"
 
 
 def _completeness_problems(

@@ -46,7 +46,7 @@ import yaml
 from pydantic import ValidationError
 
 from eupact.cells import inert
-from eupact.errors import EupactError, Problem, fail
+from eupact.errors import EupactError, Problem, fail, kind_of, reason_of
 
 from .languages import GEO
 from .model import (
@@ -84,12 +84,17 @@ class _Rows:
 
 def _read_text(path: Path, what: str) -> str:
     if not path.is_file():
-        raise fail("file", str(path), "does not exist", summary=f"cannot read {what}")
+        raise fail(
+            "file",
+            str(path),
+            "is a folder, not a file" if path.is_dir() else "does not exist",
+            summary=f"cannot read {what}",
+        )
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(
-            "file", str(path), f"cannot be read: {exc}", summary=f"cannot read {what}"
+            "file", str(path), f"cannot be read: {reason_of(exc)}", summary=f"cannot read {what}"
         ) from None
 
 
@@ -160,7 +165,7 @@ def _json_doc(path: Path, text: str, what: str) -> Any:
         return json.loads(text)
     except ValueError as exc:  # JSONDecodeError, or an integer of more than 4300 digits
         raise fail(
-            "file", path.name, f"is not valid JSON: {exc}", summary=f"cannot read {what}"
+            "file", path.name, f"is not valid JSON: {reason_of(exc)}", summary=f"cannot read {what}"
         ) from None
 
 
@@ -200,7 +205,7 @@ def read_applicants(path: str | Path) -> ApplicantsFile:
         if not isinstance(items, list):
             raise fail(
                 "applicants",
-                type(items).__name__,
+                kind_of(items),
                 "the file holds a list of applicants, or a mapping with a list 'applicants'",
                 path.name,
                 summary=f"cannot read {what}",
@@ -335,7 +340,7 @@ def read_pledges(path: str | Path) -> PledgesInput:
         if not isinstance(doc, dict) or not isinstance(doc.get("pledges"), list):
             raise fail(
                 "pledges",
-                type(doc).__name__,
+                kind_of(doc),
                 "the file holds a mapping with a list 'pledges' (and optional 'profiles', 'needs')",
                 path.name,
                 summary=f"cannot read {what}",
@@ -426,7 +431,7 @@ def read_agreements(path: str | Path) -> tuple[BilateralAgreement, ...]:
         doc = _json_doc(path, text, what)
         items = doc.get("bilateral_agreements") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
-            raise fail("bilateral_agreements", type(items).__name__, "must be a list", path.name)
+            raise fail("bilateral_agreements", kind_of(items), "must be a list", path.name)
         where = [f"{path.name}, bilateral_agreements[{i}]" for i in range(len(items))]
         out = _agreements(items, where, problems)
     else:
@@ -445,13 +450,13 @@ def _pool_pledges(path: Path) -> PledgesInput:
         doc = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:
         raise fail(
-            "file", path.name, f"is not valid YAML: {exc}", summary=f"cannot read {what}"
+            "file", path.name, f"is not valid YAML: {reason_of(exc)}", summary=f"cannot read {what}"
         ) from None
     pledges = doc.get("pledges") if isinstance(doc, dict) else None
     if not isinstance(pledges, list):
         raise fail(
             "pledges",
-            type(pledges).__name__,
+            kind_of(pledges),
             "the file holds a mapping with a list 'pledges'",
             path.name,
             summary=f"cannot read {what}",
@@ -486,7 +491,7 @@ def read_profiles(path: str | Path) -> tuple[StateProfile, ...]:
         doc = _json_doc(path, text, what)
         items = doc.get("profiles") if isinstance(doc, dict) else doc
         if not isinstance(items, list):
-            raise fail("profiles", type(items).__name__, "must be a list", path.name, summary=what)
+            raise fail("profiles", kind_of(items), "must be a list", path.name, summary=what)
         out = _profiles(items, [f"{path.name}, profiles[{i}]" for i in range(len(items))], problems)
     else:
         raise fail("file", path.name, "must be .csv or .json", summary=f"cannot read {what}")

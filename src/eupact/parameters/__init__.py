@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from eupact.errors import fail
+from eupact.errors import fail, reason_of
 
 _RATIONAL = re.compile(r"-?[0-9_]+(\.[0-9]+)?(/[0-9]+)?")
 
@@ -366,15 +366,19 @@ def load_parameter_file(path: str | Path) -> ParameterSet:
     try:
         params = {p.name: p for p in _parameters_from_file(path, label)}
     except OSError as exc:
-        raise fail("file", label, f"cannot be read: {exc}", summary="parameter file") from exc
+        raise fail(
+            "file", label, f"cannot be read: {reason_of(exc)}", summary="parameter file"
+        ) from exc
     except yaml.YAMLError as exc:
-        raise fail("file", label, f"is not valid YAML: {exc}", summary="parameter file") from exc
+        raise fail(
+            "file", label, f"is not valid YAML: {reason_of(exc)}", summary="parameter file"
+        ) from exc
     except (KeyError, TypeError, AttributeError) as exc:
         raise fail(
             "file",
             label,
             "must have 'parameters:' with, for each, description, unit and dated 'values:' "
-            f"(as the files under parameters/): {type(exc).__name__} {exc}",
+            f"(as the files under parameters/): {reason_of(exc)}",
             summary="parameter file",
         ) from exc
     return ParameterSet(params)
