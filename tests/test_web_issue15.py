@@ -108,9 +108,9 @@ def test_overview_says_overdue_apart_from_done_late(implementing: Site) -> None:
 def test_exempt_states_show_no_deficit_and_the_pool_shows_deductions(implementing: Site) -> None:
     html = implementing.client().get("/pool").text
     italy = row_of(html, "key-table", "IT")  # benefitting since June (Art. 58(1))
-    assert 'class="neg"' not in italy and "exempt: a benefitting Member State" in italy
+    assert 'class="neg"' not in italy and "exempt: benefitting (Art. 60(3))" in italy
     czechia = row_of(html, "key-table", "CZ")  # the demo's full deduction (Art. 62)
-    assert 'class="neg"' not in czechia and "full deduction granted" in czechia
+    assert 'class="neg"' not in czechia and "exempt: full deduction (Art. 60(3))" in czechia
     germany = row_of(html, "key-table", "DE")
     assert 'class="neg"' in germany  # a contributing state's deficit stays red
     heads = text_of(table(html, "key-table").split("</thead>")[0])
@@ -118,6 +118,15 @@ def test_exempt_states_show_no_deficit_and_the_pool_shows_deductions(implementin
     assert re.search(r'<td data-sort="5211210(\.00)?">5,211,210\.00</td>', czechia)
     page = text_of(html)
     assert "before any deduction" in page and "not included in the shortfall" in page
+
+
+def test_a_benefitting_states_workspace_shows_no_deficit(implementing: Site) -> None:
+    html = implementing.client("IT").get("/workspace/IT").text
+    card = html.split('id="balance"')[0].rsplit('<div class="card', 1)[1]
+    assert not card.startswith(" warn")
+    assert 'id="exempt">exempt: benefitting (Art. 60(3))' in html
+    german = implementing.client("DE").get("/workspace/DE").text
+    assert german.split('id="balance"')[0].rsplit('<div class="card', 1)[1].startswith(" warn")
 
 
 @pytest.mark.parametrize("path", ["/pool", "/assessment"])
@@ -238,7 +247,7 @@ def test_state_page_after_the_act_shows_the_outcome_to_everyone(implementing: Si
     html = implementing.client().get("/state/IT").text
     page = text_of(html)
     assert 'id="state-fair-share"' in html and "2,707" in page
-    assert "exempt: a benefitting Member State" in page
+    assert "exempt: benefitting (Art. 60(3))" in page
     assert "benefitting" in page and "2026-06-12" in page
     assert "Technical-Level Forum after it benefits" in page  # its own deadline (Art. 58(3))
     assert "Withheld" in page  # offsets requests are not an observer's (permission table)
@@ -246,7 +255,7 @@ def test_state_page_after_the_act_shows_the_outcome_to_everyone(implementing: Si
     assert "Offsets received by Italy" in de and "Germany" in de
     assert "only the offsets requests that involve it" in de
     cz = text_of(implementing.client("commission").get("/state/CZ").text)
-    assert "exempt: full deduction granted" in cz and "granted" in cz
+    assert "exempt: full deduction (Art. 60(3))" in cz and "granted" in cz
     assert "Audit entries concerning Czechia" in cz and "deduction.decide" in cz
 
 

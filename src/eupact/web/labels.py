@@ -106,10 +106,8 @@ OFFSETS: dict[str, str] = {
 
 # Why a state need not implement its pledges this year (Art. 60(3)): its balance is no deficit.
 EXEMPTIONS: dict[str, str] = {
-    "benefitting": N_(
-        "exempt: a benefitting Member State need not implement its pledges (Art. 60(3))"
-    ),
-    "full deduction": N_("exempt: full deduction granted (Art. 60(3))"),
+    "benefitting": N_("exempt: benefitting (Art. 60(3))"),
+    "full deduction": N_("exempt: full deduction (Art. 60(3))"),
 }
 
 # The year-end deadline's status of a type of pledge (Art. 60(3), 65(3), 67(12); the codes of

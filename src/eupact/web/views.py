@@ -378,6 +378,10 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     phase = read.phase
     outcome = outcome_document(read.outcome, read.own_state)
     own = next((r for r in outcome["rows"] if r["geo"] == geo), None)
+    row = read.outcome.states.get(geo)
+    exempt = ""
+    if row is not None and row.exemption:  # Art. 60(3): its negative balance is no deficit
+        exempt = "benefitting" if row.role == "benefitting" else "full deduction"
     pledges = [p.as_dict() for p in service.list_pledges(actor, year, state=geo, limit=1000)[0]]
     deductions = [d.as_dict() for d in service.list_deductions(actor, year) if d.state == geo]
     standing = service.standing(actor, year)
@@ -396,6 +400,7 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "phase": phase,
         "share_pct": plain(key.percent(geo)),
         "own": own,
+        "exempt": exempt,
         "benefit": benefit_view,
         "may_use_pool": geo in standing.may_use,
         "deduction_eligible": geo in act.deduction_eligible_states,
