@@ -251,9 +251,10 @@ CASES = [
         2,
         "cannot run the 2031 cycle",
         "no example pledges are shipped for this pool year (only for 2026)",
-        "--pledges FILE",
+        "`cycle run --pledges FILE`",
         "no Council implementing act is recorded for this pool year (recorded: 2026)",
-        "the annual report (--report, the default; --no-report skips it) assesses 2030",
+        "its annual report, where one is asked for (`cycle run` by default; --no-report skips "
+        "it), assesses 2030",
         "assessable years are",
     ),
     case("key-year-2031", "key --year 2031", 2, "no Council act recorded", "known: 2026"),
@@ -296,6 +297,13 @@ CASES = [
         "assess 2025 --methodology {tmp}/broken.yaml",
         2,
         "is not valid YAML: line 3, column 1",
+    ),
+    case(
+        "snapshot-folder-without-package",
+        "--snapshot {tmp} key",
+        2,
+        "{tmp}/datapackage.json': cannot be read as JSON: no such file or directory",
+        "names a data package folder",
     ),
     # -- the service's database, tokens and audit log ----------------------------------------
     case(
@@ -373,7 +381,11 @@ def flat(text: str) -> str:
 @pytest.mark.parametrize("bad", CASES)
 def test_cli_error_message(tmp_path: Path, bad: Case, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # anything a case writes by default lands here
-    monkeypatch.delenv("EUPACT_DATABASE_URL", raising=False)
+    # --snapshot sets $EUPACT_SNAPSHOT for the process: set and removed here, so that it is
+    # restored (absent) after the case, as is the database URL
+    for name in ("EUPACT_DATABASE_URL", "EUPACT_SNAPSHOT"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     for name, content in FILES.items():
         target = tmp_path / name
         if isinstance(content, bytes):

@@ -39,7 +39,7 @@ def _missing_for(year: int) -> list[Problem]:
             "year",
             year,
             f"no example pledges are shipped for this pool year (only for {shipped}): "
-            "pass your pledges with --pledges FILE",
+            "give a pledges file (`cycle run --pledges FILE`, a scenario's pledges_file)",
         )
     ]
     known = recorded_years(load_parameters())
@@ -60,8 +60,8 @@ def _missing_for(year: int) -> list[Problem]:
             Problem(
                 "year",
                 year,
-                f"the annual report (--report, the default; --no-report skips it) assesses "
-                f"{year - 1}: {p.rule}",
+                f"its annual report, where one is asked for (`cycle run` by default; "
+                f"--no-report skips it), assesses {year - 1}: {p.rule}",
             )
             for p in exc.problems
         ]

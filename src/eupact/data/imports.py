@@ -39,7 +39,7 @@ from eupact.data import update
 from eupact.data.eurostat.indicators import INDICATORS as EUROSTAT_INDICATORS
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.data.update import FetchReport, UpdateResult
-from eupact.errors import EupactError, Problem, fail
+from eupact.errors import EupactError, Problem, fail, reason_of
 
 RESOURCE = "user_figures"
 COLUMNS = ("indicator", "geo", "period", "value", "unit", "reference_date", "source_title",
@@ -178,7 +178,10 @@ def _read_xlsx(path: Path) -> Iterator[list[Any]]:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (OSError, zipfile.BadZipFile) as exc:
         raise fail(
-            "file", path.name, f"is not an XLSX workbook ({exc})", summary="cannot import figures"
+            "file",
+            path.name,
+            f"is not an XLSX workbook ({reason_of(exc)})",
+            summary="cannot import figures",
         ) from None
     if unpacked > MAX_UNPACKED:
         raise fail(
@@ -193,7 +196,7 @@ def _read_xlsx(path: Path) -> Iterator[list[Any]]:
         raise fail(
             "file",
             path.name,
-            f"cannot be read as an XLSX workbook ({type(exc).__name__}: {exc})",
+            f"cannot be read as an XLSX workbook ({reason_of(exc)})",
             summary="cannot import figures",
         ) from None
     try:

@@ -24,7 +24,7 @@ from typing import Any
 
 from eupact import __version__
 from eupact.data.provenance import SOURCE_CLASSES, Number, Source, SourceClass, StateSeries
-from eupact.errors import EupactError, Problem, fail
+from eupact.errors import EupactError, Problem, fail, reason_of
 
 SNAPSHOT_DIR = Path(str(resources.files("eupact.data") / "snapshot"))
 INDICATOR = "eupact:indicator"
@@ -415,7 +415,12 @@ def _descriptor(path: Path) -> dict[str, Any]:
     try:
         result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise fail("datapackage.json", str(path), f"cannot be read as JSON: {exc}") from exc
+        raise fail(
+            "datapackage.json",
+            str(path),
+            f"cannot be read as JSON: {reason_of(exc)} (--snapshot or $EUPACT_SNAPSHOT names a "
+            "data package folder, the one holding datapackage.json)",
+        ) from exc
     return result
 
 

@@ -55,7 +55,7 @@ def exact(value: object) -> Fraction | None:
     try:
         return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
     except (ValueError, ZeroDivisionError, OverflowError) as exc:
-        raise fail("value", value, f"not a finite number: {exc}") from exc
+        raise fail("value", value, "must be a finite number, e.g. 1200 or 0.42") from exc
 
 
 @dataclass(frozen=True, slots=True)
