@@ -54,7 +54,7 @@ ReadingOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--reading",
-        help="Choose another [reading] of the law, NAME=ALTERNATIVE (repeatable; "
+        help="Choose another \\[reading] of the law, NAME=ALTERNATIVE (repeatable; "
         "`eupact params show` lists them)",
     ),
 ]
