@@ -266,12 +266,28 @@ def test_state_page_shows_the_category_with_its_reasons(implementing: Site) -> N
     assert "Commission's decision" in page
 
 
+@pytest.mark.parametrize("who", VISITORS)
+def test_the_list_of_member_states_links_every_state(pledging: Site, who: str | None) -> None:
+    html = pledging.client(who).get("/state").text
+    rows = table(html, "states-table")
+    for geo in MEMBER_STATES:
+        assert f'href="/state/{geo}?year=2026"' in rows
+    assert 'href="/state?year=2026" aria-current="page"' in html  # in the navigation
+    names = re.findall(r'<th scope="row" data-sort="([^"]+)"', rows)
+    assert names == sorted(names) and len(names) == 27
+    page = text_of(rows)
+    assert "Denmark DK not in the pool's key" in page and "not bound (Protocol No 22)" in page
+    assert "may use the pool" in page  # before the act, those under pressure have not informed
+    german = text_of(pledging.client(lang="de").get("/state").text)
+    assert "Mitgliedstaaten" in german and "Deutschland" in german
+
+
 def test_unknown_state_is_a_404_page_and_the_picker_redirects(pledging: Site) -> None:
     client = pledging.client()
     missing = client.get("/state/XX")
     assert missing.status_code == 404 and "not a Member State's code" in text_of(missing.text)
     assert client.get("/state/de").status_code == 200
-    picked = client.get("/state?geo=fr&year=2026")
+    picked = client.get("/state?geo=fr&year=2026")  # the picker on a state's page
     assert picked.status_code == 303 and picked.headers["location"] == "/state/FR?year=2026"
 
 
@@ -294,7 +310,9 @@ def test_tables_naming_states_link_to_their_pages(
     assert re.search(r'href="/state/[A-Z]{2}\?year=2026"', table(html, table_id)), table_id
 
 
-@pytest.mark.parametrize("path", ["/", "/pool", "/assessment", "/sources", "/downloads"])
+@pytest.mark.parametrize(
+    "path", ["/", "/pool", "/assessment", "/state", "/state/DE", "/sources", "/downloads"]
+)
 def test_every_table_is_filterable_without_inline_script(implementing: Site, path: str) -> None:
     html = implementing.client().get(path).text
     tables = re.findall(r"<table[^>]*>", html)

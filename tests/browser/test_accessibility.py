@@ -55,6 +55,8 @@ VISITS = [
     # issue 15: the page per Member State (pictured), the audit trail filtered, the changed
     # pages in French and German, and the page per Member State for each kind of visitor
     Visit("state", "implementation", "commission", "/state/IT"),
+    Visit("states", "implementation", None, "/state"),
+    Visit("states-fr", "pledging", "DE", "/state?lang=fr", shot=False),
     Visit("state-fr", "implementation", None, "/state/DE?lang=fr", shot=False),
     Visit("state-de", "implementation", "DE", "/state/DE?lang=de", shot=False),
     Visit("state-embargo", "pledging", None, "/state/DE", shot=False),

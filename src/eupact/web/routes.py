@@ -60,6 +60,7 @@ NAV = (
     ("overview", "/", i18n.N_("Cycle")),
     ("pool", "/pool", i18n.N_("Fair shares and pool")),
     ("assessment", "/assessment", i18n.N_("Migratory pressure")),
+    ("states", "/state", i18n.N_("Member States")),
     ("workspace", "/workspace", i18n.N_("Member-State workspace")),
     ("audit", "/audit", i18n.N_("Audit trail")),
     ("sources", "/sources", i18n.N_("Data sources")),
@@ -255,13 +256,19 @@ def web_router(service: CycleService) -> APIRouter:
     # -- one Member State's page -----------------------------------------------------------------
 
     @router.get("/state", response_class=HTMLResponse)
-    def state_picker(request: Request) -> Response:
-        """The state picker's form (``?geo=``, a GET that works without JavaScript)."""
+    def states(request: Request) -> Response:
+        """Every Member State, each linked to its page; the state picker's form (``?geo=``, a
+        GET that works without JavaScript) lands here too."""
+        page = page_of(request)
         geo = request.query_params.get("geo", "").strip().upper()
-        year = forms.year(request.query_params)
-        if not geo.isalpha() or len(geo) != 2:
-            return RedirectResponse("/pool", status_code=303)
-        return RedirectResponse(f"/state/{geo}" + (f"?year={year}" if year else ""), 303)
+        year, _ = page.cycle()
+        if geo.isalpha() and len(geo) == 2:
+            return RedirectResponse(f"/state/{geo}" + (f"?year={year}" if year else ""), 303)
+        assessed = (year or service.clock().year + 1) - 1
+        data = views.states_index(service, page.actor, year, assessed)
+        names = i18n.state_names(page.lang)  # in the order the table says it is in: by name
+        data["rows"].sort(key=lambda r: names.get(r["geo"], r["geo"]))
+        return page.render("states.html", active="states", data=data, assessed=assessed)
 
     @router.get("/state/{geo}", response_class=HTMLResponse)
     def state(request: Request, geo: str) -> Response:
@@ -284,7 +291,7 @@ def web_router(service: CycleService) -> APIRouter:
             ]
         return page.render(
             "state.html",
-            active="state",
+            active="states",
             geo=geo,
             data=data,
             pressure=pressure,

@@ -316,6 +316,50 @@ def state_page(service: CycleService, actor: Actor, year: int, geo: str) -> dict
     return data
 
 
+def states_index(
+    service: CycleService, actor: Actor, year: int | None, assessed: int
+) -> dict[str, Any]:
+    """One line per Member State: its key share (public), its category in the assessment and in
+    the Commission's decision (public), and whether it benefits from the pool as of today."""
+    from eupact.data.coverage import MEMBER_STATES
+
+    a = assessment(assessed)
+    shares: dict[str, str] = {}
+    benefitting: dict[str, str] = {}
+    may_use: tuple[str, ...] = ()
+    if year is not None:
+        key = service.pool(year).key
+        shares = {g: str(plain(key.percent(g))) for g in key.rows}
+        standing = service.standing(actor, year)
+        benefitting = {g: b.since.isoformat() for g, b in standing.standing.benefitting.items()}
+        may_use = standing.may_use
+    rows = []
+    for geo in MEMBER_STATES:
+        res = a.states.get(geo)
+        comparison = a.comparison.get(geo)
+        decided = comparison.decision if comparison else (False, False, False)
+        rows.append(
+            {
+                "geo": geo,
+                "share_pct": shares.get(geo),
+                "category": res.label if res else "",
+                "decision": [
+                    label
+                    for label, flag in zip(
+                        ("under migratory pressure", "at risk", "significant migratory situation"),
+                        decided,
+                        strict=True,
+                    )
+                    if flag
+                ],
+                "bound": bool(res and res.bound),
+                "benefitting_since": benefitting.get(geo),
+                "may_use_pool": geo in may_use,
+            }
+        )
+    return {"rows": rows, "period": a.period.label}
+
+
 def state_deadlines(
     calendar: list[dict[str, Any]], data: dict[str, Any], im: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
@@ -614,6 +658,7 @@ __all__ = [
     "pool",
     "sources",
     "state_page",
+    "states_index",
     "synthetic",
     "workspace",
 ]
