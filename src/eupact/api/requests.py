@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,10 +29,12 @@ from eupact.cycle.phases import Action
 from eupact.pool.council import Vote
 from eupact.pool.limits import MAX_EUR, MAX_PERSONS
 from eupact.pool.pledges import PledgeKind
+from eupact.scenarios.model import FIRST_YEAR, LAST_YEAR, Changes, Scenario, scenario_from_dict
 
 __all__ = [
     "AlternativeRequestIn",
     "AssessmentIn",
+    "CompareIn",
     "ConfirmationIn",
     "CycleIn",
     "DecisionIn",
@@ -47,6 +50,7 @@ __all__ = [
     "PledgeIn",
     "ReconveneIn",
     "RefusalIn",
+    "ScenarioIn",
     "TransitionIn",
     "UseOfPoolIn",
     "VoteIn",
@@ -190,3 +194,45 @@ class RefusalIn(benefit.RefusalIn):
             ]
         },
     )
+
+
+_SCENARIO_EXAMPLE: dict[str, Any] = {
+    "label": "reference number 25,000 relocations",
+    "base": 2026,
+    "changes": {
+        "parameters": {
+            "pool_2026.reference.relocations": 25000,
+            "pool_2026.reference.financial": "EUR 500000000",
+        }
+    },
+}
+
+
+class ScenarioIn(BaseModel):
+    """A scenario as in a scenario file (docs/scenarios.md), without a pledges file: the base
+    year's shipped example pledges are changed (``changes.pledges``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_SCENARIO_EXAMPLE]})
+
+    label: str = Field(max_length=200)
+    base: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+    description: str = Field(default="", max_length=2_000)
+    changes: Changes = Field(default_factory=Changes)
+
+    def scenario(self) -> Scenario:
+        # the scenario file's own checks (text, codes, bounds), refused as any bad input
+        return scenario_from_dict(self.model_dump(), "request body")
+
+
+class CompareIn(BaseModel):
+    """Two scenarios, A and B."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"a": {"label": "as recorded", "base": 2026}, "b": _SCENARIO_EXAMPLE}]
+        },
+    )
+
+    a: ScenarioIn
+    b: ScenarioIn

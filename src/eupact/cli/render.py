@@ -8,6 +8,9 @@ line per column). ``-f wide`` prints every column at its full width, whatever th
 ``-f`` also says where files go: ``csv:TABLE`` prints one of several tables, ``csv:FOLDER/``
 writes one CSV file per table, ``xlsx:FILE`` names the workbook (default:
 ``<first table>.xlsx`` in the current folder).
+
+Why one file: every format reads the same table hints (which columns are figures, money,
+states) and the same ``-f`` target; split by format, those rules would be kept in several places.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ A row whose first cell starts with ``#`` is a comment (the template's example ro
 figures are written as the ``user_figures`` resource of a new version, labelled as the user's
 (source class ``user``), never as Eurostat's. Nothing is written if any row is bad, nor when no
 figure differs from the base snapshot or from the last import built on it.
+
+Why one file: the checks of one row run together (a row's period is read against its indicator
+and geo) and report in one pass; split by column, each would need the whole row again.
 """
 
 from __future__ import annotations

@@ -8,38 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from eupact.api.deps import Service, Who, perm
+from eupact.api.requests import CompareIn, ScenarioIn
 from eupact.cycle.permissions import authorize
 from eupact.reports.tables import Table, outcome_table, plain, totals_table
 from eupact.scenarios import compare, run_scenario
-from eupact.scenarios.model import Changes, Scenario, scenario_from_dict
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"])
-
-
-class ScenarioIn(BaseModel):
-    """A scenario as in a scenario file, without a pledges file: the base year's shipped
-    example pledges are changed (`changes.pledges`)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    label: str = Field(max_length=200)
-    base: int = Field(ge=2026, le=2100)
-    description: str = Field(default="", max_length=2_000)
-    changes: Changes = Field(default_factory=Changes)
-
-    def scenario(self) -> Scenario:
-        # the scenario file's own checks (text, codes, bounds), refused as any bad input
-        return scenario_from_dict(self.model_dump(), "request body")
-
-
-class CompareIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    a: ScenarioIn
-    b: ScenarioIn
 
 
 class TableOut(BaseModel):
