@@ -135,7 +135,16 @@ def test_both_pages_explain_the_key_share_difference(implementing: Site, path: s
     assert "26 Member States bound by the solidarity rules" in note
     assert "27 Member States it assesses" in note
     assert "Denmark" in note
-    assert "Germany: 21.6903 % in the pool's key, 21.30 % in the assessment's" in note
+    scopes = views.key_scopes(implementing.service, 2026, 2025)
+    example = scopes["example"]
+    pool_pct = f"{float(example['pool_pct']):.4f}"
+    assessment_pct = f"{float(example['assessment_pct']):.2f}"
+    assert pool_pct != assessment_pct  # the very difference the note explains (21.69 vs 21.30)
+    said = f"Germany: {pool_pct} % in the pool's key, {assessment_pct} % in the assessment's"
+    assert said in note
+    # the same figures as the pages show: /pool's table and the assessment's own reasons
+    assert pool_pct in table(implementing.client().get("/pool").text, "key-table")
+    assert f"its key share {assessment_pct}%" in implementing.client().get("/assessment").text
 
 
 def test_assessment_shows_the_decision_and_plain_thresholds(implementing: Site) -> None:
@@ -184,6 +193,13 @@ def test_audit_names_the_state_and_when_each_step_took_effect(implementing: Site
     assert re.search(r"2026-06-12 informed_on Italy Member State · token:\d+", rows)
     html = implementing.client("commission").get("/audit?action=pledge.create").text
     assert "when recorded" in html  # a pledge takes effect when it is recorded
+
+
+def test_overview_latest_steps_name_the_state_and_the_effective_date(implementing: Site) -> None:
+    html = implementing.client("coordinator").get("/").text
+    recent = table(html, "recent-table")
+    assert "Took effect" in recent and "Recorded (UTC)" in recent
+    assert re.search(r'href="/state/DE\?year=2026">Germany</a>', recent)  # implementation.record
 
 
 def test_audit_filters_by_state_step_and_date(implementing: Site) -> None:

@@ -51,8 +51,7 @@ def overview(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     upcoming = [s for s in steps if not s["done"] and s["status"] in ("pending", "overdue")]
     recent: list[dict[str, Any]] = []
     if actor.institution:  # the audit trail is the institutions' (permission table)
-        total = service.audit_log(actor, 0, 1)[1]
-        recent = [e.as_dict() for e in service.audit_log(actor, max(total - 10, 0), 10)[0]][::-1]
+        recent = audit_entries(service, actor, year)[-10:][::-1]
     return {
         "recent": recent,
         "cycle": cycle,
