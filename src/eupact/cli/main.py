@@ -216,10 +216,70 @@ def key_cmd(
     ] = None,
     explain: Annotated[str | None, typer.Option(help="Explain one state's share, e.g. DE")] = None,
     form: FormatOpt = Format.table,
+    regime: Annotated[
+        str | None,
+        typer.Option(
+            help="A historical key instead: 2015-agenda, 2015-may or 2015-september, on its "
+            "own data, compared with the figures published then (docs/regimes.md)"
+        ),
+    ] = None,
 ) -> None:
-    """Each Member State's reference-key share (Art. 66 AMMR) on a chosen data vintage."""
+    """Each Member State's reference-key share (Art. 66 AMMR) on a chosen data vintage, or with
+    --regime a historical key compared with its published figures."""
     from eupact.reports.tables import key_table
 
+    if regime is not None:
+        from eupact.key.regimes import (
+            comparison_rows,
+            compute_key_2015,
+            load_inputs,
+            load_published,
+        )
+        from eupact.key.regimes import regime as find_regime
+        from eupact.parameters import load_parameters
+
+        if population_date or release or population_file or gdp_file:
+            raise fail(
+                "--regime",
+                regime,
+                "rests on the regime's own data: only --gdp-year, --states, --explain and "
+                "--format go with it",
+            )
+        if gdp_year is not None and not gdp_year.isdigit():
+            raise fail("--gdp-year", gdp_year, "must be a year, e.g. 2013")
+        chosen = find_regime(regime)
+        picked = (
+            tuple(s.strip().upper() for s in states.split(",") if s.strip()) if states else None
+        )
+        hist = compute_key_2015(
+            load_inputs(),
+            load_parameters().at(chosen.date),
+            chosen,
+            states=picked,
+            gdp_year=int(gdp_year) if gdp_year else None,
+        )
+        if picked is not None or gdp_year is not None:
+            err_console.print(
+                f"[bold yellow]warning:[/] --states/--gdp-year change {chosen.name}: a what-if, "
+                "not the key as proposed",
+                highlight=False,
+            )
+        if explain:
+            if explain.upper() not in hist.rows:
+                raise fail("--explain", explain, "not among the participating states")
+            print(hist.explain(explain.upper()).render())
+            return
+        rows, notes = comparison_rows(hist, load_published())
+        table = Table(
+            f"regime_{chosen.name.replace('-', '_')}",
+            f"{chosen.title}: key and published figures",
+            tuple(rows[0]) if rows else ("geo",),
+            rows,
+            notes=notes,
+            wide=("population", "gdp_meur", "residual_pct", "within_rounding"),
+        )
+        print_tables(console, [table], form)
+        return
     _, key = _key(year, population_date, gdp_year, release, population_file, gdp_file, states)
     bound = key.params("scope.bound_member_states")
     unbound = [g for g in key.states if g not in bound]

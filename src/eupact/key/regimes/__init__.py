@@ -14,6 +14,7 @@ from .relocation_2015 import (
     Key2015,
     Regime,
     Row2015,
+    comparison_rows,
     compute_key_2015,
     regime,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "Regime",
     "Row2015",
     "StateInputs",
+    "comparison_rows",
     "compute_key_2015",
     "load_inputs",
     "load_published",

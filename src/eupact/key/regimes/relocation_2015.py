@@ -408,3 +408,65 @@ def compute_key_2015(
     return Key2015(
         the_regime, chosen, rows, rule, residual, params, g_year, u_year, (first, last), pop_date
     )
+
+
+def _pct(value: Fraction, places: int = 4) -> Decimal:
+    return to_decimal(value * 100, places)
+
+
+def comparison_rows(
+    key: Key2015, published: Published
+) -> tuple[list[dict[str, object]], tuple[str, ...]]:
+    """One row per participating state (each component, the share, the published figure and the
+    difference in points) and the notes that say where everything comes from."""
+    found = {c.geo: c for c in key.compare(published)}
+    figure = published.figure(key.regime.published)
+    rows: list[dict[str, object]] = []
+    for geo in key.states:
+        r, c = key.rows[geo], found.get(geo)
+        rows.append(
+            {
+                "geo": geo,
+                "population": r.population,
+                "gdp_meur": r.gdp,
+                "unemployment_pct": r.unemployment,
+                "asylum_per_million": to_decimal(r.asylum_per_million, 1),
+                "population_share_pct": _pct(r.population_share),
+                "gdp_share_pct": _pct(r.gdp_share),
+                "asylum_effect_pct": _pct(r.asylum_effect),
+                "unemployment_effect_pct": _pct(r.unemployment_effect),
+                "capped": " ".join(r.capped) if key.cap_rule == "per_state" else "",
+                "residual_pct": _pct(r.residual),
+                "share_pct": key.percent(geo),
+                "published_pct": _pct(c.published_pct / 100) if c else "not published",
+                "difference_pp": to_decimal(c.difference_pp, 3) if c else "",
+                "within_rounding": ("yes" if c.within_rounding else "no") if c else "",
+            }
+        )
+    diffs = [c.difference_pp for c in found.values()]
+    worst = max(found.values(), key=lambda c: abs(c.difference_pp)) if found else None
+    notes = [
+        f"{key.regime.title}; {key.regime.source}; parameters on {key.regime.date.isoformat()} "
+        f"(src/eupact/parameters/regimes/relocation_2015.yaml)",
+        f"cap rule: {key.cap_rule}; residual left by the caps: {_pct(key.residual_total)} % "
+        "(shared by population and GDP)",
+        f"data: population on {key.population_date}, GDP {key.gdp_year}, unemployment "
+        f"{key.unemployment_year}, asylum applicants + resettled {key.asylum_years[0]}-"
+        f"{key.asylum_years[1]}: Eurostat as extracted in June 2016, not the 2015 release "
+        "(src/eupact/data/regimes/SOURCES.md)",
+        f"published: {figure.name} ({figure.unit}; {figure.source}); published_pct is "
+        + (
+            "the published percentage"
+            if figure.unit == "percent"
+            else f"persons / {key.relocations():,} × 100"
+        ),
+    ]
+    if worst is not None:
+        rms = sum((d * d for d in diffs), Fraction(0)) / len(diffs)
+        notes.append(
+            f"largest difference: {worst.geo} {to_decimal(worst.difference_pp, 3)} points; "
+            f"root mean square {to_decimal(Fraction(float(rms) ** 0.5), 3)} points over "
+            f"{len(diffs)} states; {sum(c.within_rounding for c in found.values())} within the "
+            "publication's rounding (docs/regimes.md explains the differences)"
+        )
+    return rows, tuple(notes)
