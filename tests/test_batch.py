@@ -131,6 +131,28 @@ def test_batch_equals_exact_path(key2026, act, reference, readings, forum):
         _assert_same(exact, result, i)
 
 
+def test_blocks_give_the_same_as_one_block(key2026, act, monkeypatch):
+    """Scenarios are evaluated a block at a time; the blocks' results are the whole's."""
+    fair = allocate(key2026, act.reference, "fair share", "Art. 57(3)")
+    scenarios = scenario_matrix(fair, 1000, seed=5)
+    forum = np.arange(1000) % 3 > 0
+    ctx = batch_context(key2026, act)
+    whole = evaluate_scenarios(ctx, scenarios, forum_reconvened=forum)
+    monkeypatch.setattr(batch, "BLOCK", 64)
+    blocks = evaluate_scenarios(ctx, scenarios, forum_reconvened=forum)
+    for name, value in vars(whole).items():
+        assert np.array_equal(value, getattr(blocks, name)), name
+
+
+def test_batch_refuses_negative_or_huge_pledges(key2026, act):
+    ctx = batch_context(key2026, act)
+    zeros = np.zeros((2, 26), np.int64)
+    with pytest.raises(ValueError, match="non-negative"):
+        evaluate_cents(ctx, zeros - 1, zeros)
+    with pytest.raises(ValueError, match="10\\^13"):
+        evaluate_cents(ctx, zeros, zeros + 10**14)
+
+
 def test_batch_rejects_wrong_shape(key2026, act):
     with pytest.raises(ValueError, match="shape"):
         evaluate_scenarios(batch_context(key2026, act), np.zeros((3, 5, 3)))
