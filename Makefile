@@ -18,7 +18,7 @@ install: $(STAMP)
 ## dashboard on the 2026 demo cycle (stop it with Ctrl-C). DEMO_PORT=8000 by default.
 DEMO_PORT ?= 8000
 demo: $(STAMP)
-	$(BIN)/eupact cycle run 2026 --out results/2026
+	$(BIN)/eupact cycle run 2026 --as-of $$(date +%F) --out results/2026
 	@echo "Results in results/2026 (summary.html, summary.md, result.json, report_2025.pdf)"
 	$(BIN)/eupact serve --demo --port $(DEMO_PORT)
 

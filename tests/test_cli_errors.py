@@ -167,7 +167,6 @@ CASES = [
         "data show population --geo GR",
         2,
         "Greece is EL in Eurostat geo codes",
-        bug="cli/data.py shows an empty table for a geo code it does not hold",
     ),
     # -- a pledges file: every problem of its rows in one pass, in words ---------------------
     case(
@@ -234,7 +233,6 @@ CASES = [
         2,
         "field 'forum_reconvened'",
         "field 'state' = 'GR'",
-        bug="cycle/inputs.py stops at the file's top-level fields before reading its rows",
     ),
     case(
         "pledges-legal-problems-in-one-pass",
@@ -242,7 +240,6 @@ CASES = [
         2,
         "duplicate relocation pledge",
         "deductions[0]",
-        bug="cycle/run.py checks the pledges and refuses before it checks the deductions",
     ),
     # -- years outside what is recorded: what is missing, in one message ---------------------
     case(

@@ -65,12 +65,24 @@ Rows = list[tuple[str, Any]]
 SUFFIXES = {".yaml", ".yml", ".json", ".csv"}
 
 
+#: Largest pledges file read: 27 states × a few kinds of pledge and deduction is a few hundred
+#: rows; ten megabytes leaves room for notes and refuses a file meant to exhaust memory.
+MAX_FILE_BYTES = 10_000_000
+
+
 def _read_text(path: Path) -> str:
     if path.suffix.lower() not in SUFFIXES:
         raise fail(
             "file", str(path), "must be .yaml, .yml, .json or .csv", summary="cannot read pledges"
         )
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise fail(
+                "file",
+                str(path),
+                f"is larger than {MAX_FILE_BYTES:,} bytes: a pledges file holds a few hundred rows",
+                summary="cannot read pledges",
+            )
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise fail(
@@ -100,8 +112,10 @@ def _csv_rows(path: Path, text: str) -> tuple[FileHeader, Rows]:
     return FileHeader(label=" ".join(comments)), rows
 
 
-def _document_rows(path: Path, text: str) -> tuple[FileHeader, Rows, Rows]:
-    """The header, the pledge rows and the deduction rows of a YAML or JSON file."""
+def _document_rows(path: Path, text: str) -> tuple[FileHeader | None, Rows, Rows, list[Problem]]:
+    """The header, the pledge rows and the deduction rows of a YAML or JSON file; when the
+    header is refused, its problems and the rows as written, so that the rows are checked in
+    the same pass."""
     suffix = path.suffix.lower()
     try:
         doc = yaml.safe_load(text) if suffix in {".yaml", ".yml"} else json.loads(text)
@@ -121,14 +135,27 @@ def _document_rows(path: Path, text: str) -> tuple[FileHeader, Rows, Rows]:
             summary="cannot read pledges",
         )
     try:
-        header = FileHeader.model_validate(doc)
+        header: FileHeader | None = FileHeader.model_validate(doc)
     except ValidationError as exc:
-        raise EupactError(problems_of(exc, path.name), f"pledges file {path} refused") from None
+        header, problems = None, problems_of(exc, path.name)
+    else:
+        problems = []
+    lists = (
+        (header.pledges, header.deductions)
+        if header is not None
+        else tuple(_list_of(doc.get(name)) for name in ("pledges", "deductions"))
+    )
     return (
         header,
-        [(f"{path.name}, pledges[{i}]", r) for i, r in enumerate(header.pledges)],
-        [(f"{path.name}, deductions[{i}]", r) for i, r in enumerate(header.deductions)],
+        [(f"{path.name}, pledges[{i}]", r) for i, r in enumerate(lists[0])],
+        [(f"{path.name}, deductions[{i}]", r) for i, r in enumerate(lists[1])],
+        problems,
     )
+
+
+def _list_of(value: Any) -> list[Any]:
+    """The rows as written, when the header was refused."""
+    return value if isinstance(value, list) else []
 
 
 def _pledge(where: str, raw: Any, problems: list[Problem]) -> Pledge | None:
@@ -195,14 +222,18 @@ def read_pledges_file(path: str | Path) -> PledgesFile:
             summary="cannot read pledges",
         )
     text = _read_text(path)
+    problems: list[Problem] = []
+    found: FileHeader | None
     if path.suffix.lower() == ".csv":
-        header, pledge_rows = _csv_rows(path, text)
+        found, pledge_rows = _csv_rows(path, text)
         deduction_rows: Rows = []
     else:
-        header, pledge_rows, deduction_rows = _document_rows(path, text)
-    problems: list[Problem] = []
+        found, pledge_rows, deduction_rows, problems = _document_rows(path, text)
     pledges = [p for where, raw in pledge_rows if (p := _pledge(where, raw, problems))]
     deductions = [d for where, raw in deduction_rows if (d := _deduction(where, raw, problems))]
+    if found is None:
+        raise EupactError(problems, f"pledges file {path} refused; nothing was computed")
+    header = found
     uses, notifications, findings = _events(header, path.name, problems)
     as_of = _as_of(header, path.name, problems)
     if problems:

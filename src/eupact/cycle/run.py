@@ -24,6 +24,7 @@ from eupact.cells import inert
 from eupact.cycle.inputs import PledgesFile, read_pledges_file
 from eupact.cycle.summary import render_html, render_markdown
 from eupact.data.snapshot import Snapshot, load_snapshot
+from eupact.errors import EupactError
 from eupact.key.reference_key import ReferenceKey, Vintage
 from eupact.parameters import ParameterSet, load_parameters
 from eupact.pool.acts import CouncilAct
@@ -105,7 +106,22 @@ def run_cycle(
     who = pool.standing(
         file.uses_of_pool, file.notifications, file.shortcomings, as_of or file.as_of
     )
-    pledges = validate_pledges(file.pledges, act, params, who.benefitting_states)
+    try:
+        pledges = validate_pledges(file.pledges, act, params, who.benefitting_states)
+    except EupactError as refused:
+        # the deductions' problems said in the same pass, against the pledges as written
+        try:
+            validate_deductions(
+                file.deductions,
+                file.pledges,
+                act,
+                params,
+                snapshot.classification,
+                who.barred_from_deduction,
+            )
+        except EupactError as also:
+            raise EupactError([*refused.problems, *also.problems], refused.summary) from None
+        raise
     deductions = validate_deductions(
         file.deductions,
         pledges,

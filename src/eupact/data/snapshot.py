@@ -129,6 +129,15 @@ class Snapshot:
                 f"not in the snapshot; known: {', '.join(known)}",
                 summary="unknown indicator",
             )
+        if geo is not None:
+            known = {g for s in self.series for g in (*s.values, *s.missing, *s.aggregates)}
+            if geo not in known:
+                raise fail(
+                    "--geo",
+                    geo,
+                    "not a geo code of the snapshot (Member States' Eurostat codes and EU27_2020)",
+                    summary="unknown geo code",
+                )
         if period is not None:
             chosen = [s for s in chosen if s.source.reference_date.startswith(period)]
         rows = []
