@@ -36,7 +36,7 @@ from pydantic import (
 )
 
 from eupact.boundary.text import read_state, read_text
-from eupact.errors import EupactError, Problem, fail
+from eupact.errors import EupactError, Problem, fail, kind_of, reason_of
 
 #: Largest scenario file read (bytes): a scenario is a page of YAML, not a data set.
 MAX_FILE_BYTES = 256_000
@@ -164,7 +164,7 @@ def _number(text: str) -> Fraction | None:
 def scenario_from_dict(doc: object, where: str = "scenario") -> Scenario:
     """A scenario from its parsed document; every problem named at once."""
     if not isinstance(doc, dict):
-        raise fail(where, type(doc).__name__, "must be a mapping with label, base and changes")
+        raise fail(where, kind_of(doc), "must be a mapping with label, base and changes")
     try:
         return Scenario.model_validate(doc)
     except ValidationError as exc:
@@ -181,7 +181,7 @@ def scenario_from_dict(doc: object, where: str = "scenario") -> Scenario:
 
 
 def _shown(value: object) -> str:
-    text = value if isinstance(value, str) else type(value).__name__
+    text = value if isinstance(value, str) else kind_of(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -195,8 +195,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise fail("file", str(path), f"is not readable YAML: {reason}") from None
+        raise fail("file", str(path), f"is not readable YAML: {reason_of(exc)}") from None
     scenario = scenario_from_dict(doc, path.name)
     return scenario.model_copy(update={"folder": path.parent})
 
