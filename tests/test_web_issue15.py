@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from eupact.data.coverage import MEMBER_STATES
-from eupact.web import views
+from eupact.web import member_states, views
 
 from .test_web import Site, _site
 from .test_web import text_of as _text_of
@@ -135,7 +135,7 @@ def test_both_pages_explain_the_key_share_difference(implementing: Site, path: s
     assert "26 Member States bound by the solidarity rules" in note
     assert "27 Member States it assesses" in note
     assert "Denmark" in note
-    scopes = views.key_scopes(implementing.service, 2026, 2025)
+    scopes = member_states.key_scopes(implementing.service, 2026, 2025)
     example = scopes["example"]
     pool_pct = f"{float(example['pool_pct']):.4f}"
     assessment_pct = f"{float(example['assessment_pct']):.2f}"

@@ -33,9 +33,9 @@ from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
 from eupact.cycle.service.tokens import SESSION_LIFETIME, TokenExpired, WebSession
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
-from eupact.web import forms, i18n, labels, views
+from eupact.web import audit_trail, forms, i18n, labels, member_states, views
 from eupact.web.downloads import DOWNLOAD_FORMATS, download, download_names, report_pdf
-from eupact.web.page_charts import assessment_row, assessment_rows, pool_charts
+from eupact.web.page_charts import assessment_rows, pool_charts
 from eupact.web.security import (
     TooManyRequests,
     client_address,
@@ -234,7 +234,7 @@ def web_router(service: CycleService) -> APIRouter:
         year, _ = page.cycle()
         data = views.pool(service, page.actor, year) if year else None
         if data:
-            data["key_scopes"] = views.key_scopes(service, year, (year or 0) - 1)
+            data["key_scopes"] = member_states.key_scopes(service, year, (year or 0) - 1)
         charts = pool_charts(data, page.lang, page.gettext) if data else {}
         return page.render("pool.html", active="pool", data=data, charts=charts)
 
@@ -244,7 +244,7 @@ def web_router(service: CycleService) -> APIRouter:
         year, _ = page.cycle()
         assessed = (year or service.clock().year + 1) - 1
         data = assessment_rows(assessed, page.lang)
-        scopes = views.key_scopes(service, year, assessed)
+        scopes = member_states.key_scopes(service, year, assessed)
         return page.render(
             "assessment.html",
             active="assessment",
@@ -253,7 +253,7 @@ def web_router(service: CycleService) -> APIRouter:
             key_scopes=scopes,
         )
 
-    # -- one Member State's page -----------------------------------------------------------------
+    # -- the Member States' pages (eupact.web.member_states) --------------------------------------
 
     @router.get("/state", response_class=HTMLResponse)
     def states(request: Request) -> Response:
@@ -264,42 +264,15 @@ def web_router(service: CycleService) -> APIRouter:
         year, _ = page.cycle()
         if geo.isalpha() and len(geo) == 2:
             return RedirectResponse(f"/state/{geo}" + (f"?year={year}" if year else ""), 303)
-        assessed = (year or service.clock().year + 1) - 1
-        data = views.states_index(service, page.actor, year, assessed)
-        names = i18n.state_names(page.lang)  # in the order the table says it is in: by name
-        data["rows"].sort(key=lambda r: names.get(r["geo"], r["geo"]))
-        return page.render("states.html", active="states", data=data, assessed=assessed)
+        context = member_states.index_context(service, page.actor, year, page.lang)
+        return page.render("states.html", active="states", **context)
 
     @router.get("/state/{geo}", response_class=HTMLResponse)
     def state(request: Request, geo: str) -> Response:
-        from eupact.data.coverage import MEMBER_STATES
-
         page = page_of(request)
-        geo = geo.upper()
-        if geo not in MEMBER_STATES:
-            rule = "not a Member State's code; the codes are " + " ".join(MEMBER_STATES)
-            raise NotFound([Problem("state", geo[:20], rule)], "not found")
         year, _ = page.cycle()
-        data = views.state_page(service, page.actor, year, geo) if year else None
-        assessed = (year or service.clock().year + 1) - 1
-        a = views.assessment(assessed)
-        pressure = assessment_row(a, geo, page.lang) if geo in a.states else None
-        audit: list[dict[str, Any]] | None = None
-        if page.actor.institution:  # the audit trail is the institutions' (permission table)
-            audit = [
-                e for e in views.audit_entries(service, page.actor, year) if geo in e["states"]
-            ]
-        return page.render(
-            "state.html",
-            active="states",
-            geo=geo,
-            data=data,
-            pressure=pressure,
-            assessed=assessed,
-            period=a.period.label,
-            audit=audit,
-            states=MEMBER_STATES,
-        )
+        context = member_states.page_context(service, page.actor, year, geo.upper(), page.lang)
+        return page.render("state.html", active="states", **context)
 
     # -- the Member-State workspace ------------------------------------------------------------
 
@@ -537,9 +510,9 @@ def web_router(service: CycleService) -> APIRouter:
     def audit(request: Request) -> Response:
         page = page_of(request)
         start = forms.offset(request.query_params)
-        chosen = views.AuditFilter(*forms.audit_filter(request.query_params))
+        chosen = audit_trail.AuditFilter(*forms.audit_filter(request.query_params))
         year, _ = page.cycle()
-        data = views.audit(service, page.actor, start, 50, year, chosen)
+        data = audit_trail.audit(service, page.actor, start, 50, year, chosen)
         return page.render("audit.html", active="audit", data=data)
 
     @router.get("/sources", response_class=HTMLResponse)

@@ -8,12 +8,11 @@ REST API; nothing here decides on its own who may see what.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from eupact.cycle.permissions import Actor, visible_states
+from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import (
     AFTER_ACT,
     DEDUCTION_RULE,
@@ -29,6 +28,7 @@ from eupact.key.reference_key import to_decimal
 from eupact.pool.pledges import PledgeKind
 from eupact.reports.documents import outcome_document
 from eupact.reports.tables import plain
+from eupact.web.audit_trail import audit_entries
 
 
 def cycle_years(service: CycleService, actor: Actor) -> list[int]:
@@ -202,213 +202,6 @@ def monthly_series(a: Any, geo: str, series: str) -> list[tuple[str, float]]:
     return [points[k] for k in sorted(points)]
 
 
-def key_scopes(service: CycleService, pool_year: int | None, assessed: int) -> dict[str, Any]:
-    """Why a state's key share differs between /pool and /assessment: the pool's reference key
-    (Art. 66) is over the states bound by the solidarity rules, the assessment's over every
-    Member State it assesses (Art. 9), each from the population and GDP it names. ``example``
-    is the largest state's share on both (the pool's to four decimals, as /pool shows it)."""
-    a = assessment(assessed)
-    scopes: dict[str, Any] = {
-        "assessment": {
-            "states": len(a.indicators.key_shares),
-            "population": a.data.population.source.reference_date,
-            "gdp": a.data.gdp.source.reference_date,
-        },
-        "pool": None,
-        "outside_pool": [],
-        "example": None,
-    }
-    if pool_year is None:
-        return scopes
-    try:
-        key = service.pool(pool_year).key
-    except EupactError:
-        return scopes
-    scopes["pool"] = {
-        "year": pool_year,
-        "states": len(key.rows),
-        "population": key.population.source.reference_date,
-        "gdp": key.gdp.source.reference_date,
-    }
-    scopes["outside_pool"] = sorted(set(a.indicators.key_shares) - set(key.rows))
-    geo = max(key.rows, key=key.share)
-    if geo in a.indicators.key_exact:
-        scopes["example"] = {
-            "geo": geo,
-            "pool_pct": plain(key.percent(geo)),
-            "assessment_pct": percent(a.indicators.key_exact[geo]),
-        }
-    return scopes
-
-
-# -- one Member State's page ----------------------------------------------------------------------
-
-
-def _refusal(exc: EupactError) -> str:
-    return exc.problems[0].rule if exc.problems else str(exc)
-
-
-def state_page(service: CycleService, actor: Actor, year: int, geo: str) -> dict[str, Any]:
-    """Everything the dashboard holds on one Member State, as ``actor`` may see it: every read
-    goes through the service (the embargo of Art. 12(6) and the permission table decide); what
-    the visitor may not see is said to be withheld, with the rule, never shown as empty."""
-    pool_year = service.pool(year)
-    key, act = pool_year.key, pool_year.act
-    cycle = service.get_cycle(actor, year).as_dict()
-    phase = Phase(cycle["phase"])
-    data: dict[str, Any] = {
-        "geo": geo,
-        "phase": phase,
-        "in_pool": geo in key.rows,
-        "share_pct": plain(key.percent(geo)) if geo in key.rows else None,
-        "deduction_eligible": geo in act.deduction_eligible_states,
-    }
-    # the outcome's row: the fair share, pledged, deducted, offsets owed (Art. 12(6) before the act)
-    data["own"], data["outcome_withheld"], data["exempt"] = None, "", ""
-    try:
-        read = service.outcome(actor, year)
-        rows = outcome_document(read.outcome, read.own_state)["rows"]
-        data["own"] = next((r for r in rows if r["geo"] == geo), None)
-        if data["own"] is None and geo in key.rows:
-            data["outcome_withheld"] = "before the Council act a Member State sees its own row only"
-        row = read.outcome.states.get(geo)
-        if data["own"] is not None and row is not None and row.exemption:
-            data["exempt"] = "benefitting" if row.role == "benefitting" else "full deduction"
-    except EupactError as exc:
-        data["outcome_withheld"] = _refusal(exc)
-    # its pledges: the embargo hides another state's pledges before the act (404 semantics)
-    visible = visible_states(actor, "pledge.list", phase)
-    if visible is not None and geo not in visible:
-        data["pledges"], data["pledges_withheld"] = [], "the pledges are RESTREINT UE until the "
-        data["pledges_withheld"] += "Council act (Art. 12(6) AMMR)"
-    else:
-        found = service.list_pledges(actor, year, state=geo, limit=1000)[0]
-        data["pledges"], data["pledges_withheld"] = [p.as_dict() for p in found], ""
-    data["deductions"] = [
-        d.as_dict() for d in service.list_deductions(actor, year) if d.state == geo
-    ]
-    data["deductions_note"] = (
-        "" if actor.institution or actor.state == geo else "requests not yet decided are not public"
-    )
-    try:
-        offsets = [o.as_dict() for o in service.list_offsets(actor, year)]
-        data["offsets_withheld"] = ""
-    except EupactError as exc:
-        offsets, data["offsets_withheld"] = [], _refusal(exc)
-    # a Member State sees only the requests that involve it (the permission table's rule)
-    data["offsets_partial"] = actor.state is not None and actor.state != geo
-    data["offsets_owed"] = [o for o in offsets if o["contributing_state"] == geo]
-    data["offsets_received"] = [o for o in offsets if o["benefitting_state"] == geo]
-    standing = service.standing(actor, year)
-    benefit = standing.standing.benefitting.get(geo)
-    data["benefit"] = benefit and {
-        "article": benefit.article,
-        "since": benefit.since.isoformat(),
-        "forum_due": benefit.forum_due.isoformat(),
-        "shortcomings": standing.standing.shortcomings.get(geo, ""),
-    }
-    data["may_use_pool"] = geo in standing.may_use
-    data["pending"] = standing.standing.pending.get(geo, "")
-    im = implementation(service, actor, year, phase)
-    data["implementation"] = im and {**im, "rows": [r for r in im["rows"] if r["geo"] == geo]}
-    data["deadlines"] = state_deadlines(cycle["calendar"], data, im)
-    return data
-
-
-def states_index(
-    service: CycleService, actor: Actor, year: int | None, assessed: int
-) -> dict[str, Any]:
-    """One line per Member State: its key share (public), its category in the assessment and in
-    the Commission's decision (public), and whether it benefits from the pool as of today."""
-    from eupact.data.coverage import MEMBER_STATES
-
-    a = assessment(assessed)
-    shares: dict[str, str] = {}
-    benefitting: dict[str, str] = {}
-    may_use: tuple[str, ...] = ()
-    if year is not None:
-        key = service.pool(year).key
-        shares = {g: str(plain(key.percent(g))) for g in key.rows}
-        standing = service.standing(actor, year)
-        benefitting = {g: b.since.isoformat() for g, b in standing.standing.benefitting.items()}
-        may_use = standing.may_use
-    rows = []
-    for geo in MEMBER_STATES:
-        res = a.states.get(geo)
-        comparison = a.comparison.get(geo)
-        decided = comparison.decision if comparison else (False, False, False)
-        rows.append(
-            {
-                "geo": geo,
-                "share_pct": shares.get(geo),
-                "category": res.label if res else "",
-                "decision": [
-                    label
-                    for label, flag in zip(
-                        ("under migratory pressure", "at risk", "significant migratory situation"),
-                        decided,
-                        strict=True,
-                    )
-                    if flag
-                ],
-                "bound": bool(res and res.bound),
-                "benefitting_since": benefitting.get(geo),
-                "may_use_pool": geo in may_use,
-            }
-        )
-    return {"rows": rows, "period": a.period.label}
-
-
-def state_deadlines(
-    calendar: list[dict[str, Any]], data: dict[str, Any], im: dict[str, Any] | None
-) -> list[dict[str, Any]]:
-    """Every deadline that concerns the state: the cycle's legal calendar (each step concerns
-    every Member State: its information, its pledges, its implementation), then its own (the
-    Technical-Level Forum after it benefits, the Commission's assessment of its deduction
-    requests, replies to offsets requests), by date."""
-    own: list[dict[str, Any]] = []
-    if data["benefit"]:
-        own.append(
-            {
-                "what": "forum",
-                "due": data["benefit"]["forum_due"],
-                "article": "Art. 58(3) AMMR",
-                "done": None,
-            }
-        )
-    for d in data["deductions"]:
-        own.append(
-            {
-                "what": "deduction",
-                "due": d["assessment_due"],
-                "article": f"Art. {d['article']} AMMR",
-                "done": d.get("assessed_on"),
-            }
-        )
-    for o in data["offsets_owed"]:
-        own.append(
-            {
-                "what": "offsets_reply",
-                "due": o["reply_due"],
-                "article": "Art. 63, 69(2) AMMR",
-                "done": o.get("replied_on"),
-            }
-        )
-    steps = [
-        {
-            "what": "step",
-            "step": s["step"],
-            "due": s["due"],
-            "article": s["article"],
-            "done": s["done"],
-            "status": s["status"],
-            "late_by_days": s["late_by_days"],
-        }
-        for s in calendar
-    ]
-    return sorted(steps + own, key=lambda d: (d["due"] is None, d["due"] or ""))
-
-
 # -- the Member-State workspace -------------------------------------------------------------------
 
 
@@ -476,129 +269,7 @@ def may_request(service: CycleService, actor: Actor, year: int) -> tuple[str, ..
     return tuple(sorted({*read.under_pressure, *read.standing.benefitting_states}))
 
 
-# -- audit and sources ----------------------------------------------------------------------------
-
-
-#: The field of a record that says when the step it records took effect, by audit action (the
-#: audit log keeps when each entry was recorded; the record, e.g. a decision, names its own date).
-EFFECTIVE_FIELDS: dict[str, str] = {
-    "deduction.request": "requested_on",
-    "deduction.assess": "assessed_on",
-    "deduction.decide": "decided_on",
-    "offset.request": "requested_on",
-    "offset.reply": "replied_on",
-    "offset.identify": "replied_on",
-    "implementation.record": "on",
-    "confirmation.record": "confirmed_on",
-    "pool_use.inform": "informed_on",
-    "notification.create": "notified_on",
-    "notification.decide": "decided_on",
-    "notification.refuse": "refused_on",
-    "shortcomings.record": "decided_on",
-}
-#: The fields of a record that name a Member State it concerns.
-STATE_FIELDS = ("state", "benefitting_state", "contributing_state")
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    """The audit page's filters (``?state=&action=&since=&until=``); empty: no filter. A date
-    is the day a step took effect, or else the day it was recorded."""
-
-    state: str = ""
-    action: str = ""
-    since: str = ""
-    until: str = ""
-
-    def __bool__(self) -> bool:
-        return any((self.state, self.action, self.since, self.until))
-
-    def keeps(self, entry: dict[str, Any]) -> bool:
-        day = entry["effective"] or entry["at"][:10]
-        return (
-            (not self.state or self.state in entry["states"])
-            and (not self.action or entry["action"] == self.action)
-            and (not self.since or day >= self.since)
-            and (not self.until or day <= self.until)
-        )
-
-
-def effective_date(entry: dict[str, Any], done: dict[str, str]) -> tuple[str | None, str]:
-    """When the step an audit entry records took effect, and where that date comes from: the
-    record's own date (a decision's, a request's), the legal calendar's for a step of the cycle
-    (``done``: action → date), else None (it took effect when it was recorded)."""
-    action = entry["action"]
-    after = entry["after"] or {}
-    field = EFFECTIVE_FIELDS.get(action)
-    if field and isinstance(after.get(field), str):
-        return after[field][:10], field
-    if action.startswith("cycle."):
-        step = action.removeprefix("cycle.")
-        if step in done:
-            return done[step], "calendar"
-    return None, ""
-
-
-def states_of(entry: dict[str, Any], holder_state: str | None) -> list[str]:
-    """The Member States an audit entry concerns: the state whose token acted, and the states
-    its record names (a pledge's state, an offsets request's two states)."""
-    found = {holder_state} if holder_state else set()
-    for record in (entry["before"], entry["after"]):
-        if isinstance(record, dict):
-            found.update(
-                str(record[f]) for f in STATE_FIELDS if isinstance(record.get(f), str) and record[f]
-            )
-    return sorted(found)
-
-
-def audit_entries(service: CycleService, actor: Actor, year: int | None) -> list[dict[str, Any]]:
-    """Every audit entry, with the state behind its actor, the states it concerns and when its
-    step took effect (the audit trail is the institutions' only: refused to others)."""
-    total = service.audit_log(actor, 0, 1)[1]
-    holders = service.reads.audit_actors(actor)
-    done: dict[str, str] = {}
-    if year is not None:
-        try:
-            calendar = service.get_cycle(actor, year).calendar
-        except EupactError:
-            calendar = ()
-        done = {str(s["action"]): str(s["done"]) for s in calendar if s["action"] and s["done"]}
-    entries = []
-    for start in range(0, total, 1000):
-        for e in service.audit_log(actor, start, 1000)[0]:
-            entry = e.as_dict()
-            holder = holders.get(e.actor, {})
-            entry["actor_state"] = holder.get("state")
-            entry["states"] = states_of(entry, holder.get("state"))
-            entry["effective"], entry["effective_source"] = effective_date(entry, done)
-            entries.append(entry)
-    return entries
-
-
-def audit(
-    service: CycleService,
-    actor: Actor,
-    offset: int,
-    limit: int,
-    year: int | None = None,
-    chosen: AuditFilter | None = None,
-) -> dict[str, Any]:
-    chosen = chosen or AuditFilter()
-    everything = audit_entries(service, actor, year)
-    kept = [e for e in everything if chosen.keeps(e)]
-    return {
-        "entries": kept[offset : offset + limit],
-        "total": len(kept),
-        "unfiltered": len(everything),
-        "offset": offset,
-        "limit": limit,
-        "filter": chosen,
-        "actions": sorted({e["action"] for e in everything}),
-        "states": sorted({g for e in everything for g in e["states"]}),
-        "verify": service.verify_audit(actor),
-    }
-
-
+# -- sources ---------------------------------------------------------------------------------------
 #: The series of the assessment's main indicators, and the years, shown in the coverage matrix.
 COVERAGE_SERIES = (
     "asylum_applicants_first_time",
@@ -645,19 +316,16 @@ def sources(service: CycleService) -> dict[str, Any]:
 
 
 __all__ = [
-    "AuditFilter",
     "assessment",
-    "audit",
-    "audit_entries",
     "cycle_years",
+    "implementation",
     "key_rows",
-    "key_scopes",
     "may_request",
+    "monthly_series",
     "overview",
+    "percent",
     "pool",
     "sources",
-    "state_page",
-    "states_index",
     "synthetic",
     "workspace",
 ]
