@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+from eupact.errors import EupactError
 from eupact.web import i18n, labels, views
 
 
@@ -109,7 +110,35 @@ def fired_lines(res: Any, lang: str) -> list[dict[str, str]]:
     return out
 
 
-def decision_of(comparison: Any) -> dict[str, Any] | None:
+_RULE_VALUE = re.compile(r"\b([a-z_]+\.[a-z_]+) (-?\d+(?:\.\d+)?) ≥ (-?\d+(?:\.\d+)?)")
+_MEASURES = {
+    "key_ratio": " × key share",
+    "cumulative_key_ratio": " × key share, cumulative",
+    "vs_eu_average": " × EU average",
+}
+
+
+def plain_explanation(text: str, methodology: Any) -> str:
+    """The comparison's explanation (English) with each rule named by its indicator, not by
+    its parameter: 'at_risk.applications 1.02 ≥ 1' reads 'first-time applicants 1.02 × key
+    share ≥ 1'."""
+    from eupact.assessment.classify import short_title
+
+    def word(m: re.Match[str]) -> str:
+        try:
+            rule = methodology.rule(m.group(1))
+        except EupactError:  # not a rule's name: left as written
+            return m.group(0)
+        value, threshold = float(m.group(2)), float(m.group(3))
+        if rule.measure == "growth":
+            return f"{short_title(rule.indicator)} {value:+.0%} ≥ {threshold:+.0%}"
+        measure = _MEASURES.get(rule.measure, "")
+        return f"{short_title(rule.indicator)} {m.group(2)}{measure} ≥ {m.group(3)}"
+
+    return _RULE_VALUE.sub(word, text)
+
+
+def decision_of(comparison: Any, methodology: Any = None) -> dict[str, Any] | None:
     """What the Commission's decision under Art. 11 says of a state (the categories it lists the
     state in, and on what basis), and how eupact's recomputation compares with it."""
     if comparison is None:
@@ -122,7 +151,11 @@ def decision_of(comparison: Any) -> dict[str, Any] | None:
         "categories": categories,
         "basis": comparison.decision_basis,
         "status": comparison.status,
-        "explanation": comparison.explanation,
+        "explanation": (
+            plain_explanation(comparison.explanation, methodology)
+            if methodology is not None
+            else comparison.explanation
+        ),
     }
 
 
@@ -137,7 +170,7 @@ def assessment_row(a: Any, geo: str, lang: str) -> dict[str, Any]:
         "fired": fired_lines(res, lang),
         "reasons": [plain_reason(line) for line in res.reasons()],
         "missing": res.missing,
-        "decision": decision_of(a.comparison.get(geo)),
+        "decision": decision_of(a.comparison.get(geo), a.methodology),
         "sparklines": _sparklines(a, geo, lang),
     }
 
