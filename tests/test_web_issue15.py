@@ -178,7 +178,9 @@ def test_assessment_shows_the_decision_and_plain_thresholds(implementing: Site) 
         assert "2024-07" <= first <= last <= "2025-06"
     assert "per 100,000" not in cells
     # the comparison names indicators, not parameters ('at_risk.applications 1.02 ≥ 1')
-    assert not re.search(r"\b(at_risk|significant|under_pressure)\.[a-z_]+ -?\d", cells)
+    compared = " ".join(r.split("<td")[-1] for r in cells.split("<tr")[2:])
+    assert "≥" in compared
+    assert not re.search(r"\b(at_risk|significant|under_pressure)\.[a-z_]+ -?\d", compared)
 
 
 # -- item 6: the audit trail -----------------------------------------------------------------------
