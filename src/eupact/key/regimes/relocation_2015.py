@@ -169,7 +169,8 @@ class Key2015:
 
     def compare(self, published: Published) -> tuple[Comparison, ...]:
         """Each participating state's share beside the published figure (percent, or persons
-        over the regime's total), where one was published."""
+        over ``regime.2015.relocations`` as read on this key's parameters' date), where one was
+        published."""
         figure = published.figure(self.regime.published)
         out = []
         for geo in self.states:
