@@ -57,6 +57,7 @@ VISITS = [
     Visit("state", "implementation", "commission", "/state/IT"),
     Visit("states", "implementation", None, "/state"),
     Visit("states-fr", "pledging", "DE", "/state?lang=fr", shot=False),
+    Visit("states-de", "implementation", "commission", "/state?lang=de", shot=False),
     Visit("state-fr", "implementation", None, "/state/DE?lang=fr", shot=False),
     Visit("state-de", "implementation", "DE", "/state/DE?lang=de", shot=False),
     Visit("state-embargo", "pledging", None, "/state/DE", shot=False),
