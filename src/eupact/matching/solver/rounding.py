@@ -221,12 +221,14 @@ def _lp_round(
     if lp.x is None:
         return None, lp, model, False
     n: IntArray | None = None
+    x = lp.x
     if repair:
+        # the widened model's columns differ from the LP's: round its copy of the solution
         model, x = _with_all_columns_of_split_classes(cls, caps, penalty, model, lp.x)
         n, stage = _repair(cls, model, x, n_states, settings)
         stages.append(stage)
     if n is None:
-        n = _trim(cls, _counts(model, lp.x, len(cls), n_states), caps)
+        n = _trim(cls, _counts(model, x, len(cls), n_states), caps)
         stages.append(Stage("round", "LP counts rounded down, balance rule checked", 0.0))
     t1 = time.perf_counter()
     n = _fill(cls, n, caps, penalty)
