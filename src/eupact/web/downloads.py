@@ -8,7 +8,6 @@ a cycle are named ``…-SYNTHETIC.csv``.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 from fastapi.responses import Response
 
 from eupact import __version__
-from eupact.cells import xlsx_value
 from eupact.cycle.permissions import Actor
 from eupact.cycle.service import CycleService
 from eupact.errors import EupactError, NotFound, Problem
@@ -149,21 +147,22 @@ def _json(rows: Rows, about: dict[str, Any]) -> tuple[str, bytes]:
 
 
 def _xlsx(rows: Rows, about: dict[str, Any]) -> tuple[str, bytes]:
-    from openpyxl import Workbook
+    """The same workbook as the command line's (state names, number and currency formats,
+    frozen headers, a Sources sheet, the SYNTHETIC label), with what the download is about."""
+    import tempfile
+    from pathlib import Path
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = about["table"][:31]
-    columns = list(rows[0]) if rows else []
-    sheet.append([xlsx_value(c) for c in columns])
-    for r in rows:
-        sheet.append([xlsx_value(r[c]) for c in columns])
-    info = book.create_sheet("About")
-    for name, value in about.items():
-        info.append([xlsx_value(name), xlsx_value(value)])
-    buf = io.BytesIO()
-    book.save(buf)
-    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.getvalue()
+    from eupact.reports.tables import Table
+    from eupact.reports.workbook import write_workbook
+
+    columns = tuple(rows[0]) if rows else ("no rows",)
+    notes = tuple(f"{k}: {v}" for k, v in about.items() if k != "label")
+    table = Table(str(about["table"]), f"eupact: {about['table']}", columns, list(rows), notes)
+    with tempfile.TemporaryDirectory(prefix="eupact-download-") as folder:
+        path = Path(folder) / "download.xlsx"
+        write_workbook([table], path, label=str(about.get("label", "")))
+        body = path.read_bytes()
+    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body
 
 
 def report_pdf(service: CycleService, year: int) -> bytes:
