@@ -77,6 +77,14 @@ def _options(
 @user_errors
 def params_show(
     at: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (default: today)")] = None,
+    regimes: Annotated[
+        bool,
+        typer.Option(
+            "--regimes",
+            help="Also list the historical regimes' parameters (the 2015 relocation key: "
+            "`eupact key --regime`), which no cycle of the Pact applies",
+        ),
+    ] = False,
     form: FormatOpt = Format.table,
 ) -> None:
     """List every legal parameter in force on a date, with its legal reference."""
@@ -86,7 +94,7 @@ def params_show(
     day = _date(at, dt.date.today())
     rows = []
     for p in load_parameters():
-        if p.values[0].since > day:
+        if p.values[0].since > day or (p.name.startswith("regime.") and not regimes):
             continue
         entry = p.entry_at(day)
         value = entry.value
