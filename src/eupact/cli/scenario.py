@@ -96,4 +96,58 @@ def scenario_compare(
     print_tables(console, compare(ra, rb, (sa.label, sb.label)), form, label=label)
 
 
+@scenario_app.command("montecarlo")
+@user_errors
+def scenario_montecarlo(
+    scenario: Annotated[
+        str,
+        typer.Argument(
+            help="A scenario file (YAML) or a shipped example; the 2026 pool as recorded if left out"
+        ),
+    ] = "as_recorded_2026",
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", min=1, max=100_000_000, help="Pool outcomes drawn")
+    ] = 100_000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same results")] = 1,
+    pledge_mean: Annotated[
+        float, typer.Option(help="Mean share of its fair share a pledging state pledges")
+    ] = 0.75,
+    pledge_nothing: Annotated[
+        float, typer.Option(help="Probability that a state pledges nothing")
+    ] = 0.05,
+    relocation_mean: Annotated[
+        float, typer.Option(help="Mean share of a pledge made as relocations")
+    ] = 0.3,
+    revisions: Annotated[
+        bool, typer.Option(help="Draw revisions of the key's population (Art. 66)")
+    ] = True,
+    arrivals: Annotated[
+        bool, typer.Option(help="Draw next year's arrivals and re-decide the categories")
+    ] = True,
+    form: FormatOpt = Format.table,
+) -> None:
+    """Distributions over uncertain inputs (SYNTHETIC model of pledge behaviour, population
+    revisions, arrivals): how likely offsets are owed, quantiles of the shortfall and of each
+    state's offsets, which categories hang on arrivals."""
+    from eupact.scenarios import load_scenario, run_scenario
+    from eupact.scenarios.montecarlo import MonteCarloModel, result_dict, run_montecarlo
+
+    s = load_scenario(_path(scenario))
+    model = MonteCarloModel(
+        pledge_mean=pledge_mean,
+        pledge_nothing=pledge_nothing,
+        relocation_mean=relocation_mean,
+        revisions=revisions,
+        arrivals=arrivals,
+    )
+    result = run_montecarlo(run_scenario(s), draws=draws, seed=seed, model=model, scenario=s.label)
+    err_console.print(result.label, highlight=False, markup=False)
+    if form is Format.json:
+        import json
+
+        print(json.dumps(result_dict(result), indent=2))
+        return
+    print_tables(console, result.tables(), form, label=result.label)
+
+
 __all__ = ["scenario_app"]
