@@ -144,6 +144,17 @@ def test_blocks_give_the_same_as_one_block(key2026, act, monkeypatch):
         assert np.array_equal(value, getattr(blocks, name)), name
 
 
+def test_no_scenarios_and_narrow_integers(key2026, act):
+    """No scenario gives empty results; int32 input is widened before money is computed (20,000
+    relocations are EUR 400 million: 4 × 10^10 cents, beyond int32)."""
+    ctx = batch_context(key2026, act)
+    empty = evaluate_scenarios(ctx, np.zeros((0, 26, 3)))
+    assert empty.obligations.shape == (0, 26) and empty.gap.shape == (0,)
+    relocations = np.full((1, 26), 20_000, dtype=np.int32)
+    result = evaluate_cents(ctx, relocations, np.zeros((1, 26), dtype=np.int32))
+    assert result.pledged_total_cents[0] == 26 * 20_000 * 2_000_000
+
+
 def test_batch_refuses_negative_or_huge_pledges(key2026, act):
     ctx = batch_context(key2026, act)
     zeros = np.zeros((2, 26), np.int64)

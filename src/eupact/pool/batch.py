@@ -270,7 +270,8 @@ def _capped_in_float(
 ) -> BoolArray:
     """Which states the water filling leaves uncapped, found in floating point (the exact pass
     that follows checks it). The same passes as :func:`_fill_exactly`."""
-    level = remaining / (free @ weights)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a row capped whole: checked later
+        level = remaining / (free @ weights)
     over = free & (level[:, None] * weights >= caps)
     newly = (caps * over) @ np.ones(caps.shape[1])
     hit = np.flatnonzero(newly)
@@ -442,6 +443,8 @@ def evaluate_cents(
 
     Scenarios are taken :data:`BLOCK` at a time, so that the intermediate arrays stay in the
     processor's cache (twice as fast as whole arrays of 100,000 scenarios)."""
+    relocations = np.asarray(relocations, dtype=np.int64)
+    money_cents = np.asarray(money_cents, dtype=np.int64)
     n, s = relocations.shape
     if (n, s) != money_cents.shape or s != len(ctx.states):
         raise ValueError(
