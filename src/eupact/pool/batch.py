@@ -9,12 +9,15 @@ deductions and the systemic-shortcomings release rounded down, Art. 63 triggers 
 offsets shared by water filling under the Art. 63(7) cap and whole offsets by largest remainder,
 ties to the earlier state). Tests, a property test among them, hold the two paths equal.
 
-Arrays are scenario-major: ``(scenarios, states)``. Nothing loops over scenarios in Python: the
-water filling takes a few passes over all unfinished scenarios at once (each pass caps every
-state whose share of what is left reaches its cap, as the exact path does), and the largest
-remainders are picked with one sort per scenario row. Quotients of integers are computed exactly
-in int64: a float estimate (never off by more than one) corrected by the integer remainder,
-itself computed modulo 2^64 where the product would not fit (see :func:`_muldiv`).
+Arrays are scenario-major, ``(scenarios, states)``, and are taken :data:`BLOCK` scenarios at a
+time (the intermediate arrays then stay in the processor's cache). Nothing loops over scenarios
+in Python. The Art. 63(7) water filling takes a few passes over all unfinished scenarios at once,
+in floating point, to find which states end up capped; one exact integer pass then checks that
+split (only the right split passes) and gives the shares and their remainders; scenarios whose
+split fails the check (near-ties) are filled exactly, pass by pass, as the exact path does. The
+largest remainders are picked with one sort per row. Quotients of integers are exact in int64: a
+float estimate (never off by more than one) corrected by the integer remainder, itself computed
+modulo 2^64 where the product would not fit (:func:`_muldiv`).
 """
 
 from __future__ import annotations
