@@ -195,29 +195,29 @@ def _muldiv(a: IntArray, b: IntArray, c: IntArray) -> tuple[IntArray, IntArray]:
     return q, r
 
 
-def _caps(ctx: BatchContext, relocations: IntArray, money: IntArray, total: IntArray) -> IntArray:
+def _caps(ctx: BatchContext, relocations: IntArray, total: IntArray) -> IntArray:
     """What is left of each contributing state's fair share (Art. 63(7) and its readings), per
     scenario: exactly :func:`eupact.pool.offsets.offsets_cap`, in integer cents."""
     idx = ctx.contributing
     eq = ctx.equivalence_cents
     everyone = ctx.contributes_all
-    reloc = relocations if everyone else relocations[:, idx]
     if ctx.count_all_forms:
-        mon = money if everyone else money[:, idx]
-        # floor(((fair − reloc) × eq − money) / eq) = floor(fair − reloc − money / eq): a float
-        # quotient of integers below 2^53 is never rounded across an integer (|error| < 1/eq)
-        left = np.subtract(ctx.contributing_fair, reloc, dtype=np.float64)
-        left -= mon / eq
-        np.floor(left, out=left)
+        # floor(((fair − reloc) × eq − money) / eq) = floor(fair − total / eq): a float quotient
+        # of integers below 2^53 is never rounded across an integer (its error is below 1 / eq);
+        # clamped at 0 first, truncation is the floor
+        left = (total if everyone else total[:, idx]) / eq
+        np.subtract(ctx.contributing_fair, left, out=left)
         np.maximum(left, 0.0, out=left)
         caps: IntArray = left.astype(np.int64)
     else:
-        caps = np.maximum(ctx.contributing_fair - reloc, 0)
+        caps = np.maximum(
+            ctx.contributing_fair - (relocations if everyone else relocations[:, idx]), 0
+        )
     for j, deducted in ctx.partial:
         pledged = total[:, idx[j]]
-        left_cents = (ctx.contributing_fair[j] - relocations[:, idx[j]]) * eq
-        if ctx.count_all_forms:
-            left_cents -= money[:, idx[j]]
+        left_cents = ctx.contributing_fair[j] * eq - (
+            pledged if ctx.count_all_forms else relocations[:, idx[j]] * eq
+        )
         ok = (left_cents > 0) & (pledged > deducted)
         # floor(left × (p − d) / (eq × p)) = floor(floor(left × (p − d) / p) / eq); nothing
         # pledged: the cap stays; all of it deducted: no cap left
@@ -325,11 +325,10 @@ def _share_pro_rata(caps: IntArray, target: IntArray) -> IntArray:
     return result
 
 
-def _apportion(ctx: BatchContext, gap: IntArray, caps: IntArray) -> IntArray:
-    """Row-wise :func:`~eupact.pool.allocation.apportion`: the gap shared among the contributing
-    states by the key (or pro rata), none above its cap, whole offsets by largest remainder."""
-    cap_sum = caps.sum(axis=1)
-    target = np.minimum(gap, cap_sum)
+def _apportion(ctx: BatchContext, target: IntArray, cap_sum: IntArray, caps: IntArray) -> IntArray:
+    """Row-wise :func:`~eupact.pool.allocation.apportion`: ``target`` (the gap, at most the sum
+    of the caps) shared among the contributing states by the key (or pro rata), none above its
+    cap, whole offsets by largest remainder."""
     full = target == cap_sum
     out = caps if full.all() else caps * full[:, None]
     rows = np.flatnonzero(~full & (target > 0))
@@ -383,8 +382,10 @@ def _evaluate(
     below_after = before_release < ctx.target
     obligatory = (below & forum) | (below_after & (forum | (not ctx.retest_needs_forum)))
     gap = np.where(obligatory, np.maximum(0, ctx.target - before_release), 0)
-    caps = _caps(ctx, relocations, money_cents, total)
-    assigned = _apportion(ctx, gap, caps)
+    caps = _caps(ctx, relocations, total)
+    cap_sum = caps.sum(axis=1)
+    target = np.minimum(gap, cap_sum)  # what the apportionment hands out, exactly
+    assigned = _apportion(ctx, target, cap_sum, caps)
     if ctx.released:
         assigned_owed = assigned - (assigned * ctx.released.numerator) // ctx.released.denominator
     else:
@@ -409,7 +410,7 @@ def _evaluate(
         obligatory=obligatory,
         gap=gap,
         obligations=obligations,
-        uncovered=gap - assigned.sum(axis=1),
+        uncovered=gap - target,
     )
 
 
