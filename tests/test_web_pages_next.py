@@ -6,11 +6,17 @@ benefitting state's own candidates on the places pledged in the cycle, with the 
 
 from __future__ import annotations
 
+import csv
 import html as markup
+import io
+import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from eupact.cycle.ical import calendar_entries
 
@@ -181,3 +187,194 @@ def test_the_calendar_uses_the_service_clock(implementing: Site) -> None:
     html = implementing.client().get("/calendar").text
     today = implementing.service.clock().date()
     assert f"as of {today.isoformat()}" in text_of(html)
+
+
+# -- What if ---------------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "eupact" / "scenarios" / "examples"
+CHANGED = "relocations=25000&scale=50&forum=yes&deduction=PL&chart=offsets&run=1"
+
+
+def state_cells(html: str, geo: str) -> list[str]:
+    row = next(r for r in body_rows(html, "what-if-states") if f"/state/{geo}?" in r)
+    return re.findall(r'<td data-sort="([^"]*)"', row)
+
+
+def example(name: str) -> dict[str, dict[str, object]]:
+    """The per-state comparison of a shipped scenario against the year as recorded."""
+    from eupact.reports.tables import plain
+    from eupact.scenarios import compare, load_scenario, run_scenario
+
+    a = run_scenario(load_scenario(EXAMPLES / "as_recorded_2026.yaml"))
+    b = run_scenario(load_scenario(EXAMPLES / name))
+    states = compare(a, b, ("A", "B"))[1]
+    return {r["geo"]: {k: plain(v) for k, v in r.items()} for r in states.rows}
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_what_if_answers_every_visitor_the_same(implementing: Site, who: str | None) -> None:
+    client = implementing.client(who)
+    form = client.get("/what-if")
+    assert form.status_code == 200
+    assert 'id="what-if-form"' in form.text and 'id="what-if-result"' not in form.text
+    assert "SYNTHETIC pledges" in text_of(form.text)
+    assert 'href="/what-if?year=2026" aria-current="page"' in form.text
+    html = client.get(f"/what-if?{CHANGED}").text
+    assert "SYNTHETIC pledges" in text_of(html) and "Traceback" not in html
+    assert len(body_rows(html, "what-if-states")) == 26
+    assert no_inline_script(html)
+    public = implementing.client().get(f"/what-if?{CHANGED}").text
+    assert table(html, "what-if-states") == table(public, "what-if-states")
+    assert table(html, "what-if-totals") == table(public, "what-if-totals")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("relocations=25000", "reference_25000_2026.yaml"),  # the EUR follows the act's ratio
+        ("scale=50", "low_pledges_2026.yaml"),
+        ("deduction=PL", "poland_deduction_granted_2026.yaml"),
+        ("population=pop_2024_01_01_jul2024_r100", "july_population_release_2026.yaml"),
+    ],
+)
+def test_each_knob_gives_the_shipped_scenarios_figures(
+    implementing: Site, query: str, name: str
+) -> None:
+    expected = example(name)
+    html = implementing.client().get(f"/what-if?{query}").text
+    for geo in ("DE", "FR", "PL", "IT"):
+        cells = state_cells(html, geo)
+        row = expected[geo]
+        figures = [
+            row[f"{f}_{side}"]
+            for f in ("fair_share_eur", "deducted_eur", "to_implement_eur")
+            for side in ("a", "b")
+        ]
+        figures += [row["offset_obligation_a"], row["offset_obligation_b"]]
+        figures += [row["offset_obligation_change"]]
+        assert cells == [str(v) for v in figures], (geo, cells, figures)
+
+
+def test_the_eur_reference_follows_the_ratio_unless_set(implementing: Site) -> None:
+    client = implementing.client()
+    followed = text_of(table(client.get("/what-if?relocations=25000").text, "what-if-totals"))
+    assert "financial contributions, EUR (Art. 57(1)) 420,000,000 500,000,000 +80,000,000" in (
+        followed
+    )
+    own = text_of(
+        table(client.get("/what-if?relocations=25000&eur=1000000").text, "what-if-totals")
+    )
+    assert "financial contributions, EUR (Art. 57(1)) 420,000,000 1,000,000 -419,000,000" in own
+    assert "relocations (Art. 57(1)) 21,000 25,000 +4,000" in own
+
+
+def test_what_if_computes_on_the_example_pledges_never_the_recorded_ones(pledging: Site) -> None:
+    before = pledging.client("commission").get(f"/what-if?{CHANGED}").text
+    target = next(p for p in pledging.pledges("SI") if p["kind"] == "financial")
+    actor = pledging.service.authenticate(pledging.tokens["SI"])
+    from eupact.pool.pledges import Pledge, PledgeKind
+
+    pledge = Pledge("SI", PledgeKind.FINANCIAL, Decimal("99999999"))
+    pledging.service.update_pledge(actor, 2026, target["id"], pledge, target["version"])
+    after = pledging.client("commission").get(f"/what-if?{CHANGED}").text
+    assert table(before, "what-if-states") == table(after, "what-if-states")
+    assert "99,999,999" not in text_of(after)
+    # nor does an embargoed figure reach an observer through the comparison
+    observer = pledging.client().get(f"/what-if?{CHANGED}").text
+    assert table(observer, "what-if-states") == table(after, "what-if-states")
+
+
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        ("relocations=abc&scale=2000", ("relocations", "scale")),
+        ("relocations=" + "9" * 200, ("relocations",)),
+        ("relocations=%C2%B2&eur=1e999", ("relocations", "eur")),
+        ("deduction=FR&forum=maybe", ("deduction", "forum")),
+        ("offsets.cap.contributions_counted=x&population=zzz", ("population",)),
+        ("chart=pie", ("chart",)),
+    ],
+)
+def test_a_refused_knob_is_a_422_page_naming_the_field(
+    implementing: Site, query: str, fields: tuple[str, ...]
+) -> None:
+    response = implementing.client().get(f"/what-if?{query}")
+    assert response.status_code == 422
+    html = response.text
+    assert 'id="what-if-result"' not in html and 'id="what-if-problems"' in html
+    for name in fields:
+        assert f'aria-describedby="{name}-hint what-if-{name}-error"' in html or (
+            f'aria-describedby="what-if-{name}-error"' in html
+        ), name
+        assert f'id="what-if-{name}-error"' in html
+    assert "9" * 100 not in html  # a long value is cut before it is echoed
+    for path in ("comparison.csv", "comparison.xlsx"):
+        assert implementing.client().get(f"/what-if/{path}?{query}").status_code == 422
+
+
+def test_what_if_refuses_a_year_without_an_act_and_unknown_files(implementing: Site) -> None:
+    client = implementing.client()
+    for query in ("year=2027", "year=1999", "year=99999999999999999999"):
+        response = client.get(f"/what-if?{query}")
+        assert response.status_code == 422 and "year" in text_of(response.text)
+    assert client.get("/what-if/passwd").status_code == 404
+
+
+def test_the_comparison_chart_is_a_json_data_block(implementing: Site) -> None:
+    html = implementing.client().get(f"/what-if?{CHANGED}").text
+    block = re.search(
+        r'<script type="application/json" id="chart-compare-spec" '
+        r'data-vega-embed="chart-compare">(.*?)</script>',
+        html,
+        re.S,
+    )
+    assert block and '<div id="chart-compare"' in html
+    data = json.loads(block.group(1))["spec"]["datasets"]["compared"]
+    assert {d["scenario"] for d in data} == {"as recorded (A)", "what if (B)"}
+    germany = {d["side"]: d["amount"] for d in data if d["geo"] == "DE"}
+    cells = state_cells(html, "DE")
+    assert germany == {"a": float(cells[6]), "b": float(cells[7])}  # offsets owed A and B
+    assert '<script src="/static/charts.js"></script>' in html
+
+
+def test_the_comparison_downloads_as_csv_and_xlsx(implementing: Site) -> None:
+    client = implementing.client("DE")
+    html = client.get(f"/what-if?{CHANGED}").text
+    links = re.findall(r'href="(/what-if/[^"]+)"', html)
+    assert {link.split("?")[0] for link in links} == {
+        "/what-if/comparison.csv",
+        "/what-if/totals.csv",
+        "/what-if/comparison.xlsx",
+    }
+    csv_link = markup.unescape(next(link for link in links if "comparison.csv" in link))
+    response = client.get(csv_link)
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="eupact-2026-what-if-comparison-SYNTHETIC.csv"'
+    )
+    lines = response.text.splitlines()
+    assert lines[0].startswith("# SYNTHETIC pledges")
+    rows = list(csv.DictReader(lines[1:]))
+    germany = next(r for r in rows if r["geo"] == "DE")
+    assert [germany["offset_obligation_a"], germany["offset_obligation_b"]] == state_cells(
+        html, "DE"
+    )[6:8]
+    xlsx = client.get(markup.unescape(next(link for link in links if ".xlsx" in link)))
+    assert xlsx.headers["content-disposition"].endswith('-what-if-comparison-SYNTHETIC.xlsx"')
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert {"totals_comparison", "comparison"} <= set(book.sheetnames)
+    assert "SYNTHETIC" in str(book[book.sheetnames[0]]["A1"].value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ("Et si", "Engagements SYNTHÉTIQUES", "Comparer")),
+        ("de", ("Was wäre, wenn", "SYNTHETISCHE Zusagen", "Vergleichen")),
+    ],
+)
+def test_what_if_in_french_and_german(
+    implementing: Site, lang: str, words: tuple[str, ...]
+) -> None:
+    page = text_of(implementing.client(lang=lang).get(f"/what-if?{CHANGED}").text)
+    assert all(w in page for w in words), page[:3000]

@@ -6,6 +6,7 @@ screenshot of each (``docs/screenshots/``, with ``EUPACT_SCREENSHOTS=docs/screen
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,7 +53,49 @@ def test_calendar_filter_works_without_javascript_and_the_ics_downloads(
         with page.expect_download() as download:
             page.get_by_role("link", name="European Commission's calendar (.ics)").click()
         assert download.value.suggested_filename == "eupact-calendar-2026-commission-SYNTHETIC.ics"
-        body = open(download.value.path(), encoding="utf-8").read()
+        body = Path(download.value.path()).read_text(encoding="utf-8")
         assert body.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in body
     finally:
         context.close()
+
+
+# -- What if ---------------------------------------------------------------------------------------
+
+WHAT_IF = "/what-if?relocations=25000&scale=50&forum=yes&deduction=PL&chart=offsets&run=1"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_what_if_passes_axe_draws_its_chart_and_is_pictured(
+    browsing: Browsing, implementation: DemoServer, lang: str, screenshot: Any
+) -> None:
+    page = browsing.page(implementation)
+    response = page.goto(f"{WHAT_IF}&lang={lang}")
+    assert response.status == 200
+    page.wait_for_selector("#chart-compare svg", timeout=30_000)
+    bars = page.locator("#chart-compare svg path[aria-roledescription='bar']")
+    assert bars.count() >= 2 * 20  # A and B for (nearly) every state with offsets owed
+    if lang == "en":
+        screenshot(page, "what-if")
+    check_axe(page)
+    assert browsing.console_errors == []
+
+
+def test_what_if_form_is_filled_and_a_refusal_passes_axe(
+    browsing: Browsing, implementation: DemoServer
+) -> None:
+    page = browsing.page(implementation, "commission")
+    page.goto("/what-if")
+    page.locator("#relocations").fill("30000")
+    page.locator("#scale").fill("150")
+    page.select_option("#forum", "no")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_selector("#what-if-result")
+    assert "relocations=30000" in page.url and "scale=150" in page.url  # an address to share
+    totals = page.locator("#what-if-totals").inner_text()
+    assert "30,000" in totals and "600,000,000" in totals  # the EUR follows the act's ratio
+    page.locator("#relocations").fill("lots")
+    page.get_by_role("button", name="Compare").click()
+    page.wait_for_selector("#what-if-problems")
+    assert page.locator("#relocations").get_attribute("aria-invalid") == "true"
+    check_axe(page)
+    assert browsing.console_errors == [] or all("422" in e for e in browsing.console_errors)

@@ -270,6 +270,59 @@ def fair_share_vs_pledged_spec(
     return _inline(chart, "amounts", data)
 
 
+def comparison_bars_spec(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    names: Mapping[str, str],
+    labels: Mapping[str, str],
+) -> dict[str, Any]:
+    """Side-by-side bars per state: a figure under A and under B (the What-if page).
+
+    ``rows`` carry ``geo``, ``a`` and ``b`` (``None`` draws no bar); states are sorted by B,
+    largest first. ``labels`` holds the translated ``a`` and ``b`` (legend and tooltip),
+    ``value`` (value axis), ``state`` (the other axis) and ``format`` (d3-format of the values).
+    """
+    import altair as alt
+
+    label_a, label_b = labels["a"], labels["b"]
+    fmt = labels.get("format", ",.0f")
+    data: list[dict[str, Any]] = []
+    order: list[tuple[float, str]] = []
+    for row in rows:
+        geo = str(row["geo"])
+        name = names.get(geo, geo)
+        a, b = _finite(row.get("a")), _finite(row.get("b"))
+        order.append((-(b if b is not None else -math.inf), name))
+        common = {"geo": geo, "name": name, "value_a": a, "value_b": b}
+        for side, label, amount in (("a", label_a, a), ("b", label_b, b)):
+            if amount is not None:
+                data.append({**common, "side": side, "scenario": label, "amount": amount})
+    sort = [name for _, name in sorted(order)]
+    colour = alt.Color(
+        "scenario:N",
+        scale=alt.Scale(domain=[label_a, label_b], range=[FAIR_SHARE_COLOUR, PLEDGED_COLOUR]),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    chart = (
+        alt.Chart(_named("compared"))
+        .mark_bar()
+        .encode(
+            x=alt.X("amount:Q", title=labels["value"], axis=alt.Axis(format="~s")),
+            y=alt.Y("name:N", sort=sort, title=labels["state"]),
+            yOffset=alt.YOffset("scenario:N", sort=[label_a, label_b]),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("name:N", title="title"),
+                alt.Tooltip("value_a:Q", title=label_a, format=fmt),
+                alt.Tooltip("value_b:Q", title=label_b, format=fmt),
+            ],
+        )
+        .properties(width=480, height=alt.Step(9))
+        .configure_view(stroke=None)
+    )
+    return _inline(chart, "compared", data)
+
+
 def sparkline_svg(
     values: Sequence[float | None], *, width: int = 120, height: int = 24, label: str
 ) -> str:

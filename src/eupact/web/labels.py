@@ -159,6 +159,64 @@ SOURCE_CLASSES = {
     "user": N_("user"),
 }
 
+# The items of the pool's totals (eupact.reports.tables.totals_table), as the What-if page shows
+# them; an item not listed (one naming states) is shown in English.
+TOTALS: dict[str, str] = {
+    "reference number: relocations (Art. 57(1))": N_("reference number: relocations (Art. 57(1))"),
+    "reference number: financial contributions, EUR (Art. 57(1))": N_(
+        "reference number: financial contributions, EUR (Art. 57(1))"
+    ),
+    "pledged relocations": N_("pledged relocations"),
+    "pledged financial contributions, EUR (incl. converted alternative measures)": N_(
+        "pledged financial contributions, EUR (incl. converted alternative measures)"
+    ),
+    "pledged alternative measures, EUR (requested by a benefitting state)": N_(
+        "pledged alternative measures, EUR (requested by a benefitting state)"
+    ),
+    "pledged in total, EUR-equivalent": N_("pledged in total, EUR-equivalent"),
+    "shortfall against the reference number, EUR-equivalent": N_(
+        "shortfall against the reference number, EUR-equivalent"
+    ),
+    "pledged beyond the reference number, EUR-equivalent": N_(
+        "pledged beyond the reference number, EUR-equivalent"
+    ),
+    "relocations short of the reference number": N_("relocations short of the reference number"),
+    "granted deductions, EUR-equivalent (Art. 61, 62)": N_(
+        "granted deductions, EUR-equivalent (Art. 61, 62)"
+    ),
+    "to implement after deductions and exemptions, EUR-equivalent (Art. 60(3))": N_(
+        "to implement after deductions and exemptions, EUR-equivalent (Art. 60(3))"
+    ),
+    "relocations to implement": N_("relocations to implement"),
+    "offsets may be requested by benefitting states (Art. 63(1))": N_(
+        "offsets may be requested by benefitting states (Art. 63(1))"
+    ),
+    "released toward benefitting states with systemic shortcomings, EUR-equivalent (Art. 60(3))": N_(
+        "released toward benefitting states with systemic shortcomings, EUR-equivalent (Art. 60(3))"
+    ),
+    "benefitting Member States (Art. 58(1), 59(4))": N_(
+        "benefitting Member States (Art. 58(1), 59(4))"
+    ),
+    "obligatory offsets triggered (Art. 63(3)-(4))": N_(
+        "obligatory offsets triggered (Art. 63(3)-(4))"
+    ),
+    "obligatory offsets apply (Art. 63(3)-(4))": N_("obligatory offsets apply (Art. 63(3)-(4))"),
+    "High-Level Forum reconvened (Art. 13(4))": N_("High-Level Forum reconvened (Art. 13(4))"),
+    "offsets: higher of the two numbers (Art. 63(3))": N_(
+        "offsets: higher of the two numbers (Art. 63(3))"
+    ),
+    "offsets obliged in total (Art. 63(3), (7))": N_("offsets obliged in total (Art. 63(3), (7))"),
+    "offsets released toward states with systemic shortcomings (Art. 60(3))": N_(
+        "offsets released toward states with systemic shortcomings (Art. 60(3))"
+    ),
+    "gap not covered because of the fair-share ceiling (Art. 63(7))": N_(
+        "gap not covered because of the fair-share ceiling (Art. 63(7))"
+    ),
+    "indicative SAR share (Art. 57(2))": N_("indicative SAR share (Art. 57(2))"),
+    "SAR part: relocations": N_("SAR part: relocations"),
+    "SAR part: EUR": N_("SAR part: EUR"),
+}
+
 __all__ = [
     "CATEGORIES",
     "COMPARISONS",
@@ -173,4 +231,5 @@ __all__ = [
     "STATE_ROLES",
     "STATUSES",
     "STEPS",
+    "TOTALS",
 ]

@@ -34,6 +34,7 @@ NAV = (
     ("calendar", "/calendar", i18n.N_("Legal calendar")),
     ("pool", "/pool", i18n.N_("Fair shares and pool")),
     ("assessment", "/assessment", i18n.N_("Migratory pressure")),
+    ("what-if", "/what-if", i18n.N_("What if")),
     ("states", "/state", i18n.N_("Member States")),
     ("workspace", "/workspace", i18n.N_("Member-State workspace")),
     ("audit", "/audit", i18n.N_("Audit trail")),

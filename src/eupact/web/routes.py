@@ -27,7 +27,7 @@ from eupact.boundary.limits import MAX_ID
 from eupact.cycle.service import CycleService
 from eupact.cycle.service.tokens import SESSION_LIFETIME, TokenExpired
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
-from eupact.web import audit_trail, calendar_page, forms, member_states, views
+from eupact.web import audit_trail, calendar_page, forms, member_states, views, what_if
 from eupact.web.downloads import DOWNLOAD_FORMATS, download, download_names, report_pdf
 from eupact.web.page import (
     LANG_COOKIE,
@@ -77,6 +77,7 @@ def web_router(service: CycleService) -> APIRouter:
 
     # the pages in modules of their own
     router.include_router(calendar_page.router(service))
+    router.include_router(what_if.router(service))
 
     @router.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> Response:
