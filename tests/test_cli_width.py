@@ -79,6 +79,7 @@ COMMANDS: dict[str, list[str]] = {
     "compare": ["compare", "as_recorded_2026", "poland_deduction_granted_2026"],
     "state DE": ["state", "DE"],
     "state IT": ["state", "IT"],
+    "scenario montecarlo": ["scenario", "montecarlo", "--draws", "2000", "--seed", "1"],
 }
 
 
