@@ -72,7 +72,8 @@ def _trim(cls: Classes, n: IntArray, caps: Caps) -> IntArray:
         for b in np.argsort(-surplus).tolist():
             if surplus[b] == -np.inf:
                 return np.zeros_like(n)
-            c_idx, j_idx = np.nonzero((n > 0) & (cls.b == b)[:, None])
+            # never a required unit (Art. 60(4) read as absolute): trimming one breaks the rule
+            c_idx, j_idx = np.nonzero((n > 0) & ((cls.b == b) & ~cls.required)[:, None])
             if len(c_idx):
                 pick = int(np.argmin(per_person[c_idx, j_idx]))
                 n[c_idx[pick], j_idx[pick]] -= 1
