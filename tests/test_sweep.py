@@ -41,6 +41,7 @@ from eupact.scenarios.sweep_reduce import (
     nearest_rank,
     reduce_sweep,
     sweep_json,
+    sweep_tables,
 )
 
 # One xdist worker holds the module's cluster (two processes) for every test here.
@@ -410,3 +411,25 @@ def test_the_command_refuses_a_bad_sweep_without_a_traceback(tmp_path: Path):
         nothing = _cli("as_recorded_2026", "--scheduler", "tcp://127.0.0.1:9", "--draws", "2")
     assert nothing.exit_code != 0
     assert "no Dask scheduler answers there" in nothing.output
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_command_s_tables_fit_the_terminal_with_every_figure_whole(
+    base, cluster, width: int, monkeypatch: pytest.MonkeyPatch
+):
+    from eupact.cli import common
+    from eupact.reports.formatting import cell_texts, is_number
+
+    monkeypatch.setattr(common.console, "width", width)
+    monkeypatch.delenv("EUPACT_WIDE", raising=False)
+    args = ("as_recorded_2026", "--draws", "12", "--seed", "5")
+    out = _cli(*args, "--scheduler", cluster.scheduler.address)
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    result = run_sweep(make_sweep(base, None, draws=12, seed=5), client=cluster).result
+    for table in sweep_tables(result):
+        for column in (c for c in table.columns if c not in table.wide):
+            for row, text in zip(table.rows, cell_texts(table, column), strict=True):
+                if is_number(row.get(column)):
+                    assert text in out.stdout, f"{table.name}.{column}: {text} cut"

@@ -247,13 +247,13 @@ def summary_table(result: SweepResult) -> Table:
     rows: list[dict[str, Any]] = [
         {"item": "scenarios", "value": s["scenarios"]},
         {"item": "computed", "value": n},
-        {"item": "refused (inputs broke a rule; see the scenarios table)", "value": s["refused"]},
+        {"item": "refused (a rule broken: see -f csv)", "value": s["refused"]},
         {
-            "item": "obligatory offsets triggered (Art. 63(3)-(4)), % of scenarios",
+            "item": "offsets triggered (Art. 63(3)-(4)), %",
             "value": _pct(s["offsets_triggered"]["count"], n),
         },
         {
-            "item": "obligatory offsets apply (Forum reconvened, Art. 13(4)), % of scenarios",
+            "item": "offsets apply (Forum reconvened, Art. 13(4)), %",
             "value": _pct(s["offsets_obligatory"]["count"], n),
         },
     ]
@@ -263,21 +263,22 @@ def summary_table(result: SweepResult) -> Table:
         value = short[key]
         rows.append(
             {
-                "item": f"shortfall against the reference number, EUR-equivalent: {label}",
+                "item": f"shortfall, EUR-equivalent: {label}",
                 "value": None if value is None else euros(value),
             }
         )
     for name, label in (
-        ("relocation_shortfall", "relocations short of the reference number"),
-        ("offsets_total", "offsets owed in total (relocations)"),
-        ("uncovered", "part of the gap beyond every cap (relocations)"),
+        ("relocation_shortfall", "relocations short"),
+        ("offsets_total", "offsets owed, all states"),
+        ("uncovered", "gap beyond every cap (relocations)"),
     ):
         rows.append({"item": f"{label}: median", "value": s[name]["p50"]})
         rows.append({"item": f"{label}: maximum", "value": s[name]["max"]})
     notes = (
         f"{result.sweep.get('label') or 'sweep'}: {result.sweep.get('mode')} of "
         f"{s['scenarios']:,} scenarios on '{result.sweep.get('base')}'.",
-        "Quantiles by nearest rank (a value some scenario has); percentages of computed scenarios.",
+        "shortfall and relocations short: against the reference number (Art. 57(1)).",
+        "Quantiles by nearest rank (a value some scenario has); % of computed scenarios.",
     )
     return Table(
         "sweep_summary", "Sweep: the pool across scenarios", ("item", "value"), rows, notes
