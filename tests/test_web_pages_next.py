@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -378,3 +379,237 @@ def test_what_if_in_french_and_german(
 ) -> None:
     page = text_of(implementing.client(lang=lang).get(f"/what-if?{CHANGED}").text)
     assert all(w in page for w in words), page[:3000]
+
+
+# -- the relocation matching ----------------------------------------------------------------------
+
+
+def run_matching(site: Site, who: str, **fields: str) -> Any:
+    """POST the matching form as ``who`` (multipart, as the browser sends it)."""
+    files = fields.pop("files", None)
+    client = site.client(who)
+    data = {"csrf": site.csrf(who), "year": "2026", "output": "page", **fields}
+    return client.post("/matching", data=data, files=files or {"none": ("", b"")})
+
+
+def upload(name: str, text: str) -> Any:
+    return {"candidates": (name, text.encode("utf-8"), "text/csv")}
+
+
+@pytest.mark.parametrize("who", [*VISITORS, "council", "coordinator", "IT"])
+def test_the_matching_page_follows_the_permission_table(
+    implementing: Site, who: str | None
+) -> None:
+    response = implementing.client(who).get("/matching")
+    if who is None:
+        assert response.status_code == 303
+        assert response.headers["location"] == "/signin?next=/matching"
+        return
+    if who in ("observer", "council"):  # 'matching.run' is not theirs
+        assert response.status_code == 403
+        assert "'matching.run' is open to commission, coordinator, member_state only" in (
+            text_of(response.text)
+        )
+        return
+    html = response.text
+    assert response.status_code == 200 and "SYNTHETIC" in html
+    assert 'href="/matching?year=2026" aria-current="page"' in html
+    places = body_rows(html, "matching-places")
+    assert len(places) == 20 and "1,756 places" in text_of(table(html, "matching-places"))
+    if who == "DE":  # not benefitting: said before anything is run, and no form
+        assert 'id="matching-form"' not in html
+        assert "DE does not benefit from the pool" in text_of(html)
+    elif who == "IT":
+        assert 'id="matching-form"' in html and 'name="state" value="IT"' in html
+    else:  # the institutions choose one of the benefitting states
+        options = re.findall(r'<option value="([A-Z]{2})"', html.split('id="state"')[1])
+        assert options[:4] == ["CY", "EL", "ES", "IT"]
+    assert no_inline_script(html)
+
+
+def test_a_benefitting_state_matches_sample_candidates_as_the_service_does(
+    implementing: Site,
+) -> None:
+    from eupact.matching.synthetic import synthetic_applicants
+    from eupact.web.matching_page import places_of
+
+    response = run_matching(implementing, "IT", state="IT", source="sample", n="120", seed="7")
+    assert response.status_code == 200, text_of(response.text)[-1500:]
+    html = response.text
+    page = text_of(html)
+    assert "SYNTHETIC" in page and "not real persons" in page
+    actor = implementing.service.authenticate(implementing.tokens["IT"])
+    service = implementing.service
+    params = service.parameters.at(service.clock().date())
+    table_ = synthetic_applicants(120, params, 7, ("IT",))
+    expected = service.match(actor, 2026, list(table_), places_of(service, actor, 2026))
+    shown = re.search(r'id="matching-relocated">([\d,]+)<', html)
+    assert shown and int(shown.group(1).replace(",", "")) == expected.relocated_persons
+    rows = body_rows(html, "matching-assignments")
+    assert len(rows) == 120
+    for e in list(expected.explanations())[:20]:  # the same assignment, with its reasons
+        row = next(r for r in rows if f"<code>{e.applicant}</code>" in r)
+        assert (e.assigned_state or "–") in text_of(row)
+        assert markup.escape(e.summary) in row
+    commission = service.authenticate(implementing.tokens["commission"])
+    entries = service.audit_log(commission, 0, 1_000_000)[0]
+    assert any(x.action == "matching.run" for x in entries)  # each run is audited
+
+
+def test_the_assignment_downloads_as_csv(implementing: Site) -> None:
+    fields = {"state": "IT", "source": "sample", "n": "40", "seed": "11"}
+    response = run_matching(implementing, "IT", **fields, output="csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="eupact-2026-matching-IT-SYNTHETIC.csv"'
+    )
+    lines = response.text.splitlines()
+    assert lines[0].startswith("# SYNTHETIC")
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    assert len(rows) == 40 and rows[0]["benefitting_state"] == "IT"
+    assert {"applicant_id", "assigned_state", "reason", "explanation"} <= set(rows[0])
+    # the result page's download form sends the same candidates again: the same file
+    html = run_matching(implementing, "IT", **fields).text
+    form = html.split('id="matching-download"')[1].split("</form>")[0]
+    sent = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', form))
+    assert sent["output"] == "csv" and sent["n"] == "40" and sent["seed"] == "11"
+    again = run_matching(implementing, "IT", **{k: v for k, v in sent.items() if k != "csrf"})
+    assert again.text == response.text
+
+
+def test_an_uploaded_file_keeps_families_together_and_follows_links(implementing: Site) -> None:
+    text = (
+        "# candidates of the test\n"
+        "id,benefitting_state,family_unit,languages,links\n"
+        "A1,IT,F1,de,DE:family\n"
+        "A2,IT,F1,,\n"
+        "A3,IT,,fr,\n"
+    )
+    html = run_matching(implementing, "IT", state="IT", source="file", files=upload("c.csv", text))
+    assert html.status_code == 200, text_of(html.text)[-1500:]
+    rows = body_rows(html.text, "matching-assignments")
+    placed = {re.search(r"<code>(A\d)</code>", r).group(1): text_of(r) for r in rows}  # type: ignore[union-attr]
+    assert "Germany DE" in placed["A1"] and "Germany DE" in placed["A2"]  # together, linked
+    assert "candidates of the test" in text_of(html.text)  # the file's label
+    assert "SYNTHETIC" not in text_of(html.text.split('id="matching-result"')[1])
+    # its download form carries the uploaded text, nothing kept on the server
+    form = html.text.split('id="matching-download"')[1].split("</form>")[0]
+    assert "A1,IT,F1,de,DE:family" in markup.unescape(form)
+    as_json = '{"applicants": [{"id": "J1", "benefitting_state": "IT"}]}'
+    ok = run_matching(
+        implementing, "IT", state="IT", source="file", files=upload("c.json", as_json)
+    )
+    assert ok.status_code == 200 and "<code>J1</code>" in ok.text
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "words"),
+    [
+        ("id,benefitting_state\nA1,XX\n", 422, "candidates.csv, row 2"),
+        ("id,nationality\nA1,SY\n", 422, "required column is missing"),
+        ("id,benefitting_state\n" + "".join(f"A{i},IT\n" for i in range(2001)), 422, "2,000"),
+        ("# big\nid,benefitting_state\n" + "A1,IT," + "x" * 61_000 + "\n", 413, "60,000 bytes"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_the_row_and_nothing_is_run(
+    implementing: Site, text: str, status: int, words: str
+) -> None:
+    files = upload("c.csv", text)
+    response = run_matching(implementing, "IT", state="IT", source="file", files=files)
+    assert response.status_code == status, text_of(response.text)[-800:]
+    assert words in text_of(response.text) and 'id="matching-result"' not in response.text
+
+
+def test_matching_respects_the_apis_rules(implementing: Site) -> None:
+    # a Member State matches its own candidates only: another state's row is the API's 403
+    other = upload("c.csv", "id,benefitting_state\nA1,EL\nA2,IT\n")
+    refused = run_matching(implementing, "IT", state="IT", source="file", files=other)
+    assert refused.status_code == 403
+    assert "applicants[0].benefitting_state" in text_of(refused.text)
+    assert run_matching(implementing, "IT", state="EL", source="sample").status_code == 403
+    # a contributing state does not match (it benefits from nothing): the service's rule
+    germany = run_matching(implementing, "DE", state="DE", source="sample", n="5")
+    assert germany.status_code == 422 and "benefitting on" in text_of(germany.text)
+    # the institutions choose a benefitting state, and the file is that state's
+    coordinator = run_matching(implementing, "coordinator", state="EL", source="sample", n="30")
+    assert coordinator.status_code == 200 and 'id="matching-result"' in coordinator.text
+    wrong = run_matching(implementing, "commission", state="DE", source="sample")
+    assert wrong.status_code == 422 and "a benefitting Member State" in text_of(wrong.text)
+    mixed = run_matching(implementing, "commission", state="IT", source="file", files=other)
+    assert mixed.status_code == 422 and "the candidates of the state chosen" in text_of(mixed.text)
+    # no permission, no session, no CSRF value, bad numbers
+    council = implementing.client("council").post(
+        "/matching", data={"csrf": "x", "year": "2026"}, files={"none": ("", b"")}
+    )
+    assert council.status_code == 403
+    anonymous = implementing.client().post("/matching", data={"year": "2026"})
+    assert anonymous.status_code == 403
+    client = implementing.client("IT")
+    no_csrf = client.post("/matching", data={"year": "2026", "state": "IT", "source": "sample"})
+    assert no_csrf.status_code == 403 and "form has expired" in text_of(no_csrf.text)
+    for n in ("0", "2001", "1e9", "9" * 50):
+        bad = run_matching(implementing, "IT", state="IT", source="sample", n=n)
+        assert bad.status_code == 422 and 'id="matching-n-error"' in bad.text, n
+
+
+def test_before_the_council_act_nothing_is_matched(pledging: Site) -> None:
+    html = pledging.client("commission").get("/matching").text
+    assert "matched under the pool the Council act established" in text_of(html)
+    assert 'id="matching-form"' not in html  # nobody benefits before the act
+    refused = run_matching(pledging, "commission", state="IT", source="sample", n="5")
+    assert refused.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ("Mise en correspondance des relocalisations", "Candidats d’exemple")),
+        ("de", ("Zuordnung für Umsiedlungen", "Beispielkandidaten")),
+    ],
+)
+def test_matching_in_french_and_german(
+    implementing: Site, lang: str, words: tuple[str, ...]
+) -> None:
+    client = implementing.client("IT", lang=lang)
+    page = text_of(client.get("/matching").text)
+    assert all(w in page for w in words), page[:2000]
+
+
+def test_the_page_assigns_as_the_api_route_does(implementing: Site) -> None:
+    from eupact.web.matching_page import places_of
+
+    text = "id,benefitting_state,family_unit,languages,links\n"
+    text += "".join(f"B{i},IT,{'G' + str(i // 3) if i % 2 else ''},fr,\n" for i in range(30))
+    text += "B99,IT,,de,NL:family\n"
+    html = run_matching(implementing, "IT", state="IT", source="file", files=upload("c.csv", text))
+    rows = body_rows(html.text, "matching-assignments")
+    shown = {
+        re.search(r"<code>(B\d+)</code>", r).group(1): re.findall(r'class="code">([A-Z]{2})<', r)  # type: ignore[union-attr]
+        for r in rows
+    }
+    service = implementing.service
+    actor = service.authenticate(implementing.tokens["IT"])
+    places = [
+        {"contributing_state": p.contributing_state, "places": p.places}
+        for p in places_of(service, actor, 2026)
+    ]
+    applicants = []
+    for line in text.splitlines()[1:]:
+        pid, geo, unit, lang, links = line.split(",")
+        applicant: dict[str, Any] = {"id": pid, "benefitting_state": geo, "languages": [lang]}
+        if unit:
+            applicant["family_unit"] = unit
+        if links:
+            state, kind = links.split(":")
+            applicant["links"] = [{"state": state, "kind": kind}]
+        applicants.append(applicant)
+    api = implementing.client().post(
+        "/api/v1/cycles/2026/matching",
+        json={"applicants": applicants, "places": places},
+        headers={"Authorization": f"Bearer {implementing.tokens['IT']}"},
+    )
+    assert api.status_code == 200, api.text[:500]
+    for a in api.json()["assignments"]:
+        assert shown[a["applicant"]] == ([a["assigned_state"]] if a["assigned_state"] else [])
+    assert shown["B99"] == ["NL"]

@@ -99,3 +99,56 @@ def test_what_if_form_is_filled_and_a_refusal_passes_axe(
     assert page.locator("#relocations").get_attribute("aria-invalid") == "true"
     check_axe(page)
     assert browsing.console_errors == [] or all("422" in e for e in browsing.console_errors)
+
+
+# -- the relocation matching ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_matching_sample_candidates_passes_axe_and_is_pictured(
+    browsing: Browsing, implementation: DemoServer, lang: str, screenshot: Any
+) -> None:
+    page = browsing.page(implementation, "IT")
+    page.goto(f"/matching?lang={lang}")
+    check_axe(page)  # the form
+    page.locator("#n").fill("60")
+    page.locator("#matching-form button[value='page']").click()
+    page.wait_for_selector("#matching-result")
+    assert page.locator("#matching-assignments tbody tr").count() == 60
+    assert page.evaluate("document.documentElement.lang") == lang
+    if lang == "en":
+        screenshot(page, "matching")
+    check_axe(page)
+    assert browsing.console_errors == []
+
+
+def test_matching_an_uploaded_file_and_downloading_the_assignment(
+    browsing: Browsing, implementation: DemoServer, tmp_path: Path
+) -> None:
+    candidates = tmp_path / "candidates.csv"
+    candidates.write_text(
+        "id,benefitting_state,family_unit,links\nP1,EL,F1,FR:family\nP2,EL,F1,\nP3,EL,,\n",
+        encoding="utf-8",
+    )
+    page = browsing.page(implementation, "coordinator")
+    page.goto("/matching")
+    page.select_option("#state", "EL")
+    page.locator("#source-file").check()
+    page.locator("#candidates").set_input_files(str(candidates))
+    page.locator("#matching-form button[value='page']").click()
+    page.wait_for_selector("#matching-result")
+    rows = page.locator("#matching-assignments tbody tr")
+    assert rows.count() == 3
+    assert "FR" in rows.nth(0).inner_text() and "FR" in rows.nth(1).inner_text()  # together
+    with page.expect_download() as download:
+        page.locator("#matching-download button").click()
+    assert download.value.suggested_filename == "eupact-2026-matching-EL.csv"
+    body = Path(download.value.path()).read_text(encoding="utf-8")
+    assert body.splitlines()[0].startswith("applicant_id,") and "P3" in body
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,benefitting_state\nP1,XX\n", encoding="utf-8")
+    page.locator("#source-file").check()
+    page.locator("#candidates").set_input_files(str(bad))
+    page.locator("#matching-form button[value='page']").click()
+    page.wait_for_selector("#matching-problems")
+    check_axe(page)

@@ -217,12 +217,26 @@ TOTALS: dict[str, str] = {
     "SAR part: EUR": N_("SAR part: EUR"),
 }
 
+# Why a person was, or was not, relocated (eupact.matching.result.Reason); the explanation itself
+# is the result's own words, in English.
+MATCH_REASONS: dict[str, str] = {
+    "relocated": N_("relocated"),
+    "not_eligible": N_("not eligible (Art. 56(2)(a)(ii), 67(4))"),
+    "no_places_for_benefitting_state": N_("no place open to its benefitting state"),
+    "excluded_everywhere": N_("excluded by every state with places"),
+    "no_capacity_left": N_("no capacity left"),
+    "unit_too_large_for_places_left": N_("family larger than the places left (Art. 67(6))"),
+    "balance_rule": N_("balance among benefitting states (Art. 60(1)-(2))"),
+    "left_out_within_gap": N_("left out within the optimality gap"),
+}
+
 __all__ = [
     "CATEGORIES",
     "COMPARISONS",
     "DEADLINES",
     "EXEMPTIONS",
     "KINDS",
+    "MATCH_REASONS",
     "MONTHLY_SERIES",
     "OFFSETS",
     "PHASES",

@@ -37,6 +37,7 @@ NAV = (
     ("what-if", "/what-if", i18n.N_("What if")),
     ("states", "/state", i18n.N_("Member States")),
     ("workspace", "/workspace", i18n.N_("Member-State workspace")),
+    ("matching", "/matching", i18n.N_("Relocation matching")),
     ("audit", "/audit", i18n.N_("Audit trail")),
     ("sources", "/sources", i18n.N_("Data sources")),
     ("downloads", "/downloads", i18n.N_("Downloads")),

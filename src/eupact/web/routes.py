@@ -27,7 +27,15 @@ from eupact.boundary.limits import MAX_ID
 from eupact.cycle.service import CycleService
 from eupact.cycle.service.tokens import SESSION_LIFETIME, TokenExpired
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
-from eupact.web import audit_trail, calendar_page, forms, member_states, views, what_if
+from eupact.web import (
+    audit_trail,
+    calendar_page,
+    forms,
+    matching_page,
+    member_states,
+    views,
+    what_if,
+)
 from eupact.web.downloads import DOWNLOAD_FORMATS, download, download_names, report_pdf
 from eupact.web.page import (
     LANG_COOKIE,
@@ -78,6 +86,7 @@ def web_router(service: CycleService) -> APIRouter:
     # the pages in modules of their own
     router.include_router(calendar_page.router(service))
     router.include_router(what_if.router(service))
+    router.include_router(matching_page.router(service))
 
     @router.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> Response:
