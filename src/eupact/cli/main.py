@@ -39,6 +39,7 @@ from .match import match_cmd
 from .render import Format, print_tables
 from .scenario import scenario_app, scenario_compare
 from .service import audit_app, db_app, serve, tokens_app
+from .simulate import simulate_app
 from .state import state_cmd
 
 app = typer.Typer(
@@ -566,6 +567,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(simulate_app, name="simulate")
 app.command("state")(state_cmd)
 # `eupact compare A B`: two scenarios (a vintage, a reference number, ...) side by side
 app.command("compare")(scenario_compare)
