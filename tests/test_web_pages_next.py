@@ -613,3 +613,16 @@ def test_the_page_assigns_as_the_api_route_does(implementing: Site) -> None:
     for a in api.json()["assignments"]:
         assert shown[a["applicant"]] == ([a["assigned_state"]] if a["assigned_state"] else [])
     assert shown["B99"] == ["NL"]
+
+
+def test_the_language_links_keep_the_question(implementing: Site) -> None:
+    html = implementing.client().get(f"/what-if?{CHANGED}&lang=en").text
+    link = re.search(r'<a href="(/what-if\?lang=fr[^"]*)"', html)
+    assert link, "the French link"
+    target = markup.unescape(link.group(1))
+    assert "relocations=25000" in target and "scale=50" in target and target.count("lang=") == 1
+    french = implementing.client().get(target).text
+    assert table(french, "what-if-states")  # the same question, answered in French
+    assert "Et si" in text_of(french)
+    calendar = implementing.client().get("/calendar?for=DE").text
+    assert re.search(r'href="/calendar\?lang=de&amp;year=2026&amp;for=DE"', calendar)

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Request
@@ -29,6 +30,9 @@ SESSION_COOKIE = "eupact_session"
 SIGNIN_COOKIE = "eupact_signin"  # the sign-in form's double-submit value (CSRF)
 LANG_COOKIE = "eupact_lang"
 PUBLIC = Actor("public", Role.OBSERVER)
+KEPT_OUT = frozenset({"lang", "year"})  # set by the language links themselves
+MAX_KEPT_QUERY = 2_000
+MAX_KEPT_VALUE = 100
 NAV = (
     ("overview", "/", i18n.N_("Cycle")),
     ("calendar", "/calendar", i18n.N_("Legal calendar")),
@@ -157,6 +161,7 @@ class Page:
             csrf=self.csrf,
             path=self.request.url.path,
             query=self.request.url.query,
+            lang_query=self.kept_query(),
             form_key=str(uuid.uuid4()),
             **context,
         )
@@ -172,6 +177,18 @@ class Page:
         if self.signed_in:  # what a session sees stays out of caches (and the back button)
             response.headers["Cache-Control"] = "no-store"
         return response
+
+    def kept_query(self) -> str:
+        """The query the language links keep (a filter, a What-if question), without the
+        language and the year they set themselves; a long value, or a long query, is not kept
+        (no figure needs more than 40 characters)."""
+        kept = [
+            (k, v)
+            for k, v in self.request.query_params.multi_items()
+            if k not in KEPT_OUT and len(k) <= MAX_KEPT_VALUE and len(v) <= MAX_KEPT_VALUE
+        ]
+        text = urlencode(kept)
+        return text if len(text) <= MAX_KEPT_QUERY else ""
 
     def error(self, exc: EupactError) -> HTMLResponse:
         return self.render("error.html", exc.http_status, error=exc)
