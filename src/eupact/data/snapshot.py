@@ -130,8 +130,8 @@ class Snapshot:
                 summary="unknown indicator",
             )
         if geo is not None:
-            known = {g for s in self.series for g in (*s.values, *s.missing, *s.aggregates)}
-            if geo not in known:
+            geos = {g for s in self.series for g in (*s.values, *s.missing, *s.aggregates)}
+            if geo not in geos:
                 raise fail(
                     "--geo",
                     geo,
