@@ -78,6 +78,8 @@ def test_the_calendar_lists_every_deadline_for_every_visitor(
     assert "the Commission adopts the European Annual" in text_of(report)  # who acts
     timeline = table(implementing.client(who).get("/").text, "timeline-table")
     assert '<time datetime="2025-11-11">' in timeline
+    today = implementing.service.clock().date().isoformat()
+    assert f"as of {today}" in page  # the service's clock
     assert no_inline_script(html)
 
 
@@ -97,8 +99,6 @@ def test_the_calendar_filters_for_a_state_or_an_institution_without_javascript(
     assert 'method="get"' in html.split('id="calendar-filters"')[0][-80:]
     assert 'name="for"' in form and 'name="year"' in form and 'type="submit"' in form
     assert '<option value="DK"' not in form  # not bound: no calendar to choose
-    note = text_of(html)
-    assert "Germany is identified" not in note  # DE is not under pressure in the 2026 act
     italy = text_of(client.get("/calendar?for=IT").text)
     assert "IT is identified under migratory pressure" in italy  # Art. 60(3) for its audience
 
@@ -166,28 +166,6 @@ def test_each_states_page_links_its_calendar(pledging: Site) -> None:
     assert pledging.client().get("/calendar/2026/DE.ics").status_code == 200
     denmark = text_of(pledging.client().get("/state/DK").text)
     assert "no legal calendar is made for it" in denmark
-
-
-@pytest.mark.parametrize(
-    ("lang", "words"),
-    [
-        ("fr", ("Calendrier réglementaire de la réserve annuelle", "Qui agit", "Concerne")),
-        ("de", ("Gesetzlicher Kalender des jährlichen Solidaritätspools", "Wer handelt")),
-    ],
-)
-def test_the_calendar_in_french_and_german(
-    implementing: Site, lang: str, words: tuple[str, ...]
-) -> None:
-    html = implementing.client(lang=lang).get("/calendar?for=commission").text
-    page = text_of(html)
-    assert all(w in page for w in words), page[:2000]
-    assert '<td lang="en">' in html  # who acts: the Regulation's words, in English, said so
-
-
-def test_the_calendar_uses_the_service_clock(implementing: Site) -> None:
-    html = implementing.client().get("/calendar").text
-    today = implementing.service.clock().date()
-    assert f"as of {today.isoformat()}" in text_of(html)
 
 
 # -- What if ---------------------------------------------------------------------------------------
@@ -365,20 +343,6 @@ def test_the_comparison_downloads_as_csv_and_xlsx(implementing: Site) -> None:
     book = load_workbook(io.BytesIO(xlsx.content))
     assert {"totals_comparison", "comparison"} <= set(book.sheetnames)
     assert "SYNTHETIC" in str(book[book.sheetnames[0]]["A1"].value)
-
-
-@pytest.mark.parametrize(
-    ("lang", "words"),
-    [
-        ("fr", ("Et si", "Engagements SYNTHÉTIQUES", "Comparer")),
-        ("de", ("Was wäre, wenn", "SYNTHETISCHE Zusagen", "Vergleichen")),
-    ],
-)
-def test_what_if_in_french_and_german(
-    implementing: Site, lang: str, words: tuple[str, ...]
-) -> None:
-    page = text_of(implementing.client(lang=lang).get(f"/what-if?{CHANGED}").text)
-    assert all(w in page for w in words), page[:3000]
 
 
 # -- the relocation matching ----------------------------------------------------------------------
@@ -561,21 +525,6 @@ def test_before_the_council_act_nothing_is_matched(pledging: Site) -> None:
     assert refused.status_code == 422
 
 
-@pytest.mark.parametrize(
-    ("lang", "words"),
-    [
-        ("fr", ("Mise en correspondance des relocalisations", "Candidats d’exemple")),
-        ("de", ("Zuordnung für Umsiedlungen", "Beispielkandidaten")),
-    ],
-)
-def test_matching_in_french_and_german(
-    implementing: Site, lang: str, words: tuple[str, ...]
-) -> None:
-    client = implementing.client("IT", lang=lang)
-    page = text_of(client.get("/matching").text)
-    assert all(w in page for w in words), page[:2000]
-
-
 def test_the_page_assigns_as_the_api_route_does(implementing: Site) -> None:
     from eupact.web.matching_page import places_of
 
@@ -626,3 +575,24 @@ def test_the_language_links_keep_the_question(implementing: Site) -> None:
     assert "Et si" in text_of(french)
     calendar = implementing.client().get("/calendar?for=DE").text
     assert re.search(r'href="/calendar\?lang=de&amp;year=2026&amp;for=DE"', calendar)
+
+
+@pytest.mark.parametrize(
+    ("lang", "path", "words"),
+    [
+        ("fr", "/calendar?for=commission", ("Calendrier réglementaire de la réserve", "Qui agit")),
+        ("de", "/calendar?for=commission", ("Gesetzlicher Kalender des jährlichen", "Wer handelt")),
+        ("fr", f"/what-if?{CHANGED}", ("Et si", "Engagements SYNTHÉTIQUES", "Comparer")),
+        ("de", f"/what-if?{CHANGED}", ("Was wäre, wenn", "SYNTHETISCHE Zusagen", "Vergleichen")),
+        ("fr", "/matching", ("Mise en correspondance des relocalisations", "Candidats d’exemple")),
+        ("de", "/matching", ("Zuordnung für Umsiedlungen", "Beispielkandidaten")),
+    ],
+)
+def test_the_pages_in_french_and_german(
+    implementing: Site, lang: str, path: str, words: tuple[str, ...]
+) -> None:
+    html = implementing.client("IT", lang=lang).get(path).text
+    page = text_of(html)
+    assert all(w in page for w in words), page[:2000]
+    if path.startswith("/calendar"):
+        assert '<td lang="en">' in html  # who acts: the Regulation's words, in English
