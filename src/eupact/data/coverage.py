@@ -18,38 +18,11 @@ from typing import Any
 
 from eupact.data.provenance import StateSeries
 from eupact.data.snapshot import Snapshot
+from eupact.parameters import load_parameters
 
-#: The Member States, in Eurostat's order of codes (EL = Greece); Denmark is listed, as the data
-#: list it, though it is not bound by the AMMR.
-MEMBER_STATES = [
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "EL",
-    "ES",
-    "FI",
-    "FR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-]
+#: The Member States (the parameter ``scope.eu_member_states``, Art. 52 TEU; EL = Greece): Denmark
+#: is listed, as the data list it, though it is not bound by the AMMR.
+MEMBER_STATES: tuple[str, ...] = tuple(load_parameters()["scope.eu_member_states"].values[-1].value)
 #: The order in which classes win a cell: the same as the assessment's precedence.
 PRECEDENCE = ("user", "primary", "secondary")
 #: One letter per class for matrices (and "·" for no figure).
