@@ -103,44 +103,36 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _shared(
+    path: Path, series: dict[str, tuple[str, str, str, str]], provenance: dict[str, str]
+) -> list[dict[str, str]]:
+    """The rows of one file of shared/data/found-2026-12, named and described as the snapshot
+    names them; an empty or NA cell is not a figure."""
+    out = []
+    for row in _rows(path):
+        if row["indicator"] not in series or row["value"] in ("", "NA"):
+            continue
+        indicator, dataset, filt, unit = series[row["indicator"]]
+        out.append(
+            {
+                "indicator": indicator,
+                "geo": row["geo"],
+                "period": row["period"],
+                "value": row["value"],
+                "unit": unit,
+                "flags": row["flags"],
+                "dataset": dataset,
+                "filter": filt,
+                "publisher": EUROSTAT,
+                **provenance,
+            }
+        )
+    return out
+
+
 def extractions(found: Path, extra: list[Path]) -> list[dict[str, str]]:
-    out: list[dict[str, str]] = []
-    for row in _rows(found / "economia_dadesjson_annual_2023_2025.csv"):
-        if row["indicator"] not in ECONOMIA_SERIES or not row["value"]:
-            continue
-        indicator, dataset, filt, unit = ECONOMIA_SERIES[row["indicator"]]
-        out.append(
-            {
-                "indicator": indicator,
-                "geo": row["geo"],
-                "period": row["period"],
-                "value": row["value"],
-                "unit": unit,
-                "flags": row["flags"],
-                "dataset": dataset,
-                "filter": filt,
-                "publisher": EUROSTAT,
-                **ECONOMIA,
-            }
-        )
-    for row in _rows(found / "metill_tp_stock_and_pending_2023-12_2024-08.csv"):
-        if row["indicator"] not in METILL_SERIES or row["value"] in ("", "NA"):
-            continue
-        indicator, dataset, filt, unit = METILL_SERIES[row["indicator"]]
-        out.append(
-            {
-                "indicator": indicator,
-                "geo": row["geo"],
-                "period": row["period"],
-                "value": row["value"],
-                "unit": unit,
-                "flags": row["flags"],
-                "dataset": dataset,
-                "filter": filt,
-                "publisher": EUROSTAT,
-                **METILL,
-            }
-        )
+    out = _shared(found / "economia_dadesjson_annual_2023_2025.csv", ECONOMIA_SERIES, ECONOMIA)
+    out += _shared(found / "metill_tp_stock_and_pending_2023-12_2024-08.csv", METILL_SERIES, METILL)
     for path in extra:
         for row in _rows(path):
             late_2025 = row["period"] == "2025" or (
