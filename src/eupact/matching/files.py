@@ -613,6 +613,27 @@ ASSIGNMENT_COLUMNS = (
 )
 
 
+def assignment_cells(e: Any) -> list[Any]:
+    """One row of ``assignments.csv`` (columns ``ASSIGNMENT_COLUMNS``) for an explanation, every
+    text cell inert for spreadsheets."""
+    text = "; ".join(
+        [e.summary]
+        + [f"{f.text} [{f.article}]" for f in e.factors]
+        + [f"constraint: {c.text}" for c in e.constraints]
+    )
+    cells = [
+        e.applicant,
+        e.family_unit,
+        e.unit_size,
+        e.benefitting_state,
+        e.assigned_state or "",
+        str(e.reason),
+        "" if e.points is None else e.points,
+        text,
+    ]
+    return [inert(c) for c in cells]
+
+
 def write_results(result: MatchResult, out: Path) -> list[Path]:
     """assignments.csv, assignments.json, summary.json and summary.md in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -626,22 +647,7 @@ def write_results(result: MatchResult, out: Path) -> list[Path]:
         w.writerow(ASSIGNMENT_COLUMNS)
         for e in result.explanations():
             explained.append(e.as_dict())
-            text = "; ".join(
-                [e.summary]
-                + [f"{f.text} [{f.article}]" for f in e.factors]
-                + [f"constraint: {c.text}" for c in e.constraints]
-            )
-            cells = [
-                e.applicant,
-                e.family_unit,
-                e.unit_size,
-                e.benefitting_state,
-                e.assigned_state or "",
-                str(e.reason),
-                "" if e.points is None else e.points,
-                text,
-            ]
-            w.writerow([inert(c) for c in cells])
+            w.writerow(assignment_cells(e))
     json_path = out / "assignments.json"
     doc = {
         "label": label,

@@ -33,11 +33,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from eupact.boundary import Refused, read_integer
-from eupact.cells import inert
 from eupact.cycle.permissions import Actor, authorize
 from eupact.cycle.phases import AFTER_ACT, Phase, Role
 from eupact.cycle.service import CycleService
 from eupact.errors import EupactError, Forbidden, Problem, echo
+from eupact.matching.files import assignment_cells
 from eupact.web.page import Page
 
 MAX_UPLOAD = 60_000  # bytes: under the service's 64 KiB body limit, with the form around it
@@ -216,22 +216,7 @@ def assignments_csv(result: Any, label: str) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ASSIGNMENT_COLUMNS)
     for e in result.explanations():
-        text = "; ".join(
-            [e.summary]
-            + [f"{f.text} [{f.article}]" for f in e.factors]
-            + [f"constraint: {c.text}" for c in e.constraints]
-        )
-        cells = [
-            e.applicant,
-            e.family_unit,
-            e.unit_size,
-            e.benefitting_state,
-            e.assigned_state or "",
-            str(e.reason),
-            "" if e.points is None else e.points,
-            text,
-        ]
-        writer.writerow([inert(c) for c in cells])
+        writer.writerow(assignment_cells(e))
     return out.getvalue()
 
 
