@@ -160,7 +160,6 @@ CASES = [
         2,
         "link 'xx' must be STATE:kind",
         "field 'benefitting_state' = 'GR'",
-        bug="matching/files.py checks the rows' form, and refuses, before it checks their states",
     ),
     case(
         "data-show-geo-GR",

@@ -58,6 +58,7 @@ from .model import (
     BilateralAgreement,
     PledgedPlaces,
     StateProfile,
+    geo_problem,
 )
 from .result import MatchResult
 from .rows import AgreementRow
@@ -220,12 +221,26 @@ def read_applicants(path: str | Path) -> ApplicantsFile:
         if not isinstance(item, dict):
             problems.append(Problem("applicant", item, "must be an object", where))
             continue
+        # the state is checked whatever else the row gets wrong: one pass names every problem
+        state = item.get("benefitting_state")
+        wrong_state = (
+            geo_problem(state.strip().upper(), "benefitting_state", where)
+            if isinstance(state, str) and len(state.strip()) == 2
+            else None
+        )
         try:
             row = ApplicantRow.model_validate(item)
         except ValidationError as exc:
             problems += _problems(exc, where)
+            if wrong_state is not None and not any(
+                p.field == "benefitting_state" and p.location == where for p in problems
+            ):
+                problems.append(wrong_state)
             if len(problems) >= MAX_PROBLEMS:
                 break
+            continue
+        if wrong_state is not None:
+            problems.append(wrong_state)
             continue
         applicants.append(row.to_domain(where))
     if problems:
