@@ -17,6 +17,7 @@ benefitting states (the worst-served state's share of relocations over its share
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -238,8 +239,8 @@ class SimulationReport:
         heads = ("points", "relocated", "families", "link use", "balance")
         n = len(self.seeds)
         lines = [
-            f"SYNTHETIC year of relocation: {n} seed{'s' * (n != 1)} x {self.weeks} weeks, "
-            f"scale {self.scale:g}, places {self.ratio:.0%} of the forecast",
+            f"SYNTHETIC year of relocation: {n} year{'s' * (n != 1)} of {self.weeks} weeks, "
+            f"scale {self.scale:g}, places {self.ratio:.0%}",
             "% of the hindsight optimum (every arrival known at once), mean/min over the seeds",
             "",
             f"{'policy':<9}" + "".join(f"{h:>13}" for h in heads) + f"{'s/yr':>6}",
@@ -267,7 +268,7 @@ class SimulationReport:
             f"{min(places):,}-{max(places):,}; {self.seconds:.0f} s in all",
             *self.notes,
         ]
-        return "\n".join(lines)
+        return "\n".join(wrapped for line in lines for wrapped in (textwrap.wrap(line, 80) or [""]))
 
 
 def simulate(

@@ -78,6 +78,7 @@ class SimulationSettings:
     replan_every: int = 1
     fluid: bool = True
     balance_margin: float = 0.6
+    balance_margin_end: float = 0.0
     whole_families_last: int = 26
 
 
@@ -401,17 +402,21 @@ def _plan(
         tail -= settings.dummy_discount * sub.unit_size[len(now) :, None]
         np.maximum(tail, 0, out=tail)
         sc = replace(sc, total=total)
-    if settings.balance_margin:
-        left = float(world.profile[week + 1 :].sum())  # share of the year's arrivals to come
-        tol = float(sub.balance_tolerance) * (1 - settings.balance_margin * left)
-        sub = replace(sub, balance_tolerance=Fraction(tol).limit_denominator(10_000))
     fixed = persons_by_state(world.hindsight, state)
     if reserved is not None:
         fixed = fixed + reserved
     sub, sc = with_past(sub, sc, fixed)
-    try:
-        got = solve(sub, sc, settings.solver).state
-    except Infeasible:
+    left = float(world.profile[week + 1 :].sum())  # share of the year's arrivals to come
+    margin = max(settings.balance_margin * left, settings.balance_margin_end)
+    got = None
+    for m in (margin, 0.0) if margin else (0.0,):
+        tol = Fraction(sub.balance_tolerance * (1 - Fraction(m).limit_denominator(1000)))
+        try:
+            got = solve(replace(sub, balance_tolerance=tol), sc, settings.solver).state
+            break
+        except Infeasible:
+            continue
+    if got is None:
         return None
     planned = got[len(now) : len(units)]
     if fluid and len(later):
