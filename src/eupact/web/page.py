@@ -23,7 +23,7 @@ from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
 from eupact.cycle.service.tokens import WebSession
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
-from eupact.web import forms, i18n, labels, views
+from eupact.web import forms, generated_text, i18n, labels, views
 from eupact.web.security import from_another_site
 
 SESSION_COOKIE = "eupact_session"
@@ -62,6 +62,7 @@ def environment(lang: str) -> jinja2.Environment:
     names = i18n.state_names(lang)
     env.filters["num"] = lambda value, decimals=0: i18n.number(value, lang, decimals)
     env.filters["state"] = lambda geo: names.get(geo, geo)
+    env.filters["generated"] = lambda text: generated_text.shown(text, lang)
     # French sets a (narrow no-break) space before a colon; English and German do not.
     env.filters["colon"] = lambda text: f"{text}\u202f:" if lang == "fr" else f"{text}:"
     env.globals.update(

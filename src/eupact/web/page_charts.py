@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from eupact.errors import EupactError
-from eupact.web import i18n, labels, views
+from eupact.web import generated_text, i18n, labels, views
 
 
 def pool_charts(data: dict[str, Any], lang: str, _: Callable[[str], str]) -> dict[str, str]:
@@ -106,7 +106,12 @@ def fired_lines(res: Any, lang: str) -> list[dict[str, str]]:
             continue
         for o in det.fired:
             text = _THRESHOLD.sub("", o.short or o.text)
-            out.append({"text": text, "threshold": threshold_text(o.rule, lang)})
+            out.append(
+                {
+                    "text": generated_text.shown(text, lang),
+                    "threshold": threshold_text(o.rule, lang),
+                }
+            )
     return out
 
 
@@ -166,9 +171,9 @@ def assessment_row(a: Any, geo: str, lang: str) -> dict[str, Any]:
     return {
         "geo": geo,
         "label": res.label,
-        "basis": res.basis,
+        "basis": generated_text.shown(res.basis, lang) if res.basis else "",
         "fired": fired_lines(res, lang),
-        "reasons": [plain_reason(line) for line in res.reasons()],
+        "reasons": [generated_text.shown(plain_reason(line), lang) for line in res.reasons()],
         "missing": res.missing,
         "decision": decision_of(a.comparison.get(geo), a.methodology),
         "sparklines": _sparklines(a, geo, lang),
