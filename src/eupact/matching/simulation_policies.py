@@ -86,7 +86,8 @@ class SimulationSettings:
 class World:
     """One simulated year as matching instances: the *universe* (real arrivals, then the planning
     scenario's dummy candidates) prepared and scored once; the hindsight instance (the real units
-    and every place); the balance floors of the declared needs."""
+    and every place, without fair sharing), the same instance scored with fair sharing, and the
+    forecast's weekly profile."""
 
     year: SimulatedYear
     universe: MatchProblem

@@ -20,8 +20,8 @@ they arrive and *where*:
 * the **places**: pledged for the year by :func:`~eupact.matching.synthetic.synthetic_places`
   (the 2026 pool's reference key times a random pledge level, some earmarked, a few profiles),
   ``ratio`` × the forecast's persons;
-* the **needs** declared for the balance rule (Art. 60(2)): the forecast's persons per benefitting
-  state, the same for every policy and for the hindsight optimum.
+* the **expected persons** per benefitting state (``needs``): the forecast's, for reference; the
+  balance rule (Art. 60(2)) counts the persons identified, as ``eupact match`` does.
 """
 
 from __future__ import annotations
