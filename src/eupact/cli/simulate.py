@@ -59,6 +59,20 @@ def simulate_relocation(
         Path | None, typer.Option("--json", help="Write every year and policy as JSON here")
     ] = None,
     quiet: Annotated[bool, typer.Option(help="No progress lines")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Run the years on Dask: a LocalCluster of this many worker processes "
+            "(0: in this process)"
+        ),
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="An existing Dask cluster's scheduler, e.g. tcp://HOST:8786 (default: "
+            "DASK_SCHEDULER_ADDRESS if set)"
+        ),
+    ] = None,
 ) -> None:
     """A SYNTHETIC year of relocation: candidates arrive weekly in each benefitting state, places
     are pledged for the year; greedy first come, weekly batch matching and a rolling horizon are
@@ -86,17 +100,35 @@ def simulate_relocation(
         hindsight=SolverSettings(mip_rel_gap=hindsight_gap),
         policies=("hindsight", *(p for p in chosen if p != "hindsight")),
     )
-    params = load_parameters().at(dt.date(2026, 7, 1))
-    report = simulate(
-        params,
-        range(first_seed, first_seed + seeds),
-        weeks=weeks,
-        scale=scale,
-        ratio=ratio,
-        forecast_error=forecast_error,
-        settings=settings,
-        progress=None if quiet else (lambda line: err_console.print(line, highlight=False)),
-    )
+    on = dt.date(2026, 7, 1)
+    chosen_seeds = range(first_seed, first_seed + seeds)
+    if workers or scheduler:
+        from eupact.scenarios.sweep_years import simulate_distributed
+
+        if not 0 <= workers <= 256:
+            raise fail("--workers", workers, "must be a whole number from 0 to 256")
+        report = simulate_distributed(
+            on,
+            list(chosen_seeds),
+            weeks=weeks,
+            scale=scale,
+            ratio=ratio,
+            forecast_error=forecast_error,
+            settings=settings,
+            workers=workers or 2,
+            scheduler=scheduler,
+        )
+    else:
+        report = simulate(
+            load_parameters().at(on),
+            chosen_seeds,
+            weeks=weeks,
+            scale=scale,
+            ratio=ratio,
+            forecast_error=forecast_error,
+            settings=settings,
+            progress=None if quiet else (lambda line: err_console.print(line, highlight=False)),
+        )
     err_console.print(f"[bold yellow]{report.label}[/]", highlight=False)
     console.print(report.render(), highlight=False, markup=False, soft_wrap=True)
     if json_out is not None:
