@@ -221,17 +221,21 @@ def _mip(
     gap: float | None = None,
 ) -> _Solved:
     t0 = time.perf_counter()
-    res = milp(
-        c,
-        constraints=LinearConstraint(a, row_lo, row_hi),
-        integrality=integrality,
-        bounds=Bounds(lb, ub),
-        options={
-            "disp": False,
-            "time_limit": settings.time_limit,
-            "mip_rel_gap": settings.mip_rel_gap if gap is None else gap,
-        },
-    )
+    options = {
+        "disp": False,
+        "time_limit": settings.time_limit,
+        "mip_rel_gap": settings.mip_rel_gap if gap is None else gap,
+    }
+    problem = {
+        "constraints": LinearConstraint(a, row_lo, row_hi),
+        "integrality": integrality,
+        "bounds": Bounds(lb, ub),
+    }
+    res = milp(c, options=options, **problem)
+    if res.status == INFEASIBLE and _zero_is_feasible(row_lo, row_hi, lb, ub):
+        # HiGHS's MIP presolve can call a tiny instance infeasible when relocating no one is a
+        # solution (seen on synthetic_instance(60, seed=4)); without presolve it solves
+        res = milp(c, options={**options, "presolve": False}, **problem)
     x = None if res.x is None else np.asarray(res.x, dtype=float)
     objective = None if res.fun is None else -float(res.fun)
     dual = getattr(res, "mip_dual_bound", None)
@@ -246,6 +250,17 @@ def _mip(
         time.perf_counter() - t0,
         mip_gap=None if gap is None else float(gap),
     )
+
+
+#: scipy.optimize.milp's status for an infeasible problem.
+INFEASIBLE = 2
+
+
+def _zero_is_feasible(
+    row_lo: FloatArray, row_hi: FloatArray, lb: FloatArray, ub: FloatArray
+) -> bool:
+    """Whether x = 0 meets every bound and row (then the problem cannot be infeasible)."""
+    return bool(np.all(lb <= 0) and np.all(ub >= 0) and np.all(row_lo <= 0) and np.all(row_hi >= 0))
 
 
 def _counts(model: ClassModel, x: FloatArray, n_classes: int, n_states: int) -> IntArray:
