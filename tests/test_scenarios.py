@@ -212,6 +212,9 @@ def test_api_runs_and_compares_without_writing(tmp_path):
         bad = {**base, "changes": {"pledges": {"remove_pledges_of": ["GR"]}}}
         assert world.call("POST", "/scenarios/run", "DE", json=bad).status_code == 422
         assert world.call("POST", "/scenarios/run", None, json=base).status_code == 401
+        named = {**base, "changes": {"key": {"population_file": "/etc/passwd"}}}
+        answer = world.call("POST", "/scenarios/run", "DE", json=named)
+        assert answer.status_code == 422 and "cannot be named through the API" in answer.text
         control = world.call("POST", "/scenarios/run", "DE", json={**base, "label": "\x1f"})
         assert control.status_code == 422 and "control characters" in control.text
         assert world.snapshot() == before
@@ -222,3 +225,38 @@ def test_written_numbers_are_bounded_too():
         doc = {"label": "x", "base": 2026, "changes": {"parameters": {"p": value}}}
         with pytest.raises(EupactError, match=r"outside 0 \.\. 10|write euros as digits"):
             scenario_from_dict(doc)
+
+
+def test_a_state_leaving_the_key(base):
+    """HU left out (Art. 66 over the other 25 bound states): its pledges go with it and the
+    others' shares grow; HU owes nothing."""
+    s = scenario_from_dict(
+        {"label": "HU out", "base": 2026, "changes": {"key": {"left_out": ["HU"]}}}
+    )
+    b = run_scenario(s)
+    assert "HU" not in b.outcome.states
+    assert len(b.outcome.states) == len(base.outcome.states) - 1
+    de_a, de_b = (r.outcome.states["DE"].fair_share_relocations for r in (base, b))
+    assert de_b >= de_a
+
+
+def test_a_users_population_file(tmp_path, base):
+    """A ministry's own population figures for the key: DE twice as large moves its share up."""
+    import csv
+
+    from eupact.data.snapshot import SNAPSHOT_DIR
+
+    rows = list(csv.DictReader((SNAPSHOT_DIR / "population_latest.csv").open()))
+    for row in rows:
+        if row["geo"] == "DE":
+            row["pop_2024_01_01"] = str(int(row["pop_2024_01_01"]) * 2)
+    path = tmp_path / "population.csv"
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    (tmp_path / "s.yaml").write_text(
+        "label: DE doubled\nbase: 2026\nchanges:\n  key:\n    population_file: population.csv\n"
+    )
+    b = run_scenario(load_scenario(tmp_path / "s.yaml"))
+    assert b.outcome.key.share("DE") > base.outcome.key.share("DE")

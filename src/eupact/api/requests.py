@@ -26,6 +26,7 @@ from eupact.boundary import (
 )
 from eupact.boundary.benefit import FindingIn, NotificationIn, UseOfPoolIn
 from eupact.cycle.phases import Action
+from eupact.errors import fail
 from eupact.pool.council import Vote
 from eupact.pool.limits import MAX_EUR, MAX_PERSONS
 from eupact.pool.pledges import PledgeKind
@@ -221,6 +222,15 @@ class ScenarioIn(BaseModel):
 
     def scenario(self) -> Scenario:
         # the scenario file's own checks (text, codes, bounds), refused as any bad input
+        key = self.changes.key
+        for name, value in (("population_file", key.population_file), ("gdp_file", key.gdp_file)):
+            if value is not None:
+                raise fail(
+                    f"changes.key.{name}",
+                    value,
+                    "a file on the server cannot be named through the API: run the scenario "
+                    "with `eupact scenario run` and your own file",
+                )
         return scenario_from_dict(self.model_dump(), "request body")
 
 

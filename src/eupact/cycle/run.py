@@ -23,6 +23,7 @@ from eupact.assessment import Assessment, Methodology, assess_year
 from eupact.cells import inert
 from eupact.cycle.inputs import PledgesFile, read_pledges_file
 from eupact.cycle.summary import render_html, render_markdown
+from eupact.data.provenance import StateSeries
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.errors import EupactError
 from eupact.key.reference_key import ReferenceKey, Vintage
@@ -80,15 +81,21 @@ def run_cycle(
     as_of: dt.date | None = None,
     allow_secondary: bool = False,
     parameters: ParameterSet | None = None,
+    key_states: tuple[str, ...] | None = None,
+    population: StateSeries | None = None,
+    gdp: StateSeries | None = None,
 ) -> CycleResult:
     """Assessment (of the year before, Art. 9-11), proposal, fair shares and outcome of the pool
     for ``year``; pure apart from reading inputs. ``readings`` chooses other [reading]s of the
     law (``name -> alternative``); ``as_of`` says who benefits by that date (else the file's
     ``as_of``, else every recorded use of the pool). ``parameters`` replaces the shipped legal
-    parameters (a scenario's changed values)."""
+    parameters (a scenario's changed values); ``key_states``, ``population`` and ``gdp`` compute the
+    key over other states or on a user's own figures (Art. 66)."""
     parameters = (parameters or load_parameters()).with_readings(dict(readings or {}))
     snapshot = snapshot or load_snapshot()
-    pool = pool_year(year, parameters, snapshot, vintage)
+    pool = pool_year(
+        year, parameters, snapshot, vintage, population=population, gdp=gdp, states=key_states
+    )
     act, params, key, sar = pool.act, pool.params, pool.key, pool.sar_states
     assessment = (
         assess_year(

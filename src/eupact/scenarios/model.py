@@ -68,6 +68,16 @@ class VintageChange(_Strict):
     release: str | None = Field(default=None, max_length=64)
 
 
+class KeyChange(_Strict):
+    """The reference key's states and figures (Art. 66): states left out (a state leaving; its
+    pledges and deductions go with it), or a user's own population or GDP file (the columns of
+    the snapshot's resource; not through the API)."""
+
+    left_out: list[StateCode] = Field(default_factory=list, max_length=26)
+    population_file: str | None = Field(default=None, max_length=500)
+    gdp_file: str | None = Field(default=None, max_length=500)
+
+
 class PledgesChange(_Strict):
     """Changes to the pledges file of the base."""
 
@@ -105,6 +115,7 @@ class Changes(_Strict):
     parameters: dict[str, int | str | list[str]] = Field(default_factory=dict, max_length=50)
     readings: dict[str, str] = Field(default_factory=dict, max_length=50)
     vintage: VintageChange | None = None
+    key: KeyChange = Field(default_factory=KeyChange)
     forum_reconvened: bool | None = None
     as_of: dt.date | None = None
     allow_secondary: bool = False
@@ -143,6 +154,13 @@ class Scenario(_Strict):
     @classmethod
     def _text(cls, value: str) -> str:
         return read_text(value, limit=2_000)
+
+    def path_of(self, name: str | None) -> Path | None:
+        """A file the scenario names, relative to the scenario file's folder."""
+        if name is None:
+            return None
+        path = Path(name)
+        return path if path.is_absolute() or self.folder is None else self.folder / path
 
     def pledges_path(self) -> Path | None:
         if self.pledges_file is None:
@@ -202,6 +220,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 __all__ = [
     "Changes",
+    "KeyChange",
     "PledgesChange",
     "Scenario",
     "VintageChange",

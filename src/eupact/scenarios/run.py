@@ -20,7 +20,8 @@ import yaml
 
 from eupact.cycle.examples import example_pledges_path
 from eupact.cycle.run import CycleResult, run_cycle
-from eupact.data.snapshot import Snapshot
+from eupact.data.provenance import StateSeries
+from eupact.data.snapshot import Snapshot, load_snapshot, load_user_series
 from eupact.errors import fail
 from eupact.key.reference_key import Vintage
 from eupact.parameters import ParameterSet, load_parameters
@@ -68,7 +69,7 @@ def changed_pledges_document(scenario: Scenario, base: dict[str, Any]) -> dict[s
     """The base pledges file's document with the scenario's changes (a new document)."""
     change = scenario.changes.pledges
     doc = {k: (list(v) if isinstance(v, list) else v) for k, v in base.items()}
-    removed = set(change.remove_pledges_of)
+    removed = set(change.remove_pledges_of) | set(scenario.changes.key.left_out)
     pledges = [p for p in doc.get("pledges", []) if str(p.get("state", "")).upper() not in removed]
     factor = change.scale()
     if factor is not None:
@@ -79,6 +80,8 @@ def changed_pledges_document(scenario: Scenario, base: dict[str, Any]) -> dict[s
     seen: set[str] = set()
     for row in doc.get("deductions", []) or []:
         state = str(row.get("state", "")).upper()
+        if state in scenario.changes.key.left_out:
+            continue  # a state left out of the key has nothing to deduct
         if state in granted:
             seen.add(state)
             row = {
@@ -125,6 +128,7 @@ def run_scenario(scenario: Scenario, *, snapshot: Snapshot | None = None) -> Cyc
             raise fail("changes.sar_share", share, "must be a fraction such as 1/2") from None
         if not 0 <= sar_share <= 1:
             raise fail("changes.sar_share", share, "must lie between 0 and 1")
+    key_states, population, gdp = _key_inputs(scenario, snapshot)
     with tempfile.TemporaryDirectory(prefix="eupact-scenario-") as folder:
         changed = Path(folder) / f"{path.stem}.yaml"
         changed.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), "utf-8")
@@ -139,9 +143,37 @@ def run_scenario(scenario: Scenario, *, snapshot: Snapshot | None = None) -> Cyc
             as_of=scenario.changes.as_of,
             allow_secondary=scenario.changes.allow_secondary,
             parameters=scenario_parameters(scenario),
+            key_states=key_states,
+            population=population,
+            gdp=gdp,
         )
     # the results name the base file, not the temporary file the changes were read from
     return replace(result, pledges=replace(result.pledges, path=path))
+
+
+def _key_inputs(
+    scenario: Scenario, snapshot: Snapshot | None
+) -> tuple[tuple[str, ...] | None, StateSeries | None, StateSeries | None]:
+    """The key's states (the bound Member States less those left out) and a user's own
+    population or GDP series, validated like the snapshot's resource they replace."""
+    change = scenario.changes.key
+    states = None
+    if change.left_out:
+        params = load_parameters().at(dt.date(scenario.base, 1, 1))
+        states = tuple(
+            g for g in params("scope.bound_member_states") if g not in set(change.left_out)
+        )
+    population = gdp = None
+    if change.population_file or change.gdp_file:
+        snap = snapshot or load_snapshot()
+        vintage = _vintage(scenario)
+        if change.population_file:
+            base = snap.find("population", vintage.population_date, vintage.population_release)
+            population = load_user_series(scenario.path_of(change.population_file) or "", base)
+        if change.gdp_file:
+            base = snap.find("gdp", vintage.gdp_year)
+            gdp = load_user_series(scenario.path_of(change.gdp_file) or "", base)
+    return states, population, gdp
 
 
 def as_of_label(scenario: Scenario) -> str:
