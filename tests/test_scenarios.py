@@ -139,7 +139,7 @@ def test_bad_scenarios_are_refused_naming_field_and_rule(doc, field, rule):
             "written like",
         ),
         ({"parameters": {"no.such.parameter": 1}}, "parameter", "no such parameter"),
-        ({"parameters": {"assessment.at_risk.routes": 1}}, "assessment", "not legal values"),
+        ({"parameters": {"assessment.at_risk.routes": 1}}, "assessment", "changes.thresholds"),
         ({"pledges": {"scale_pledges": "11"}}, "scale_pledges", "between 0 and 10"),
         ({"pledges": {"grant_deductions_of": ["AT"]}}, "grant_deductions_of", "no deduction"),
         ({"sar_share": "3/2"}, "sar_share", "between 0 and 1"),
@@ -260,3 +260,25 @@ def test_a_users_population_file(tmp_path, base):
     )
     b = run_scenario(load_scenario(tmp_path / "s.yaml"))
     assert b.outcome.key.share("DE") > base.outcome.key.share("DE")
+
+
+def test_a_methodology_threshold_changes_the_categories(base):
+    """Italy's arrivals are 2.18 × its key share (Art. 2(24), threshold 2 under the shipped
+    methodology): at 5/2 Italy is no longer under migratory pressure on arrivals."""
+    s = scenario_from_dict(
+        {
+            "label": "arrivals threshold 5/2",
+            "base": 2026,
+            "changes": {"thresholds": {"assessment.under_pressure.arrivals": "5/2"}},
+        }
+    )
+    b = run_scenario(s)
+    tables = compare(base, b, ("shipped", "5/2"))
+    rows = {r["geo"]: r for r in tables[2].rows}
+    assert rows["IT"]["a"] == "under migratory pressure"
+    assert rows["IT"]["b"] != "under migratory pressure" and rows["IT"]["changed"] == "yes"
+    bad = scenario_from_dict(
+        {"label": "x", "base": 2026, "changes": {"thresholds": {"assessment.nope": "1"}}}
+    )
+    with pytest.raises(EupactError, match="not a rule of the methodology"):
+        run_scenario(bad)

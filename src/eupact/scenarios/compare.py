@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from eupact.assessment import Assessment, assess_year
 from eupact.cycle.run import CycleResult
 from eupact.reports.tables import Table, outcome_table, totals_table
 
@@ -96,8 +97,40 @@ def totals_comparison(a: CycleResult, b: CycleResult, names: tuple[str, str]) ->
     )
 
 
+def _assessment(result: CycleResult) -> Assessment:
+    """The scenario's assessment of the year before, else the shipped methodology's."""
+    return result.assessment or assess_year(
+        result.year - 1, snapshot=result.snapshot, parameters=result.parameters
+    )
+
+
+def categories_comparison(a: CycleResult, b: CycleResult, names: tuple[str, str]) -> Table:
+    """The pressure categories (Art. 11) under A and B, where a scenario changed thresholds."""
+    sa, sb = _assessment(a).states, _assessment(b).states
+    rows = [
+        {
+            "geo": geo,
+            "a": sa[geo].label if geo in sa else "—",
+            "b": sb[geo].label if geo in sb else "—",
+            "changed": "yes" if geo in sa and geo in sb and sa[geo].label != sb[geo].label else "",
+        }
+        for geo in sorted(set(sa) | set(sb))
+    ]
+    changed = sum(1 for r in rows if r["changed"])
+    return Table(
+        "categories_comparison",
+        f"Pressure categories (Art. 11): {names[0]} (A) against {names[1]} (B)",
+        ("geo", "a", "b", "changed"),
+        rows,
+        (f"{changed} of {len(rows)} states change category.",),
+    )
+
+
 def compare(a: CycleResult, b: CycleResult, names: tuple[str, str]) -> list[Table]:
-    return [totals_comparison(a, b, names), state_comparison(a, b, names)]
+    tables = [totals_comparison(a, b, names), state_comparison(a, b, names)]
+    if a.assessment is not None or b.assessment is not None:
+        tables.append(categories_comparison(a, b, names))
+    return tables
 
 
 __all__ = ["STATE_FIGURES", "compare", "state_comparison", "totals_comparison"]

@@ -116,6 +116,9 @@ class Changes(_Strict):
     readings: dict[str, str] = Field(default_factory=dict, max_length=50)
     vintage: VintageChange | None = None
     key: KeyChange = Field(default_factory=KeyChange)
+    # rule thresholds of the pressure assessment of the year before (Art. 9-11), e.g.
+    # assessment.at_risk.applications: "6/5"; the result then compares the categories too
+    thresholds: dict[str, str] = Field(default_factory=dict, max_length=50)
     forum_reconvened: bool | None = None
     as_of: dt.date | None = None
     allow_secondary: bool = False

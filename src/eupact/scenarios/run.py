@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from eupact.assessment import Methodology, load_methodology
 from eupact.cycle.examples import example_pledges_path
 from eupact.cycle.run import CycleResult, run_cycle
 from eupact.data.provenance import StateSeries
@@ -38,7 +39,7 @@ def scenario_parameters(scenario: Scenario, base: ParameterSet | None = None) ->
             raise fail(
                 f"changes.parameters.{name}",
                 name,
-                "methodology thresholds are not legal values: run `eupact assess --methodology`",
+                "methodology thresholds are not legal values: change them under changes.thresholds",
             )
     return (base or load_parameters()).with_values(changes, f"scenario '{scenario.label}'")
 
@@ -129,6 +130,7 @@ def run_scenario(scenario: Scenario, *, snapshot: Snapshot | None = None) -> Cyc
         if not 0 <= sar_share <= 1:
             raise fail("changes.sar_share", share, "must lie between 0 and 1")
     key_states, population, gdp = _key_inputs(scenario, snapshot)
+    method = _methodology(scenario)
     with tempfile.TemporaryDirectory(prefix="eupact-scenario-") as folder:
         changed = Path(folder) / f"{path.stem}.yaml"
         changed.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), "utf-8")
@@ -138,7 +140,8 @@ def run_scenario(scenario: Scenario, *, snapshot: Snapshot | None = None) -> Cyc
             vintage=_vintage(scenario),
             snapshot=snapshot,
             sar_share=sar_share,
-            assess=False,
+            assess=method is not None,
+            methodology=method,
             readings=scenario.changes.readings,
             as_of=scenario.changes.as_of,
             allow_secondary=scenario.changes.allow_secondary,
@@ -174,6 +177,32 @@ def _key_inputs(
             base = snap.find("gdp", vintage.gdp_year)
             gdp = load_user_series(scenario.path_of(change.gdp_file) or "", base)
     return states, population, gdp
+
+
+def _methodology(scenario: Scenario) -> Methodology | None:
+    """The assessment's methodology of the year before with the scenario's thresholds (None: the
+    scenario asks about the pool only, and no assessment is run)."""
+    if not scenario.changes.thresholds:
+        return None
+    method = load_methodology(year=scenario.base - 1)
+    rules = {r.name for cr in method.categories.values() for r in cr.rules}
+    if method.sar is not None:
+        rules.add(method.sar.rule.name)
+    chosen: dict[str, Fraction] = {}
+    for name, text in scenario.changes.thresholds.items():
+        where = f"changes.thresholds.{name}"
+        if name not in rules:
+            raise fail(
+                where, name, "not a rule of the methodology; one of " + ", ".join(sorted(rules))
+            )
+        try:
+            value = Fraction(text.strip())
+        except (ValueError, ZeroDivisionError):
+            raise fail(where, text, "must be a fraction such as 6/5 or 1.5") from None
+        if not 0 <= value <= 100:
+            raise fail(where, text, "must lie between 0 and 100")
+        chosen[name] = value
+    return method.with_thresholds(chosen)
 
 
 def as_of_label(scenario: Scenario) -> str:
