@@ -25,10 +25,10 @@ from eupact.assessment.data import (
     AssessmentData,
     Observation,
     Observations,
-    parse_period,
     reporting_period,
 )
 from eupact.assessment.registry import EU
+from eupact.data.periods import parse_period
 from eupact.data.provenance import Source, StateSeries
 from eupact.errors import EupactError
 

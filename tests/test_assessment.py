@@ -26,7 +26,6 @@ from eupact.assessment.data import (
     Observation,
     Observations,
     RouteFigure,
-    parse_period,
     reporting_period,
 )
 from eupact.assessment.forecast import project, project_panel
@@ -35,6 +34,7 @@ from eupact.assessment.indicators import compute_indicators
 from eupact.assessment.registry import EU
 from eupact.assessment.synthetic import SYNTHETIC, synthetic_monthly, synthetic_panel
 from eupact.cli.main import app
+from eupact.data.periods import parse_period
 from eupact.data.provenance import Source, StateSeries
 from eupact.errors import EupactError
 

@@ -376,7 +376,7 @@ def test_a_huge_value_is_refused_before_any_conversion(tmp_path):
 
 
 def test_periods_parse_like_the_assessment_does():
-    from eupact.assessment.data import parse_period
+    from eupact.data.periods import parse_period
 
     labels = [
         "2024", "2024-07", "2024M07", "2024-Q3", "2024-H2", "2024-07/2025-06", "2024-01-01",

@@ -15,12 +15,12 @@ methodology's window. Nothing is filled in: what is not found is missing.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from eupact.assessment.registry import BaseIndicator
+from eupact.data.periods import month, month_label
 from eupact.data.provenance import CLASS_LABELS, Source, StateSeries
 
 FRONTEX_TOTAL = "Total (all routes)"
@@ -39,48 +39,6 @@ FRONTEX_ROUTE_NAMES = {
 #: A user's import first (a ministry's own figures are why it imported them), then primary
 #: extractions, then secondary pages ([reading], docs/data.md "Source classes").
 CLASS_PRECEDENCE = {"user": 0, "primary": 1, "secondary": 2}
-
-_YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})(?:-|M)(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-_RANGE = re.compile(r"^(\d{4})-(\d{2})/(\d{4})-(\d{2})$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def month(year: int, month_number: int) -> int:
-    """A month as an ordinal (consecutive months differ by one)."""
-    return year * 12 + month_number - 1
-
-
-def month_label(ordinal: int) -> str:
-    year, m = divmod(ordinal, 12)
-    return f"{year}-{m + 1:02d}"
-
-
-def parse_period(label: str) -> tuple[int, int] | None:
-    """The first and last month an observation covers; None for a label we cannot place
-    (e.g. '2023 (to 13 Aug)': a partial period is never used as a whole one)."""
-    text = label.strip()
-    if m := _YEAR.match(text):
-        y = int(m[1])
-        return month(y, 1), month(y, 12)
-    if (m := _MONTH.match(text)) and 1 <= int(m[2]) <= 12:
-        o = month(int(m[1]), int(m[2]))
-        return o, o
-    if m := _QUARTER.match(text):
-        first = month(int(m[1]), 3 * int(m[2]) - 2)
-        return first, first + 2
-    if m := _HALF.match(text):
-        first = month(int(m[1]), 6 * int(m[2]) - 5)
-        return first, first + 5
-    if (m := _RANGE.match(text)) and 1 <= int(m[2]) <= 12 and 1 <= int(m[4]) <= 12:
-        start, end = month(int(m[1]), int(m[2])), month(int(m[3]), int(m[4]))
-        return (start, end) if start <= end else None
-    if (m := _DATE.match(text)) and 1 <= int(m[2]) <= 12:
-        o = month(int(m[1]), int(m[2]))
-        return o, o
-    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from eupact.assessment.data import AssessmentData, Figure, month, month_label
+from eupact.assessment.data import AssessmentData, Figure
 from eupact.assessment.methodology import ForecastSettings
 from eupact.assessment.registry import EU, INDICATORS
 from eupact.data.eurostat.indicators import Panel
+from eupact.data.periods import month, month_label
 from eupact.errors import fail
 
 FloatArray = npt.NDArray[np.float64]

@@ -27,11 +27,10 @@ from eupact.assessment.data import (
     Observations,
     Period,
     RouteFigure,
-    month,
-    parse_period,
 )
 from eupact.assessment.registry import EU
 from eupact.data.eurostat.indicators import Panel, to_calendar_years, to_reporting_periods
+from eupact.data.periods import month, parse_period
 from eupact.data.provenance import Number, Source, SourceClass, StateSeries
 from eupact.data.snapshot import Snapshot, source_class_of
 from eupact.errors import EupactError, Problem, fail

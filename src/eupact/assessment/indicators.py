@@ -28,8 +28,6 @@ from eupact.assessment.data import (
     cite,
     figure_dict,
     flow_figure,
-    month_label,
-    parse_period,
     rate_if_as_good,
     set_aside_by_indicator,
     stock_figure,
@@ -37,6 +35,7 @@ from eupact.assessment.data import (
 from eupact.assessment.methodology import Methodology
 from eupact.assessment.registry import DERIVED_RATES, EU, INDICATORS, ROUTE, BaseIndicator
 from eupact.assessment.sar import Recurrence, recurrences
+from eupact.data.periods import month_label, parse_period
 from eupact.errors import EupactError, Problem
 from eupact.key.reference_key import compute_reference_key
 

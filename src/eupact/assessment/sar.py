@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eupact.assessment.data import Observations, month_label, parse_period
+from eupact.assessment.data import Observations
 from eupact.assessment.methodology import SarRule
+from eupact.data.periods import month_label, parse_period
 from eupact.data.provenance import Source
 
 Tri = bool | None

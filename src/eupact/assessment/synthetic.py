@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from eupact.assessment.data import AssessmentData, Period, month, month_label
+from eupact.assessment.data import AssessmentData, Period
 from eupact.assessment.gather import data_from_panels
 from eupact.data.eurostat.indicators import INDICATORS, Kind, Panel
+from eupact.data.periods import month, month_label
 from eupact.data.provenance import StateSeries
 
 SYNTHETIC = "SYNTHETIC"

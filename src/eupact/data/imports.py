@@ -40,6 +40,7 @@ from typing import Any
 
 from eupact.data import update
 from eupact.data.eurostat.indicators import INDICATORS as EUROSTAT_INDICATORS
+from eupact.data.periods import parse_period
 from eupact.data.snapshot import Snapshot, load_snapshot
 from eupact.data.update import FetchReport, UpdateResult
 from eupact.errors import EupactError, Problem, fail, reason_of
@@ -67,12 +68,6 @@ MAX_PROBLEMS = 200  # reported one by one; more are counted
 COMMENT = "#"
 
 _VALUE = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
-_YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})(?:-|M)(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-_RANGE = re.compile(r"^(\d{4})-(\d{2})/(\d{4})-(\d{2})$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NEAR_GEO = {
     "GR": "EL is Eurostat's code for Greece",
     "UK": "the United Kingdom is not a Member State",
@@ -86,33 +81,8 @@ _NEAR_GEO = {
 
 def period_span(label: str) -> tuple[int, int] | None:
     """The first and last month (``year * 12 + month - 1``) a period covers; None when it does
-    not parse. The forms of ``eupact.assessment.data.parse_period`` (a test keeps them equal),
-    with a date that must exist."""
-    text = label.strip()
-    if m := _YEAR.match(text):
-        return int(m[1]) * 12, int(m[1]) * 12 + 11
-    if (m := _MONTH.match(text)) and 1 <= int(m[2]) <= 12:
-        return _month(m[1], m[2]), _month(m[1], m[2])
-    if m := _QUARTER.match(text):
-        first = _month(m[1], str(3 * int(m[2]) - 2))
-        return first, first + 2
-    if m := _HALF.match(text):
-        first = _month(m[1], str(6 * int(m[2]) - 5))
-        return first, first + 5
-    if (m := _RANGE.match(text)) and 1 <= int(m[2]) <= 12 and 1 <= int(m[4]) <= 12:
-        start, end = _month(m[1], m[2]), _month(m[3], m[4])
-        return (start, end) if start <= end else None
-    if m := _DATE.match(text):
-        try:
-            dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            return None
-        return _month(m[1], m[2]), _month(m[1], m[2])
-    return None
-
-
-def _month(year: str, month: str) -> int:
-    return int(year) * 12 + int(month) - 1
+    not parse (the assessment's forms, with a date that must exist)."""
+    return parse_period(label, strict_dates=True)
 
 
 def known_indicators(base: Snapshot, extra: Mapping[str, str] | None = None) -> dict[str, str]:

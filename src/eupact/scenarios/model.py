@@ -206,17 +206,22 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def read_yaml_file(path: Path, field: str, what: str) -> object:
+    """A scenario or sweep file's document: it exists, is at most MAX_FILE_BYTES, parses."""
+    if not path.is_file():
+        raise fail(field, str(path), "does not exist", summary=f"cannot read the {what}")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise fail(field, str(path), f"is larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise fail(field, str(path), f"is not readable YAML: {reason_of(exc)}") from None
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file (YAML or JSON)."""
     path = Path(path)
-    if not path.is_file():
-        raise fail("file", str(path), "does not exist", summary="cannot read the scenario")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise fail("file", str(path), f"is larger than {MAX_FILE_BYTES:,} bytes")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise fail("file", str(path), f"is not readable YAML: {reason_of(exc)}") from None
+    doc = read_yaml_file(path, "file", "scenario")
     scenario = scenario_from_dict(doc, path.name)
     return scenario.model_copy(update={"folder": path.parent})
 

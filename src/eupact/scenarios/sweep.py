@@ -34,11 +34,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import yaml
 
 from eupact import __version__
 from eupact.errors import EupactError, fail, reason_of
-from eupact.scenarios.model import Changes, Scenario, scenario_from_dict
+from eupact.scenarios.model import Changes, Scenario, read_yaml_file, scenario_from_dict
 from eupact.scenarios.run import run_scenario, scenario_parameters
 from eupact.scenarios.sweep_reduce import (
     ChunkResult,
@@ -294,14 +293,7 @@ def _check(sweep: Sweep, base: Scenario) -> None:
 def load_sweep_file(path: str | Path) -> dict[str, Any]:
     """A sweep file: ``grid`` (the axes), optional ``label``, ``draws`` and ``seed``."""
     path = Path(path)
-    if not path.is_file():
-        raise fail("--grid", str(path), "does not exist", summary="cannot read the sweep")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise fail("--grid", str(path), f"is larger than {MAX_FILE_BYTES:,} bytes")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise fail("--grid", str(path), f"is not readable YAML: {reason_of(exc)}") from None
+    doc = read_yaml_file(path, "--grid", "sweep")
     if not isinstance(doc, dict) or "grid" not in doc:
         raise fail("--grid", str(path), "must be a mapping with grid: {PATH: values, ...}")
     unknown = sorted(set(map(str, doc)) - set(FILE_FIELDS))

@@ -37,7 +37,7 @@ from eupact.cycle.permissions import Actor, authorize
 from eupact.cycle.phases import AFTER_ACT, Phase, Role
 from eupact.cycle.service import CycleService
 from eupact.errors import EupactError, Forbidden, Problem, echo
-from eupact.matching.files import assignment_cells
+from eupact.matching.files import ASSIGNMENT_COLUMNS, assignment_cells
 from eupact.web.page import Page
 
 MAX_UPLOAD = 60_000  # bytes: under the service's 64 KiB body limit, with the form around it
@@ -193,18 +193,6 @@ def read_candidates(text: str, name: str) -> tuple[list[Any], str]:
         rule = f"at most {MAX_CANDIDATES:,} candidates in one matching (the API's limit)"
         raise _problem("candidates", len(applicants), rule)
     return applicants, read.label
-
-
-ASSIGNMENT_COLUMNS = (
-    "applicant_id",
-    "family_unit",
-    "unit_size",
-    "benefitting_state",
-    "assigned_state",
-    "reason",
-    "points",
-    "explanation",
-)
 
 
 def assignments_csv(result: Any, label: str) -> str:
