@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from eupact import yamlio
 from eupact.boundary import DeductionRecord, PledgeIn, Refused, problems_of
 from eupact.boundary.benefit import FindingIn, NotificationRecord, UseOfPoolIn, read_day
 from eupact.errors import EupactError, Problem, fail, kind_of, reason_of
@@ -118,7 +119,7 @@ def _document_rows(path: Path, text: str) -> tuple[FileHeader | None, Rows, Rows
     the same pass."""
     suffix = path.suffix.lower()
     try:
-        doc = yaml.safe_load(text) if suffix in {".yaml", ".yml"} else json.loads(text)
+        doc = yamlio.load(text) if suffix in {".yaml", ".yml"} else json.loads(text)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: also an int of 4300+ digits
         raise fail(
             "file",

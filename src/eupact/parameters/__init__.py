@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from eupact import yamlio
 from eupact.errors import fail, reason_of
 
 _RATIONAL = re.compile(r"-?[0-9_]+(\.[0-9]+)?(/[0-9]+)?")
@@ -177,7 +178,7 @@ def _reference(raw: dict[str, Any], defaults: dict[str, Any]) -> LegalReference:
 
 
 def _parameters_from_file(path: Path, label: str) -> Iterator[Parameter]:
-    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc = yamlio.load(path.read_text(encoding="utf-8"))
     act_defaults = doc.get("act", {})
     for name, spec in doc["parameters"].items():
         base_ref = spec.get("reference", {})

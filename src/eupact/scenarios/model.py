@@ -35,6 +35,7 @@ from pydantic import (
     field_validator,
 )
 
+from eupact import yamlio
 from eupact.boundary.text import read_state, read_text
 from eupact.errors import EupactError, Problem, fail, kind_of, reason_of
 
@@ -213,7 +214,7 @@ def read_yaml_file(path: Path, field: str, what: str) -> object:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise fail(field, str(path), f"is larger than {MAX_FILE_BYTES:,} bytes")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlio.load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise fail(field, str(path), f"is not readable YAML: {reason_of(exc)}") from None
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from eupact import yamlio
 from eupact.assessment import Methodology, load_methodology
 from eupact.cycle.examples import example_pledges_path
 from eupact.cycle.run import CycleResult, run_cycle
@@ -114,7 +115,7 @@ def run_scenario(scenario: Scenario, *, snapshot: Snapshot | None = None) -> Cyc
     about the pool)."""
     path = scenario.pledges_path() or example_pledges_path(scenario.base)
     try:
-        base = yaml.safe_load(path.read_text(encoding="utf-8"))
+        base = yamlio.load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         raise fail("pledges_file", str(path), "cannot be read as a pledges file") from None
     if path.suffix.lower() == ".csv" or not isinstance(base, dict):
@@ -133,7 +134,7 @@ def run_scenario(scenario: Scenario, *, snapshot: Snapshot | None = None) -> Cyc
     method = _methodology(scenario)
     with tempfile.TemporaryDirectory(prefix="eupact-scenario-") as folder:
         changed = Path(folder) / f"{path.stem}.yaml"
-        changed.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), "utf-8")
+        changed.write_text(yamlio.dump(doc), "utf-8")
         result = run_cycle(
             scenario.base,
             changed,
