@@ -282,15 +282,17 @@ SetAside = dict[tuple[str, str], tuple[str, ...]]
 
 def set_aside_by_indicator(data: AssessmentData, indicators: Iterable[BaseIndicator]) -> SetAside:
     """Per indicator and state, the secondary figures the assessment did not admit."""
+    by_key: dict[tuple[str, str], list[Observation]] = {}
+    for o in data.observations.set_aside:  # indexed once: every indicator × state asks
+        by_key.setdefault((o.series, o.geo), []).append(o)
     out: SetAside = {}
     for ind in indicators:
         series = (*ind.sources, *(name for name, _ in ind.rate_sources))
         for geo in data.states:
-            # the latest first: the one a reader would reach for
-            found = sorted(
-                data.observations.set_aside_for(series, geo), key=lambda o: (-o.end, o.start)
-            )
+            found = [o for name in series for o in by_key.get((name, geo), [])]
             if found:
+                # the latest first: the one a reader would reach for
+                found.sort(key=lambda o: (-o.end, o.start))
                 cites = dict.fromkeys(
                     f"{o.value:,.0f} ({o.label}; {cite(o.source)})" for o in found
                 )

@@ -127,6 +127,11 @@ def _document_rows(path: Path, text: str) -> tuple[FileHeader | None, Rows, Rows
             f"is not valid {suffix[1:].upper()}: {reason_of(exc)}",
             summary="cannot read pledges",
         ) from None
+    return _header_rows(path, doc)
+
+
+def _header_rows(path: Path, doc: object) -> tuple[FileHeader | None, Rows, Rows, list[Problem]]:
+    """:func:`_document_rows` of a document already parsed."""
     if not isinstance(doc, dict):
         raise fail(
             "pledges",
@@ -230,6 +235,24 @@ def read_pledges_file(path: str | Path) -> PledgesFile:
         deduction_rows: Rows = []
     else:
         found, pledge_rows, deduction_rows, problems = _document_rows(path, text)
+    return _pledges_file(path, found, pledge_rows, deduction_rows, problems)
+
+
+def read_pledges_document(doc: object, path: str | Path) -> PledgesFile:
+    """A pledges file's document already parsed (a scenario's changed file), checked by the same
+    rules as a file on disk; ``path`` names it in messages and results."""
+    path = Path(path)
+    found, pledge_rows, deduction_rows, problems = _header_rows(path, doc)
+    return _pledges_file(path, found, pledge_rows, deduction_rows, problems)
+
+
+def _pledges_file(
+    path: Path,
+    found: FileHeader | None,
+    pledge_rows: Rows,
+    deduction_rows: Rows,
+    problems: list[Problem],
+) -> PledgesFile:
     pledges = [p for where, raw in pledge_rows if (p := _pledge(where, raw, problems))]
     deductions = [d for where, raw in deduction_rows if (d := _deduction(where, raw, problems))]
     if found is None:

@@ -69,7 +69,7 @@ class CycleResult:
 
 def run_cycle(
     year: int,
-    pledges_path: str | Path,
+    pledges_path: str | Path | PledgesFile,
     *,
     vintage: Vintage | None = None,
     snapshot: Snapshot | None = None,
@@ -109,7 +109,9 @@ def run_cycle(
         else None
     )
     proposal = pool.proposal(sar_share)
-    file = read_pledges_file(pledges_path)
+    file = (
+        pledges_path if isinstance(pledges_path, PledgesFile) else read_pledges_file(pledges_path)
+    )
     who = pool.standing(
         file.uses_of_pool, file.notifications, file.shortcomings, as_of or file.as_of
     )

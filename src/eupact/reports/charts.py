@@ -265,9 +265,7 @@ def pledges_chart(outcome: PoolOutcome, names: Mapping[str, str]) -> Any:
     y = alt.Y("name:N", sort=[names.get(r.geo, r.geo) for r in order], title=None)
     x = alt.X(
         "eur:Q",
-        title="EUR-equivalent (a relocation counts EUR 20,000, Art. 12(3))"
-        if outcome.equivalence == 20000
-        else f"EUR-equivalent (a relocation counts EUR {outcome.equivalence:,})",
+        title=f"EUR-equivalent (a relocation counts EUR {outcome.equivalence:,}, Art. 12(3))",
         axis=alt.Axis(format="~s"),
     )
     step = 10

@@ -9,11 +9,8 @@ checks every pledges file, so a scenario's rows obey exactly the rules of a real
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,6 +18,7 @@ import yaml
 from eupact import yamlio
 from eupact.assessment import Methodology, load_methodology
 from eupact.cycle.examples import example_pledges_path
+from eupact.cycle.inputs import read_pledges_document
 from eupact.cycle.run import CycleResult, run_cycle
 from eupact.data.provenance import StateSeries
 from eupact.data.snapshot import Snapshot, load_snapshot, load_user_series
@@ -132,27 +130,24 @@ def run_scenario(scenario: Scenario, *, snapshot: Snapshot | None = None) -> Cyc
             raise fail("changes.sar_share", share, "must lie between 0 and 1")
     key_states, population, gdp = _key_inputs(scenario, snapshot)
     method = _methodology(scenario)
-    with tempfile.TemporaryDirectory(prefix="eupact-scenario-") as folder:
-        changed = Path(folder) / f"{path.stem}.yaml"
-        changed.write_text(yamlio.dump(doc), "utf-8")
-        result = run_cycle(
-            scenario.base,
-            changed,
-            vintage=_vintage(scenario),
-            snapshot=snapshot,
-            sar_share=sar_share,
-            assess=method is not None,
-            methodology=method,
-            readings=scenario.changes.readings,
-            as_of=scenario.changes.as_of,
-            allow_secondary=scenario.changes.allow_secondary,
-            parameters=scenario_parameters(scenario),
-            key_states=key_states,
-            population=population,
-            gdp=gdp,
-        )
-    # the results name the base file, not the temporary file the changes were read from
-    return replace(result, pledges=replace(result.pledges, path=path))
+    # the changed document is checked by the same rules as a pledges file on disk
+    result = run_cycle(
+        scenario.base,
+        read_pledges_document(doc, path),
+        vintage=_vintage(scenario),
+        snapshot=snapshot,
+        sar_share=sar_share,
+        assess=method is not None,
+        methodology=method,
+        readings=scenario.changes.readings,
+        as_of=scenario.changes.as_of,
+        allow_secondary=scenario.changes.allow_secondary,
+        parameters=scenario_parameters(scenario),
+        key_states=key_states,
+        population=population,
+        gdp=gdp,
+    )
+    return result
 
 
 def _key_inputs(
