@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / "eupact"
 LAYERS: list[set[str]] = [
     {"__init__", "errors", "cells", "yamlio"},
     {"parameters"},
-    {"data"},
+    {"data", "timelimits"},
     {"explain"},
-    {"key"},
+    {"key", "responsibility"},
     {"pool"},
     {"assessment", "matching"},
     {"reports", "boundary"},

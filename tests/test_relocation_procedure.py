@@ -28,14 +28,18 @@ from eupact.matching.procedure import (
     Outcome,
     RelocationCase,
     StepState,
-    Unit,
-    national_holidays,
-    period_end,
     procedure_status,
-    time_limit,
 )
-from eupact.matching.procedure.periods import earliest_within_years, non_working, within_years
 from eupact.parameters import DatedValue, ParameterSet, load_parameters
+from eupact.timelimits import (
+    Unit,
+    earliest_within_years,
+    national_holidays,
+    non_working,
+    period_end,
+    time_limit,
+    within_years,
+)
 
 D = dt.date
 P = load_parameters()

@@ -27,10 +27,10 @@ import numpy as np
 
 from eupact.errors import Problem, fail
 from eupact.parameters import ParametersAt
+from eupact.timelimits import earliest_within_years
 
 from .model import BeneficiaryRules, BoolArray, IntArray, StateProfile
 from .model import geo_problem as _geo_problem
-from .procedure.periods import earliest_within_years
 
 # Why a unit is not eligible (bit flags of MatchProblem.unit_ineligible).
 NO_CONSENT = 1

@@ -6,44 +6,27 @@ by Art. 75: pure functions of a dated record of events.
     status.step("reply").state      # StepState.DEEMED: silence is confirmation (Art. 67(9))
     print("\\n".join(status.table()))
 
-Modules: ``periods`` (Art. 75: periods, weekend and holiday shift, holiday calendars), ``case``
-(the record, its checks), ``status`` (each step's due date and state).
+Modules: ``case`` (the record, its checks), ``compute`` (the steps from the record), ``status``
+(each step's due date and state). The Art. 75 computation (periods, the weekend and holiday shift,
+holiday calendars) is ``eupact.timelimits``, shared with the responsibility criteria.
 """
 
 from __future__ import annotations
 
 from .case import Appeal, Exclusion, Ground, RelocationCase, as_of, check_case
 from .compute import procedure_status
-from .periods import (
-    HolidayCalendar,
-    NationalHolidays,
-    TimeLimit,
-    Unit,
-    national_holidays,
-    period_end,
-    time_limit,
-    within_years,
-)
 from .status import Outcome, ProcedureStatus, Step, StepState
 
 __all__ = [
     "Appeal",
     "Exclusion",
     "Ground",
-    "HolidayCalendar",
-    "NationalHolidays",
     "Outcome",
     "ProcedureStatus",
     "RelocationCase",
     "Step",
     "StepState",
-    "TimeLimit",
-    "Unit",
     "as_of",
     "check_case",
-    "national_holidays",
-    "period_end",
     "procedure_status",
-    "time_limit",
-    "within_years",
 ]

@@ -29,11 +29,11 @@ from typing import Any
 from eupact.errors import fail
 from eupact.explain import ParameterUse
 from eupact.parameters import ParameterSet
+from eupact.timelimits import CalendarFor, HolidayCalendar, TimeLimit, Unit, day, national_holidays
+from eupact.timelimits import time_limit as _time_limit
 
 from ..model import Status
 from .case import GROUND_TEXT, Ground, RelocationCase, as_of, check_case
-from .periods import CalendarFor, HolidayCalendar, TimeLimit, Unit, day, national_holidays
-from .periods import time_limit as _time_limit
 from .status import Outcome, ProcedureStatus, Step, StepState
 
 # key: (title, short reference, citation), in the order of the procedure

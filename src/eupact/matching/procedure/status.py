@@ -13,9 +13,9 @@ from typing import Any
 
 from eupact.errors import fail
 from eupact.explain import Explanation, ParameterUse
+from eupact.timelimits import day
 
 from .case import RelocationCase
-from .periods import day
 
 
 class StepState(StrEnum):

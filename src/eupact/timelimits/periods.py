@@ -11,7 +11,8 @@ of relocation (Art. 56(2)(a)(ii)).
 A period in years is read as twelve months each ([reading]: Art. 75 names days, weeks and months
 only; AMBIG-31 of the responsibility spec). Official holidays are the nationwide public holidays of
 the `holidays` package's calendar of the state (Eurostat ``EL`` is ISO ``GR``); regional holidays are
-not counted ([reading], see ``relocation.holiday_calendar``).
+not counted ([reading], see ``relocation.holiday_calendar``). A state is known by the parameter
+``scope.eu_member_states``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 from eupact.errors import fail
-
-from ..languages import GEO_INDEX
+from eupact.parameters import load_parameters
 
 if TYPE_CHECKING:
     import holidays
@@ -89,7 +89,7 @@ class NationalHolidays:
     state: str
 
     def __post_init__(self) -> None:
-        if self.state not in GEO_INDEX:
+        if self.state not in _member_states():
             raise fail(
                 "state",
                 self.state,
@@ -103,8 +103,16 @@ class NationalHolidays:
 
 
 @cache
+def _member_states() -> frozenset[str]:
+    """Every state the parameter ``scope.eu_member_states`` has listed (at any date: a time limit
+    of an earlier year stays computable); read once, when a calendar is first asked for."""
+    param = load_parameters()["scope.eu_member_states"]
+    return frozenset(str(geo) for entry in param.values for geo in entry.value)
+
+
+@cache
 def _country(iso: str) -> holidays.HolidayBase:
-    import holidays  # only where holidays are asked for: matching alone does not need the package
+    import holidays  # only where holidays are asked for: periods alone do not need the package
 
     return holidays.country_holidays(iso)
 
