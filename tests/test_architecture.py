@@ -23,10 +23,11 @@ LAYERS: list[set[str]] = [
     {"parameters"},
     {"data", "timelimits"},
     {"explain"},
-    {"key", "responsibility"},
+    {"key"},
     {"pool"},
     {"assessment", "matching"},
     {"reports", "boundary"},
+    {"responsibility"},  # reads cases through the boundary's refusals; the service uses it
     {"cycle"},
     {"scenarios"},
     {"web"},

@@ -1,0 +1,573 @@
+"""The determination: a case → the state responsible, its route, the chain of articles, every time
+limit and the flags (Part III AMMR; the spec's §7 reference algorithm).
+
+Order, as the law reads:
+
+1. cessation (Art. 37(2), (4), (5)): an application after it is new, earlier facts do not count
+   for it (AMBIG-3); the snapshot is the first registration after the last cessation (24(2));
+2. scope (Arts. 84–85): registered before 1 July 2026 → Dublin III (AMBIG-1 for the day itself);
+3. route: a responsibility recorded in Eurodac (36(1)(b)), an admitted person (36(1)(c)), a
+   relocation confirmed and not carried out (38(5)), a determination pending in another state
+   (38(4)) are take backs; otherwise the determining state (38(1)) applies the criteria;
+4. security (16(4)) before the criteria; relocation after determination (68(3)) or before it
+   (68(2): criteria reduced, fallback the state of relocation);
+5. the criteria (:mod:`.criteria`), Art. 34 per its reading, the default (16(2)); a state to which
+   transfer is impossible is passed over (16(3)); a family registered together: Art. 28;
+6. discretion and later acts (35(1), 35(2), 37(1)) in date order;
+7. the procedure's time limits (:mod:`.deadlines`) and the shifts they cause (39(1), 46(2));
+8. responsibility offsets (63(6)) where the case qualifies under 63(8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+
+from eupact.parameters import ParameterSet
+from eupact.timelimits.periods import period_end
+
+from .criteria import Hit, Snapshot, Trace, age_on, art34, chapter_ii
+from .deadlines import Outcome, take_back, take_charge
+from .decision import Decision, Route, Step
+from .model import Application, Case, HitCategory
+from .rules import Rules, rules_for
+
+OFFSET_ARTICLES = ("29", "30", "31", "32", "33")  # Art. 63(8)(b)
+FAMILY_ARTICLES = ("25", "26", "27", "28")
+_EURODAC_BASIS = {
+    "16(2)": "38(3)(a)",
+    "16(3)": "38(3)(b)",
+    "16(4)": "38(3)(c)",
+    "68(3)": "38(3)(f)",
+}
+
+
+def _cessation(case: Case, rules: Rules, t: Trace) -> dt.date | None:
+    """The last day on which the obligations of an earlier determination ended (Art. 37(2), (4),
+    (5)), or None."""
+    ends: list[tuple[dt.date, str, str]] = []
+    for x in case.exits:
+        if x.complied_with_return_decision:
+            ends.append(
+                (x.left_on, "37(5)", "removal or departure complying with a return decision")
+            )
+        months = rules.period("cessation.absence_months")
+        back = x.returned_on or case.as_of
+        end = period_end(x.left_on, months.n, months.unit)
+        if back > end:
+            ends.append(
+                (end, "37(4)", f"left the territory on {x.left_on} for at least {months.text()}")
+            )
+    for a in case.applications:
+        if a.border_procedure and a.final_rejection_or_withdrawal is not None:
+            months = rules.period("cessation.border_procedure_months")
+            end = period_end(a.final_rejection_or_withdrawal, months.n, months.unit)
+            if end <= case.as_of:
+                ends.append(
+                    (
+                        end,
+                        "37(2)",
+                        f"{months.text()} after the final rejection in the border procedure",
+                    )
+                )
+    later = [e for e in ends if any(a.registered_on > e[0] for a in case.applications)]
+    if not later:
+        return None
+    on, article, why = max(later)
+    t.step(article, f"obligations ceased ({why}); a later application is a new one", ceased=on)
+    return on
+
+
+def _snapshot(case: Case, t: Trace, cutoff: dt.date | None) -> Snapshot:
+    apps = [a for a in case.applications if cutoff is None or a.registered_on > cutoff]
+    first = min(apps, key=lambda a: (a.registered_on, a.made_on))
+    latest = max(apps, key=lambda a: (a.registered_on, a.made_on))
+    a = case.applicant
+    age = age_on(a.date_of_birth, first.registered_on)
+    minor = (
+        a.age_assessment_minor
+        if a.age_assessment_minor is not None
+        else age < t.rules.age_of_majority
+    )
+    return Snapshot(
+        case,
+        first,
+        first.registered_on,
+        cutoff,
+        age,
+        minor,
+        bool(a.unaccompanied and minor),
+        latest.state,
+    )
+
+
+def determine(
+    case: Case,
+    params: ParameterSet | None = None,
+    *,
+    _group: tuple[Hit, frozenset[str], str] | None = None,
+) -> Decision:
+    """The state responsible for ``case`` on ``case.as_of`` (see the module's docstring)."""
+    first_reg = min(a.registered_on for a in case.applications)
+    rules = rules_for(params, first_reg)
+    t = Trace(rules)
+    cutoff = _cessation(case, rules, t)
+    snap = _snapshot(case, t, cutoff)
+    if cutoff is not None and snap.on != first_reg:
+        rules = rules_for(params, snap.on)
+        t.rules = rules
+    return _Determination(case, snap, t, _group).run()
+
+
+class _Determination:
+    def __init__(
+        self, case: Case, snap: Snapshot, t: Trace, group: tuple[Hit, frozenset[str], str] | None
+    ) -> None:
+        self.case, self.snap, self.t, self.group = case, snap, t, group
+        self.determining = snap.first.state
+        self.take_back_to = ""
+        self.route = Route.TAKE_CHARGE
+        self.eurodac = ""
+        self.outcome: Outcome | None = None
+
+    # -- the result ---------------------------------------------------------------------------
+    def decision(
+        self, state: str, basis: str, criterion: str = "", criterion_state: str = ""
+    ) -> Decision:
+        case, t, snap = self.case, self.t, self.snap
+        criterion = criterion or basis
+        if (
+            self.route is Route.TAKE_CHARGE
+            and state == snap.present_state
+            and not self.take_back_to
+        ):
+            self.route = Route.NONE_NEEDED
+        eligible, reasons = self._offsets(state, basis)
+        first_decision = snap.first.first_decision_on_substance
+        return Decision(
+            case_id=case.case_id,
+            route=self.route,
+            responsible_state=state,
+            basis=basis,
+            criterion=criterion,
+            criterion_state=criterion_state or state,
+            determining_state=self.determining,
+            present_state=snap.present_state,
+            take_back_to=self.take_back_to,
+            snapshot_date=snap.on,
+            eurodac_basis=self.eurodac or _EURODAC_BASIS.get(basis, ""),
+            chain=tuple(t.steps),
+            deadlines=tuple(self.outcome.deadlines if self.outcome else ()),
+            flags=tuple(t.flags),
+            readings=tuple(sorted(t.used.items())),
+            offsets_eligible=eligible,
+            offsets_reasons=reasons,
+            discretionary_clause_available=first_decision is None or first_decision > case.as_of,
+            manual_review=t.manual,
+            as_of=case.as_of,
+            group=case.group or "",
+            candidates=t.candidates,
+        )
+
+    def _offsets(self, state: str, basis: str) -> tuple[bool, tuple[str, ...]]:
+        """Art. 63(8): whether the case may be taken as a responsibility offset."""
+        case, snap = self.case, self.snap
+        reasons = []
+        if snap.unaccompanied:
+            reasons.append("an unaccompanied minor (63(8)(a))")
+        if not basis.startswith(OFFSET_ARTICLES):
+            reasons.append(f"responsible under Art. {basis}, not Arts. 29-33 (63(8)(b))")
+        reading = self.t.reading("offsets.time_limits")
+        for d in self.outcome.deadlines if self.outcome else ():
+            request = d.id in ("T6", "T7", "T21")
+            transfer_ = d.id in ("T24", "T25", "T26", "T27")
+            if (
+                d.due < case.as_of
+                and d.status.value != "met"
+                and (
+                    (request and reading != "transfer_only")
+                    or (transfer_ and reading != "request_only")
+                )
+            ):
+                reasons.append(
+                    f"the time limit {d.id} (Art. {d.article}) expired on {d.due} (63(8)(c))"
+                )
+        if case.procedure.absconding:
+            reasons.append(
+                "the applicant absconded (63(8)(d)): check it was not from the contributing state"
+            )
+        if case.applicant.beneficiary_of_protection:
+            reasons.append("a beneficiary of international protection (63(8)(e))")
+        if case.applicant.admitted_by:
+            reasons.append("an admitted person (63(8)(f))")
+        self.t.flag(
+            "AMBIG-29",
+            "63(8)(c) read as: neither the request nor the transfer time limit has expired",
+            "offsets.time_limits",
+        ) if not reasons and reading == "both" else None
+        return not reasons, tuple(reasons)
+
+    # -- the steps ------------------------------------------------------------------------------
+    def run(self) -> Decision:
+        case, snap, t = self.case, self.snap, self.t
+        rules = t.rules
+        if snap.on < rules.applies_from or (
+            snap.on == rules.applies_from
+            and t.reading("registered_on_application_date") == "dublin_iii"
+        ):
+            t.step(
+                "84(2)",
+                "registered before the AMMR applies: Dublin III (Regulation (EU) No "
+                "604/2013) determines the state",
+                registered=snap.on,
+            )
+            self.route = Route.OUT_OF_SCOPE
+            return self.decision(snap.first.state, "84(2)")
+        if snap.on == rules.applies_from:
+            t.flag(
+                "AMBIG-1",
+                "registered on 1 July 2026: determined under the AMMR (Art. 85)",
+                "registered_on_application_date",
+            )
+        t.step(
+            "24(2)",
+            "facts as at the first registration",
+            state=snap.first.state,
+            registered=snap.on,
+            age=snap.age,
+        )
+        routed = self._take_back_routes()
+        if routed is not None:
+            return routed
+        security = self._security()
+        if security is not None:
+            return security
+        for rel in case.relocations:
+            if not rel.before_determination and rel.confirmed_on <= case.as_of:
+                t.step(
+                    "68(3)",
+                    "relocated after the benefitting state was found responsible",
+                    state=rel.state_of_relocation,
+                )
+                self.determining = rel.state_of_relocation
+                return self.decision(rel.state_of_relocation, "68(3)")
+        before = [r for r in case.relocations if r.before_determination]
+        if before:
+            rel = before[0]
+            self.determining = rel.state_of_relocation
+            self.snap = snap = Snapshot(
+                case,
+                snap.first,
+                snap.on,
+                snap.cutoff,
+                snap.age,
+                snap.minor,
+                snap.unaccompanied,
+                snap.present_state,
+                frozenset({"16(2)", "25(5)", "29", "30", "33(1)", "33(2)"}),
+            )
+            t.step(
+                "68(2)",
+                "relocated before determination: the state of relocation determines, "
+                "without Arts. 16(2), 25(5), 29, 30, 33(1)-(2)",
+                state=rel.state_of_relocation,
+            )
+        hit = self._criteria()
+        state, article = hit.state, hit.article
+        criterion, criterion_state = article, state
+        override = self._overrides()
+        if override is not None:
+            state, article = override
+            if state == snap.present_state:
+                return self.decision(state, article, criterion, criterion_state)
+        return self._procedure(state, article, criterion, criterion_state)
+
+    def _take_back_routes(self) -> Decision | None:
+        case, snap, t = self.case, self.snap, self.t
+        present = snap.present_state
+        recorded = [
+            h
+            for h in case.eurodac_hits
+            if h.responsible_state is not None
+            and (snap.cutoff is None or h.received_on > snap.cutoff)
+        ]
+        target, basis = "", ""
+        if recorded:
+            target = recorded[-1].responsible_state or ""
+            basis = "36(1)(b)"
+            t.step(
+                "36(1)(b)",
+                "a state responsible is recorded in Eurodac: no new criteria",
+                state=target,
+                hit=recorded[-1].received_on,
+            )
+        elif case.applicant.admitted_by and case.applicant.admitted_by != present:
+            target, basis = case.applicant.admitted_by, "36(1)(c)"
+            t.step("36(1)(c)", "an admitted person found in another state", state=target)
+        else:
+            for rel in case.relocations:
+                if rel.transferred_on is None and present != rel.state_of_relocation:
+                    target, basis = rel.state_of_relocation, "38(5)"
+                    t.step(
+                        "38(5)",
+                        "moved after the relocation was confirmed, before the transfer",
+                        state=target,
+                    )
+                    t.flag("AMBIG-33", "taken back by the state of relocation")
+                    break
+        if not target:
+            if present != self.determining:
+                self.take_back_to = self.determining
+                self.route = Route.TAKE_BACK
+                t.step(
+                    "38(4)",
+                    f"determination pending in {self.determining}: {present} notifies a take back",
+                    state=self.determining,
+                )
+            return None
+        self.route = Route.TAKE_BACK if target != present else Route.NONE_NEEDED
+        if target != present:
+            self.take_back_to = target
+            self.outcome = take_back(case, t, notifying=present, notified=target, basis=basis)
+            if self.outcome.shift is not None:
+                t.step(
+                    self.outcome.shift.basis, self.outcome.shift.why, state=self.outcome.shift.state
+                )
+                return self.decision(
+                    self.outcome.shift.state, self.outcome.shift.basis, basis, target
+                )
+        return self.decision(target, basis)
+
+    def _security(self) -> Decision | None:
+        sec, t = self.case.security, self.t
+        check = sec.check_16_4 if sec.check_16_4 and sec.check_16_4.threat else None
+        if check is None and sec.screening_check and sec.screening_check.threat:
+            check = sec.screening_check
+        if check is None:
+            if sec.check_16_4 is not None:
+                t.step("16(4)", "security check: no reasonable grounds", state=sec.check_16_4.state)
+            return None
+        other = check.state != self.snap.first.state
+        if other and t.reading("security.other_state_check") == "checking_state_flagged":
+            t.flag(
+                "manual:16(4)",
+                f"the check was carried out by {check.state}, not the state "
+                "of first registration: route by the Eurodac record (AMBIG-27)",
+                "security.other_state_check",
+            )
+        t.step(
+            "16(4)",
+            "reasonable grounds to consider the applicant a threat to internal "
+            "security: the state that carried out the check; no take charge request",
+            state=check.state,
+            on=check.date,
+        )
+        if check.state != self.snap.present_state:
+            self.route = Route.TAKE_BACK
+            self.take_back_to = check.state
+        return self.decision(check.state, "16(4)")
+
+    def _criteria(self) -> Hit:
+        case, snap, t = self.case, self.snap, self.t
+        blocked = set(case.charter_risk)
+
+        def allowed(hits: Iterable[Hit]) -> Iterator[Hit]:
+            for h in hits:
+                if h.state in blocked:
+                    t.step(
+                        "16(3)",
+                        f"a transfer to {h.state} is impossible (risk under Art. 4 of "
+                        "the Charter): the next criterion",
+                        state=h.state,
+                    )
+                    continue
+                yield h
+
+        first: Hit | None
+        if self.group is not None:
+            t.step(self.group[0].article, self.group[2], state=self.group[0].state)
+            first = self.group[0]
+        else:
+            first = next(allowed(chapter_ii(snap, t, frozenset())), None)
+            first = self._dependency(first, list(allowed(art34(snap, t))))
+        if first is not None:
+            return first
+        if "16(2)" in snap.excluded:
+            t.step("68(2)", "no criterion: the state of relocation", state=self.determining)
+            return Hit(self.determining, "68(2)")
+        t.step(
+            "16(2)",
+            "no criterion designates a state: the state of first registration",
+            state=snap.first.state,
+        )
+        if snap.first.state not in blocked:
+            return Hit(snap.first.state, "16(2)")
+        t.step("16(3)", "no state can be designated: the determining state", state=self.determining)
+        return Hit(self.determining, "16(3)")
+
+    def _dependency(self, first: Hit | None, found: list[Hit]) -> Hit | None:
+        """Art. 34 against the Chapter II result, as the ``dependency.place`` reading says."""
+        if not found:
+            return first
+        place = self.t.reading("dependency.place")
+        if place == "after_chapter_ii":
+            return first or found[0]
+        if first is not None and first.article.startswith(FAMILY_ARTICLES):
+            if first.state != found[0].state:
+                self.t.flag(
+                    "manual:34",
+                    "Art. 34 and a family criterion designate different "
+                    "states: a person decides (AMBIG-17)",
+                    "dependency.place",
+                )
+            return first
+        self.t.flag("AMBIG-17", "Art. 34 prevails over Arts. 29-33 and 16(2)", "dependency.place")
+        return found[0]
+
+    def _overrides(self) -> tuple[str, str] | None:
+        case, t, snap = self.case, self.t, self.snap
+        acts: list[tuple[dt.date, str, str, str]] = []
+        for d in case.discretion:
+            if d.clause == "35(1)":
+                acts.append(
+                    (
+                        d.date,
+                        d.state,
+                        "35(1)",
+                        "examines the application itself (sovereignty clause)",
+                    )
+                )
+            elif d.accepted:
+                acts.append(
+                    (d.date, d.state, "35(2)", "accepted a request on humanitarian grounds")
+                )
+            else:
+                t.step(
+                    "35(2)",
+                    f"humanitarian request to {d.state}: "
+                    + (
+                        "refused"
+                        if d.accepted is False
+                        else "no answer (AMBIG-18: no acceptance by silence)"
+                    ),
+                )
+        for r in case.residence_documents_issued:
+            if r.date >= snap.on:
+                acts.append(
+                    (r.date, r.state, "37(1)", "issued a residence document to the applicant")
+                )
+        if snap.unaccompanied:
+            for b in case.best_interests_no_transfer:
+                acts.append(
+                    (
+                        b.date,
+                        b.state,
+                        "37(1)",
+                        "decided a transfer is not in the minor's best interests",
+                    )
+                )
+        if not acts:
+            return None
+        for on, state, article, why in sorted(acts):
+            t.step(article, f"{state} {why}", state=state, on=on)
+        on, state, article, _ = max(acts)
+        self.eurodac = ""
+        return state, article
+
+    def _procedure(
+        self, state: str, article: str, criterion: str, criterion_state: str
+    ) -> Decision:
+        case, snap, t = self.case, self.snap, self.t
+        if state == self.determining:
+            if self.route is Route.TAKE_BACK and self.take_back_to:
+                self.outcome = take_back(
+                    case, t, notifying=snap.present_state, notified=self.take_back_to, basis="38(4)"
+                )
+            return self._offset(state, article, criterion, criterion_state)
+        if article in ("35(1)", "35(2)", "37(1)"):
+            return self.decision(state, article, criterion, criterion_state)
+        no_decision = snap.first.first_decision_on_substance is None
+        self.outcome = take_charge(
+            case,
+            t,
+            registered=snap.on,
+            requesting=self.determining,
+            requested=state,
+            article=article,
+            unaccompanied=snap.unaccompanied,
+            no_decision_on_substance=no_decision,
+        )
+        shift = self.outcome.shift
+        if shift is not None:
+            t.step(shift.basis, shift.why, state=shift.state)
+            self.eurodac = shift.eurodac
+            return self.decision(shift.state, shift.basis, criterion, criterion_state)
+        if self.outcome.accepted_on is not None:
+            self.eurodac = "38(3)(e)"
+        return self._offset(state, article, criterion, criterion_state)
+
+    def _offset(self, state: str, article: str, criterion: str, criterion_state: str) -> Decision:
+        decision = self.decision(state, article, criterion, criterion_state)
+        if not self.case.offsets:
+            return decision
+        act = max(self.case.offsets, key=lambda o: o.date)
+        if not decision.offsets_eligible:
+            self.t.flag(
+                "manual:63(8)",
+                f"{act.state} identified the case as an offset on "
+                f"{act.date}, but it does not qualify: " + "; ".join(decision.offsets_reasons),
+            )
+            return self.decision(state, article, criterion, criterion_state)
+        self.t.step(
+            "63(6)",
+            f"{act.state} identified the application as a responsibility offset",
+            state=act.state,
+            on=act.date,
+        )
+        self.eurodac = ""
+        return self.decision(act.state, "63(6)", criterion, criterion_state)
+
+
+def determine_group(
+    cases: Sequence[Case], params: ParameterSet | None = None
+) -> tuple[Decision, ...]:
+    """A family registered together (Art. 28): each member's criteria without Art. 27 between
+    them; if that would separate them, the state responsible for the largest number (28(a)),
+    else for the oldest (28(b)); a remaining tie is flagged."""
+    ids = frozenset(c.case_id for c in cases)
+    alone = [
+        determine(c, params, _group=None) if False else _individual(c, params, ids) for c in cases
+    ]
+    states = Counter(d.criterion_state for d in alone)
+    if len(states) <= 1:
+        return tuple(alone)
+    top = max(states.values())
+    leaders = sorted(s for s, n in states.items() if n == top)
+    if len(leaders) == 1:
+        hit = Hit(leaders[0], "28(a)")
+        why = f"the family would be separated ({dict(sorted(states.items()))}): the state responsible for the largest number"
+    else:
+        oldest = min(zip(cases, alone, strict=True), key=lambda p: p[0].applicant.date_of_birth)
+        hit = Hit(oldest[1].criterion_state, "28(b)")
+        why = f"the family would be separated ({dict(sorted(states.items()))}): the state responsible for the oldest"
+        born = [c.applicant.date_of_birth for c in cases]
+        if born.count(oldest[0].applicant.date_of_birth) > 1:
+            why += " (two members share the oldest date of birth: a person decides, AMBIG-10)"
+    return tuple(determine(c, params, _group=(hit, ids, why)) for c in cases)
+
+
+def _individual(case: Case, params: ParameterSet | None, ids: frozenset[str]) -> Decision:
+    """One member's determination with Art. 27 left out towards the others (AMBIG-10)."""
+    family = tuple(m for m in case.family if m.id not in ids)
+    return determine(case.model_copy(update={"family": family}), params)
+
+
+def first_application(case: Case) -> Application:
+    return min(case.applications, key=lambda a: (a.registered_on, a.made_on))
+
+
+__all__ = ["determine", "determine_group", "first_application"]
+
+
+_ = HitCategory, Step  # re-exported types the engine's readers use

@@ -1,0 +1,685 @@
+"""A case for the determination of the Member State responsible (Part III AMMR, Arts. 16–55), as
+dated facts.
+
+The case says what happened and when, nothing else: the applicant is a pseudonymous reference
+(``case_id``) and family members are references too; there is no name, no document number, no
+nationality beyond whether a visa is needed (Art. 31). Dates are facts as the determining state
+holds them; the engine (:mod:`eupact.responsibility.engine`) reads them as the law says
+(the snapshot at first registration, Art. 24(2)).
+
+The schema is versioned (``schema_version``) and exported as JSON Schema
+(``eupact responsible schema``). :func:`read_case` refuses a case that contradicts itself — a
+registration before the application was made or before every entry, a document that ends before
+it starts, a minor flag the date of birth contradicts, a date after ``as_of``, a family member
+twice, a state not bound by Part III — naming the field, the value and the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Any, Literal, cast
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from eupact.boundary.refusal import Refused, problems_of, shown
+from eupact.errors import EupactError, Problem
+from eupact.parameters import load_parameters
+
+SCHEMA_VERSION = "1"
+MAX_ITEMS = 50  # facts of one kind in one case: far above any real file, bounds the work
+MAX_PERIOD_DAYS = 366  # an urgent reply period (Art. 39(2)) or an information delay (51(5))
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+PSEUDONYM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+# A validity or status may run past as_of; an event cannot have happened after it.
+_VALIDITY = (".valid_from", ".valid_to", ".until")
+_ASSOCIATED = {"IS": "Iceland", "NO": "Norway", "CH": "Switzerland", "LI": "Liechtenstein"}
+
+
+@lru_cache(maxsize=8)
+def _scope(on: dt.date) -> tuple[frozenset[str], frozenset[str]]:
+    params = load_parameters().at(on)
+    return frozenset(params("scope.eu_member_states")), frozenset(
+        params("responsibility.bound_member_states")
+    )
+
+
+@lru_cache(maxsize=8)
+def _majority(on: dt.date) -> int:
+    return int(cast(int, load_parameters().at(on)("responsibility.age_of_majority")))
+
+
+def read_state(value: object) -> str:
+    """``value`` as the Eurostat geo code of a Member State bound by Part III AMMR."""
+    shape = "two letters: a Member State's Eurostat geo code, e.g. DE (EL = Greece)"
+    if not isinstance(value, str):
+        raise Refused(shape, shown(value))
+    code = value.strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise Refused(shape, value)
+    members, bound = _scope(dt.date(2026, 7, 1))
+    if code == "DK":
+        raise Refused(
+            "Denmark is not bound by the AMMR (Protocol No 22, recital 90); it applies Dublin III "
+            "(Regulation (EU) No 604/2013) under its 2006 agreement with the Union: determine "
+            "the case under Dublin III",
+            code,
+        )
+    if code in _ASSOCIATED:
+        raise Refused(
+            f"{_ASSOCIATED[code]} takes part through its association agreement (recitals 91–94), "
+            "which this engine does not model",
+            code,
+        )
+    if code not in members:
+        raise Refused("unknown Member State (use Eurostat geo codes; EL = Greece, not GR)", code)
+    if code not in bound:
+        raise Refused("not bound by Part III AMMR (recitals 90–94)", code)
+    return code
+
+
+def _state(value: Any) -> str:
+    try:
+        return read_state(value)
+    except Refused as refused:
+        raise refused.pydantic() from None
+
+
+def _date(value: Any) -> dt.date:
+    """A calendar date written YYYY-MM-DD (a date in YAML), within 1900–2100."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            raise Refused("must be a date written YYYY-MM-DD", value).pydantic() from None
+    if not isinstance(value, dt.date):
+        raise Refused("must be a date written YYYY-MM-DD", shown(value)).pydantic()
+    if not EARLIEST <= value <= LATEST:
+        raise Refused("must be a date between 1900-01-01 and 2100-12-31", value).pydantic()
+    return value
+
+
+def _pseudonym(value: Any) -> str:
+    if not isinstance(value, str) or not PSEUDONYM.fullmatch(value):
+        raise Refused(
+            "a pseudonymous reference: 1–64 letters, digits, '.', '_', ':' or '-', starting with "
+            "a letter or digit (never a name)",
+            shown(value),
+        ).pydantic()
+    return value
+
+
+State = Annotated[str, BeforeValidator(_state)]
+# Fields are never called "on", "yes", "no" or "off": YAML 1.1 reads those keys as true/false.
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Ref = Annotated[str, BeforeValidator(_pseudonym)]
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _items(n: int = MAX_ITEMS) -> Any:
+    return Field(default=(), max_length=n)
+
+
+class Place(StrEnum):
+    """Where an application is made (Art. 32; APR Art. 26)."""
+
+    TERRITORY = "territory"
+    BORDER_CROSSING_POINT = "border_crossing_point"
+    TRANSIT_ZONE = "transit_zone"
+    AIRPORT_TRANSIT_AREA = "airport_transit_area"
+
+
+class Application(_Facts):
+    """One application for international protection in one state (APR Arts. 26–27)."""
+
+    state: State
+    made_on: Date
+    registered_on: Date
+    place: Place = Place.TERRITORY
+    first_decision_on_substance: Date | None = None  # Arts. 27, 35(2), 39(1) fourth subpara
+    border_procedure: bool = False  # Art. 37(2)
+    final_rejection_or_withdrawal: Date | None = None  # Arts. 37(2), 63(9)
+    after_refusal_of_entry_or_return_decision: bool = False  # Art. 39(2): urgent request allowed
+
+
+class StatusKind(StrEnum):
+    """A family member's status in a state (Arts. 2(8), 25–27, 34)."""
+
+    REFUGEE = "refugee"  # beneficiary of international protection, Art. 26(1)
+    SUBSIDIARY_PROTECTION = "subsidiary_protection"  # idem
+    LONG_TERM_RESIDENT_EU = "long_term_resident_eu"  # Directive 2003/109/EC, Art. 26(1)
+    LONG_TERM_RESIDENT_NATIONAL = "long_term_resident_national"  # where the Directive doesn't apply
+    CITIZEN_FORMER_BENEFICIARY = "citizen_former_beneficiary"  # Art. 26(2)
+    APPLICANT = "applicant"  # application pending, Art. 27
+    OTHER_LEGAL_RESIDENCE = "other_legal_residence"  # legally present/resident, Arts. 25, 34
+    IRREGULAR = "irregular"  # present, not legally
+
+
+class Status(_Facts):
+    kind: StatusKind
+    state: State
+    since: Date
+    until: Date | None = None
+
+
+class Relation(StrEnum):
+    """How a person is related to the applicant (Art. 2(8)–(9); siblings and dependency, Arts. 25,
+    34)."""
+
+    SPOUSE = "spouse"
+    UNMARRIED_PARTNER = "unmarried_partner"
+    MINOR_CHILD = "minor_child"
+    ADULT_CHILD = "adult_child"  # Art. 34 only
+    PARENT = "parent"
+    OTHER_RESPONSIBLE_ADULT = "other_responsible_adult"
+    SIBLING = "sibling"
+    AUNT_OR_UNCLE = "aunt_or_uncle"  # relative, Art. 2(9)
+    GRANDPARENT = "grandparent"  # relative, Art. 2(9)
+
+
+class Consent(_Facts):
+    """Written consent given after being informed (Arts. 26, 27, 34(1), 35(2))."""
+
+    applicant: Date | None = None
+    family_member: Date | None = None
+
+
+class FamilyMember(_Facts):
+    id: Ref
+    relation: Relation
+    date_of_birth: Date | None = None
+    married: bool = False
+    family_formed_before_arrival: bool = True  # Art. 2(8): formed before arriving, transit included
+    statuses: tuple[Status, ...] = _items()
+    can_take_care: bool | None = None  # Arts. 25(3), 34(1)
+    consent: Consent = Consent()
+    best_interests_objection: bool = False  # Art. 25(2)-(3): shown not to be in the BIC
+    dependency: Literal["applicant_dependent", "member_dependent"] | None = None  # Art. 34(1)
+
+
+class Dependency(_Facts):
+    """The applicant's situation under Art. 34(1)."""
+
+    reason: Literal[
+        "pregnancy", "newborn", "serious_illness", "severe_disability", "severe_trauma", "old_age"
+    ]
+    unfit_to_travel: bool = False  # Art. 34(2): cannot travel for a significant period
+
+
+class Applicant(_Facts):
+    date_of_birth: Date
+    minor: bool | None = None  # optional; checked against the date of birth at registration
+    unaccompanied: bool = False  # Art. 2(11), as at first registration
+    age_assessment_minor: bool | None = None  # result of an age assessment, overrides the date
+    arrived_on: Date | None = None  # first arrival on Member State territory (Art. 2(8))
+    beneficiary_of_protection: bool = False  # Art. 63(8)(e)
+    admitted_by: State | None = None  # an admitted person (Art. 36(1)(c), 63(8)(f))
+    dependency: Dependency | None = None
+    visa_required_in: tuple[State, ...] = _items(27)  # Art. 31: states that require a visa of him
+
+
+class DocumentKind(StrEnum):
+    RESIDENCE_DOCUMENT = "residence_document"
+    VISA = "visa"
+
+
+class VisaType(StrEnum):
+    """Art. 2(14): (a) long stay, (b) transit or short stay, (c) airport transit."""
+
+    LONG_STAY = "long_stay"
+    SHORT_STAY = "short_stay"
+    AIRPORT_TRANSIT = "airport_transit"
+
+
+class Document(_Facts):
+    kind: DocumentKind
+    visa_type: VisaType | None = None
+    issuing_state: State
+    represented_state: State | None = None  # Art. 29(2), Visa Code Art. 8
+    valid_from: Date
+    valid_to: Date
+    ended: Literal["annulled", "revoked", "withdrawn"] | None = None
+    ended_on: Date | None = None
+    residence_period_days: int | None = Field(default=None, ge=1, le=36_600)  # Art. 29(3)(a)
+    issued_during_procedure: bool = False  # excluded from residence documents, Art. 2(13)
+    fraud_after_issue_established: bool = False  # Art. 29(5), established by the issuing state
+
+
+class Qualification(_Facts):
+    """A diploma or qualification (Art. 2(15)–(16), Art. 30)."""
+
+    state: State
+    issued_on: Date
+    study_months: int = Field(ge=0, le=1200)
+    isced_level: int = Field(ge=0, le=8)
+    establishment_recognised: bool = True
+    in_person: bool = True
+
+
+class EntryKind(StrEnum):
+    IRREGULAR_CROSSING = "irregular_crossing"  # Art. 33(1)
+    SAR_DISEMBARKATION = "sar_disembarkation"  # Art. 33(2)
+    VISA_WAIVED = "visa_waived"  # Art. 31
+    WITH_VISA = "with_visa"  # Art. 29
+    AIRPORT_TRANSIT = "airport_transit"
+
+
+class Entry(_Facts):
+    date: Date
+    state: State
+    kind: EntryKind
+    from_third_country: bool = True  # an internal border crossing does not count (Art. 33(1))
+    evidence: Literal["proof", "circumstantial"] = "proof"  # Art. 40(4)
+
+
+class HitCategory(StrEnum):
+    """Eurodac data categories (Regulation (EU) 2024/1358)."""
+
+    APPLICANT = "applicant"  # Arts. 15, 17
+    IRREGULAR_CROSSING = "irregular_crossing"  # Art. 22
+    ILLEGAL_STAY = "illegal_stay"  # Art. 23
+    SAR = "sar"  # Art. 24
+    ADMISSION = "admission"  # Arts. 18–21
+    TEMPORARY_PROTECTION = "temporary_protection"  # Art. 26
+
+
+class EurodacHit(_Facts):
+    received_on: Date
+    category: HitCategory
+    state: State  # the state that recorded the data
+    responsible_state: State | None = None  # responsibility recorded (Art. 38(3), 36(1)(b))
+    security_flag: bool = False  # Eurodac Art. 22(3)(d), screening found a threat
+
+
+class VisHit(_Facts):
+    received_on: Date
+    issuing_state: State
+
+
+class SecurityCheck(_Facts):
+    state: State
+    date: Date
+    threat: bool
+
+
+class Security(_Facts):
+    screening_check: SecurityCheck | None = None  # Screening Regulation Art. 15
+    check_16_4: SecurityCheck | None = None  # Art. 16(4)
+
+
+class Relocation(_Facts):
+    benefitting_state: State
+    state_of_relocation: State
+    confirmed_on: Date
+    transferred_on: Date | None = None
+    before_determination: bool = False  # Art. 68(2) vs 68(3)
+
+
+class Exit(_Facts):
+    """A departure from the territory of the Member States (Art. 37(4)–(5))."""
+
+    left_on: Date
+    returned_on: Date | None = None
+    evidence: Literal["ees", "other"] = "ees"
+    complied_with_return_decision: bool = False  # Art. 37(5)
+
+
+class StateAct(_Facts):
+    state: State
+    date: Date
+
+
+class Discretion(StateAct):
+    clause: Literal["35(1)", "35(2)"]
+    accepted: bool | None = None  # 35(2): the requested state's answer
+
+
+class RequestKind(StrEnum):
+    TAKE_CHARGE = "take_charge"  # Art. 39
+    TAKE_BACK = "take_back"  # Art. 41 (a notification)
+    HUMANITARIAN = "humanitarian"  # Art. 35(2)
+
+
+class Reply(_Facts):
+    kind: Literal["accept", "refuse", "confirm", "rebut"]
+    date: Date
+    fraud_after_issue: bool = False  # Art. 29(5): the refusal rests on it
+
+
+class Request(_Facts):
+    kind: RequestKind
+    from_state: State
+    to_state: State
+    sent_on: Date
+    received_on: Date | None = None  # default: the day sent (DubliNet delivers the same day)
+    article: str = Field(default="", max_length=16)  # the criterion relied on, e.g. "33(1)"
+    based_on_hit: bool = False  # Art. 39(1) second subpara, 40(2)
+    urgent_period_days: int | None = Field(default=None, ge=7, le=MAX_PERIOD_DAYS)  # 39(2)
+    reply: Reply | None = None
+
+
+class InfoRequest(_Facts):
+    """A request for information (Art. 51) whose late answer extends the request time limit
+    (Art. 51(5))."""
+
+    from_state: State
+    to_state: State
+    received_on: Date
+    replied_on: Date | None = None
+    withheld_responsibility_information: bool = False
+
+
+class Period(_Facts):
+    start: Date
+    end: Date | None = None
+
+
+class Absconding(_Facts):
+    kind: Literal["absconded", "resisted", "made_unfit", "medical_noncompliance"]
+    informed_on: Date  # the day the responsible state was informed (Art. 46(2))
+    reappeared_on: Date | None = None
+
+
+class Appeal(_Facts):
+    lodged_on: Date
+    suspensive_effect_granted_on: Date | None = None
+    final_decision_on: Date | None = None
+
+
+class Procedure(_Facts):
+    requests: tuple[Request, ...] = _items()
+    info_requests: tuple[InfoRequest, ...] = _items()
+    transfer_decision_notified_on: Date | None = None
+    appeal: Appeal | None = None
+    detention: tuple[Period, ...] = _items()
+    imprisonment: tuple[Period, ...] = _items()
+    absconding: tuple[Absconding, ...] = _items()
+    transfer_done_on: Date | None = None
+
+
+class Case(_Facts):
+    """Everything the determination reads; see the module's docstring."""
+
+    schema_version: Literal["1"] = "1"
+    case_id: Ref
+    as_of: Date  # deadlines are open, met or missed on this day; no fact may be later
+    applicant: Applicant
+    applications: tuple[Application, ...] = Field(min_length=1, max_length=MAX_ITEMS)
+    family: tuple[FamilyMember, ...] = _items()
+    documents: tuple[Document, ...] = _items()
+    qualifications: tuple[Qualification, ...] = _items()
+    entries: tuple[Entry, ...] = _items()
+    eurodac_hits: tuple[EurodacHit, ...] = _items()
+    vis_hits: tuple[VisHit, ...] = _items()
+    security: Security = Security()
+    charter_risk: tuple[State, ...] = _items(27)  # Art. 16(3): transfer there is impossible
+    relocations: tuple[Relocation, ...] = _items()
+    exits: tuple[Exit, ...] = _items()
+    discretion: tuple[Discretion, ...] = _items()
+    residence_documents_issued: tuple[StateAct, ...] = _items()  # Art. 37(1)
+    best_interests_no_transfer: tuple[StateAct, ...] = _items()  # Art. 37(1), unaccompanied minors
+    procedure: Procedure = Procedure()
+    offsets: tuple[StateAct, ...] = _items()  # Art. 63(6): contributing state identified the case
+    group: Ref | None = None  # a family registered together (Art. 28): same reference
+
+
+def json_schema() -> dict[str, Any]:
+    """The case's JSON Schema (draft 2020-12), for other systems to produce cases."""
+    schema = Case.model_json_schema()
+    schema["$id"] = f"https://eupact.eu/schema/responsibility-case/{SCHEMA_VERSION}"
+    schema["description"] = (
+        "A case for the determination of the Member State responsible under Part III of "
+        "Regulation (EU) 2024/1351: dated facts only, pseudonymous references, no names."
+    )
+    return schema
+
+
+def read_case(data: object, location: str = "") -> Case:
+    """``data`` (a mapping read from YAML or JSON) as a checked :class:`Case`, or an
+    :class:`EupactError` naming every problem."""
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise EupactError(problems_of(exc, location), "case refused") from None
+    problems = case_problems(case, location)
+    if problems:
+        raise EupactError(problems, "case refused")
+    return case
+
+
+def _age_on(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _dated(case: Case) -> list[tuple[str, dt.date]]:
+    """Every date of the case with its field path, for the 'not after as_of' rule."""
+    out: list[tuple[str, dt.date]] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, dt.date):
+            out.append((path, value))
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), f"{path}.{name}" if path else name)
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                walk(item, f"{path}.{i}")
+
+    for name in Case.model_fields:
+        if name != "as_of":
+            walk(getattr(case, name), name)
+    return out
+
+
+def case_problems(case: Case, location: str = "") -> list[Problem]:
+    """The rules a well-formed case breaks (its facts contradict each other)."""
+    where = location or f"case {case.case_id}"
+    p: list[Problem] = []
+
+    def bad(field: str, value: object, rule: str) -> None:
+        p.append(Problem(field, value, rule, where))
+
+    for path, when in _dated(case):
+        if when > case.as_of and not path.endswith(_VALIDITY):
+            bad(path, when, f"a fact cannot be dated after the case's as_of ({case.as_of})")
+        if (
+            when < case.applicant.date_of_birth
+            and "family" not in path
+            and "date_of_birth" not in path
+        ):
+            bad(
+                path, when, f"before the applicant's date of birth ({case.applicant.date_of_birth})"
+            )
+    first = min(a.registered_on for a in case.applications)
+    for i, a in enumerate(case.applications):
+        if a.registered_on < a.made_on:
+            bad(
+                f"applications.{i}.registered_on",
+                a.registered_on,
+                f"an application is registered on or after the day it is made ({a.made_on})",
+            )
+    entries = [e.date for e in case.entries]
+    if entries and min(entries) > first:
+        bad(
+            "entries",
+            min(entries),
+            f"every entry is after the first registration ({first}): the person was registered "
+            "in a Member State before entering one",
+        )
+    for i, d in enumerate(case.documents):
+        if d.valid_to < d.valid_from:
+            bad(
+                f"documents.{i}.valid_to",
+                d.valid_to,
+                f"a document's validity ends on or after it starts ({d.valid_from})",
+            )
+        if (d.kind is DocumentKind.VISA) != (d.visa_type is not None):
+            bad(
+                f"documents.{i}.visa_type",
+                d.visa_type,
+                "a visa has a type (long_stay, short_stay, airport_transit); a residence "
+                "document has none (Art. 2(14))",
+            )
+        if (d.ended is None) != (d.ended_on is None):
+            bad(
+                f"documents.{i}.ended_on",
+                d.ended_on,
+                "an annulment, revocation or withdrawal has both its kind and its date",
+            )
+        if d.represented_state is not None and d.kind is not DocumentKind.VISA:
+            bad(
+                f"documents.{i}.represented_state",
+                d.represented_state,
+                "only a visa is issued on behalf of another state (Art. 29(2))",
+            )
+    age = _age_on(case.applicant.date_of_birth, first)
+    minor_by_age = age < _majority(first)
+    assessed = case.applicant.age_assessment_minor is not None
+    if case.applicant.minor is not None and not assessed and case.applicant.minor != minor_by_age:
+        bad(
+            "applicant.minor",
+            case.applicant.minor,
+            f"the date of birth makes the applicant {age} at first registration ({first}); "
+            "record an age assessment (age_assessment_minor) if it differs",
+        )
+    minor = (
+        case.applicant.age_assessment_minor
+        if case.applicant.age_assessment_minor is not None
+        else minor_by_age
+    )
+    if case.applicant.unaccompanied and not minor:
+        bad(
+            "applicant.unaccompanied",
+            True,
+            f"only a minor can be unaccompanied (Art. 2(11)); the applicant is {age} at first "
+            f"registration ({first})",
+        )
+    seen_ids: set[str] = set()
+    seen_people: set[tuple[str, dt.date | None]] = set()
+    for i, m in enumerate(case.family):
+        if m.id in seen_ids:
+            bad(f"family.{i}.id", m.id, "a family member is listed once")
+        key = (m.relation.value, m.date_of_birth)
+        if m.date_of_birth is not None and key in seen_people:
+            bad(
+                f"family.{i}",
+                m.id,
+                "the same relation with the same date of birth is listed twice (a duplicate)",
+            )
+        seen_ids.add(m.id)
+        seen_people.add(key)
+        for j, s in enumerate(m.statuses):
+            if s.until is not None and s.until < s.since:
+                bad(
+                    f"family.{i}.statuses.{j}.until",
+                    s.until,
+                    f"a status ends on or after it starts ({s.since})",
+                )
+    for i, r in enumerate(case.procedure.requests):
+        received = r.received_on or r.sent_on
+        if received < r.sent_on:
+            bad(
+                f"procedure.requests.{i}.received_on",
+                received,
+                f"a request is received on or after it is sent ({r.sent_on})",
+            )
+        if r.from_state == r.to_state:
+            bad(
+                f"procedure.requests.{i}.to_state",
+                r.to_state,
+                "a request goes to another Member State",
+            )
+        if r.sent_on < first:
+            bad(
+                f"procedure.requests.{i}.sent_on",
+                r.sent_on,
+                f"a request follows the first registration ({first})",
+            )
+        if r.reply is not None and r.reply.date < received:
+            bad(
+                f"procedure.requests.{i}.reply.date",
+                r.reply.date,
+                f"a reply comes on or after the request is received ({received})",
+            )
+    for i, x in enumerate(case.exits):
+        if x.returned_on is not None and x.returned_on < x.left_on:
+            bad(
+                f"exits.{i}.returned_on",
+                x.returned_on,
+                f"a return follows the departure ({x.left_on})",
+            )
+    for i, rel in enumerate(case.relocations):
+        if rel.transferred_on is not None and rel.transferred_on < rel.confirmed_on:
+            bad(
+                f"relocations.{i}.transferred_on",
+                rel.transferred_on,
+                f"a relocation transfer follows its confirmation ({rel.confirmed_on})",
+            )
+        if rel.benefitting_state == rel.state_of_relocation:
+            bad(
+                f"relocations.{i}.state_of_relocation",
+                rel.state_of_relocation,
+                "relocation is to another Member State (Art. 67)",
+            )
+    for name, periods in (
+        ("detention", case.procedure.detention),
+        ("imprisonment", case.procedure.imprisonment),
+    ):
+        for i, per in enumerate(periods):
+            if per.end is not None and per.end < per.start:
+                bad(
+                    f"procedure.{name}.{i}.end",
+                    per.end,
+                    f"ends on or after it starts ({per.start})",
+                )
+    return p
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Absconding",
+    "Appeal",
+    "Applicant",
+    "Application",
+    "Case",
+    "Consent",
+    "Dependency",
+    "Discretion",
+    "Document",
+    "DocumentKind",
+    "Entry",
+    "EntryKind",
+    "EurodacHit",
+    "Exit",
+    "FamilyMember",
+    "HitCategory",
+    "InfoRequest",
+    "Period",
+    "Place",
+    "Procedure",
+    "Qualification",
+    "Relation",
+    "Relocation",
+    "Reply",
+    "Request",
+    "RequestKind",
+    "Security",
+    "SecurityCheck",
+    "StateAct",
+    "Status",
+    "StatusKind",
+    "VisHit",
+    "VisaType",
+    "case_problems",
+    "json_schema",
+    "read_case",
+    "read_state",
+]
