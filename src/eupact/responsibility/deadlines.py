@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from eupact.timelimits.periods import TimeLimit, national_holidays, time_limit
 
-from .criteria import Trace
 from .decision import Deadline, Status
 from .model import Case, HitCategory, Request, RequestKind
 from .rules import Length
+from .trace import Trace
 
 _ONE_DAY = dt.timedelta(days=1)
 

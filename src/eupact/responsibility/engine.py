@@ -27,11 +27,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from eupact.parameters import ParameterSet
 from eupact.timelimits.periods import period_end
 
-from .criteria import Hit, Snapshot, Trace, age_on, art34, chapter_ii
+from .criteria import art34, chapter_ii
 from .deadlines import Outcome, take_back, take_charge
 from .decision import Decision, Route, Step
 from .model import Application, Case, HitCategory
 from .rules import Rules, rules_for
+from .trace import Hit, Snapshot, Trace, age_on
 
 OFFSET_ARTICLES = ("29", "30", "31", "32", "33")  # Art. 63(8)(b)
 FAMILY_ARTICLES = ("25", "26", "27", "28")
