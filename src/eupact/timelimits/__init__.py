@@ -1,6 +1,6 @@
 """Time limits and periods computed by Art. 75 AMMR, for every part of the package that counts
-days: the relocation procedure (Art. 67), the date rules of relocation (Art. 56(2)(a)(ii)) and, next,
-the responsibility criteria.
+days: the relocation procedure (Art. 67), the date rules of relocation (Art. 56(2)(a)(ii)) and the
+responsibility criteria (Arts 29(4), 30(1), 33).
 
     from eupact.timelimits import Unit, national_holidays, time_limit
     lim = time_limit(dt.date(2026, 7, 14), 1, Unit.WEEKS, [national_holidays("BE")])
@@ -19,12 +19,14 @@ from .periods import (
     TimeLimit,
     Unit,
     add_months,
+    ceased,
     day,
     earliest_within_years,
     national_holidays,
     non_working,
     period_end,
     time_limit,
+    within,
     within_years,
 )
 
@@ -35,11 +37,13 @@ __all__ = [
     "TimeLimit",
     "Unit",
     "add_months",
+    "ceased",
     "day",
     "earliest_within_years",
     "national_holidays",
     "non_working",
     "period_end",
     "time_limit",
+    "within",
     "within_years",
 ]
