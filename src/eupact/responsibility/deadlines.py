@@ -117,6 +117,60 @@ def _request(case: Case, kind: RequestKind, to_state: str) -> Request | None:
     return min(found, key=lambda r: r.sent_on) if found else None
 
 
+def _detention_request(
+    case: Case, c: Clock, registered: dt.date, acting: str, sent: dt.date | None
+) -> None:
+    """T21 (Art. 45(1)): a detained person's request within two weeks of the registration, or
+    one week from a detention that started later; the person is released if it is missed."""
+    r = c.t.rules
+    until = sent or c.as_of
+    for p in case.procedure.detention:
+        if p.start > until or (p.end is not None and p.end < registered):
+            continue
+        if p.start <= registered:
+            length, start, event = r.period("detention.request_weeks"), registered, "registration"
+        else:
+            length = r.period("detention.request_after_later_detention_weeks")
+            start, event = p.start, "detention started"
+        c.add(
+            "T21",
+            "send the request (person detained)",
+            length,
+            start,
+            event,
+            acting,
+            "the person is released; Arts. 39, 41 and 46 still apply (45(4))",
+            sent,
+        )
+        return
+
+
+def humanitarian(case: Case, t: Trace) -> list[Deadline]:
+    """T28: the reply to a request under the humanitarian clause (Art. 35(2)); no acceptance by
+    silence and no consequence if late (AMBIG-18): an overdue reply is shown, nothing follows."""
+    c = Clock(case, t)
+    for q in case.procedure.requests:
+        if q.kind is not RequestKind.HUMANITARIAN:
+            continue
+        d = c.add(
+            "T28",
+            f"{q.to_state} replies to the humanitarian request",
+            t.rules.period("humanitarian.reply_months"),
+            q.received_on or q.sent_on,
+            "request received",
+            q.to_state,
+            "",
+            q.reply.date if q.reply else None,
+            other=q.from_state,
+        )
+        if d.status is Status.MISSED and q.reply is None:
+            t.flag(
+                "AMBIG-18",
+                f"{q.to_state} did not reply by {d.due}: overdue, no acceptance by silence (35(2))",
+            )
+    return c.out
+
+
 def _detained(case: Case, on: dt.date) -> bool:
     return any(p.start <= on and (p.end is None or p.end >= on) for p in case.procedure.detention)
 
@@ -183,17 +237,7 @@ def take_charge(
             f"request limit is extended by {extension.days} days",
         )
         due = due + extension
-    if _detained(case, registered):
-        c.add(
-            "T21",
-            "send the request (person detained)",
-            r.period("detention.request_weeks"),
-            registered,
-            "registration",
-            requesting,
-            "the person is released; Arts. 39, 41 and 46 still apply (45(4))",
-            sent,
-        )
+    _detention_request(case, c, registered, requesting, sent)
     exception = unaccompanied and no_decision_on_substance
     if exception:
         t.reading("minor_deadline_exception")
@@ -474,4 +518,4 @@ def transfer(
         out.shift = Shift(transferring, "46(2)", "", f"the transfer was not carried out by {d.due}")
 
 
-__all__ = ["Outcome", "Shift", "take_back", "take_charge"]
+__all__ = ["Outcome", "Shift", "humanitarian", "take_back", "take_charge"]

@@ -28,9 +28,9 @@ from eupact.parameters import ParameterSet
 from eupact.timelimits.periods import period_end
 
 from .criteria import art34, chapter_ii
-from .deadlines import Outcome, take_back, take_charge
+from .deadlines import Outcome, humanitarian, take_back, take_charge
 from .decision import Decision, Route, Step
-from .model import Application, Case, HitCategory
+from .model import Application, Case, HitCategory, RequestKind
 from .rules import Rules, rules_for
 from .trace import Hit, Snapshot, Trace, age_on
 
@@ -131,6 +131,7 @@ class _Determination:
         self.route = Route.TAKE_CHARGE
         self.eurodac = ""
         self.outcome: Outcome | None = None
+        self.humanitarian = humanitarian(case, t)
 
     # -- the result ---------------------------------------------------------------------------
     def decision(
@@ -159,7 +160,7 @@ class _Determination:
             snapshot_date=snap.on,
             eurodac_basis=self.eurodac or _EURODAC_BASIS.get(basis, ""),
             chain=tuple(t.steps),
-            deadlines=tuple(self.outcome.deadlines if self.outcome else ()),
+            deadlines=tuple((self.outcome.deadlines if self.outcome else []) + self.humanitarian),
             flags=tuple(t.flags),
             readings=tuple(sorted(t.used.items())),
             offsets_eligible=eligible,
@@ -452,6 +453,20 @@ class _Determination:
                         if d.accepted is False
                         else "no answer (AMBIG-18: no acceptance by silence)"
                     ),
+                )
+        for q in case.procedure.requests:
+            if (
+                q.kind is RequestKind.HUMANITARIAN
+                and q.reply is not None
+                and q.reply.kind == "accept"
+            ):
+                acts.append(
+                    (
+                        q.reply.date,
+                        q.to_state,
+                        "35(2)",
+                        "accepted a request on humanitarian grounds",
+                    )
                 )
         for r in case.residence_documents_issued:
             if r.date >= snap.on:
