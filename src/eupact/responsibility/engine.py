@@ -131,7 +131,7 @@ class _Determination:
         self.route = Route.TAKE_CHARGE
         self.eurodac = ""
         self.outcome: Outcome | None = None
-        self.humanitarian = humanitarian(case, t)
+        self.humanitarian = humanitarian(case, t)  # and other deadlines beside the procedure's
 
     # -- the result ---------------------------------------------------------------------------
     def decision(
@@ -495,11 +495,12 @@ class _Determination:
         self, state: str, article: str, criterion: str, criterion_state: str
     ) -> Decision:
         case, snap, t = self.case, self.snap, self.t
+        if self.route is Route.TAKE_BACK and self.take_back_to:  # 38(4): pending elsewhere
+            pending = take_back(
+                case, t, notifying=snap.present_state, notified=self.take_back_to, basis="38(4)"
+            )
+            self.humanitarian = pending.deadlines + self.humanitarian
         if state == self.determining:
-            if self.route is Route.TAKE_BACK and self.take_back_to:
-                self.outcome = take_back(
-                    case, t, notifying=snap.present_state, notified=self.take_back_to, basis="38(4)"
-                )
             return self._offset(state, article, criterion, criterion_state)
         if article in ("35(1)", "35(2)", "37(1)"):
             return self.decision(state, article, criterion, criterion_state)
