@@ -289,7 +289,7 @@ def take_charge(
             "by silence after two weeks",
             "take_charge.urgent_deemed_acceptance",
         )
-    elif req.based_on_hit:
+    elif req.based_on_hit or relied:  # 40(2): a request resting on the hit's data
         length, id_, what = (
             r.period("take_charge.reply_after_hit_weeks"),
             "T12",

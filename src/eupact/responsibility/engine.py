@@ -28,7 +28,7 @@ from eupact.parameters import ParameterSet
 from eupact.timelimits.periods import period_end
 
 from .criteria import art34, chapter_ii
-from .deadlines import Outcome, humanitarian, take_back, take_charge
+from .deadlines import Outcome, Shift, humanitarian, take_back, take_charge
 from .decision import Decision, Route, Step
 from .model import Application, Case, HitCategory, RequestKind
 from .rules import Rules, rules_for
@@ -252,8 +252,15 @@ class _Determination:
                     "relocated after the benefitting state was found responsible",
                     state=rel.state_of_relocation,
                 )
-                self.determining = rel.state_of_relocation
-                return self.decision(rel.state_of_relocation, "68(3)")
+                self.determining = target = rel.state_of_relocation
+                if target != snap.present_state:  # recorded in Eurodac (38(3)(f)): a take back
+                    self.route, self.take_back_to = Route.TAKE_BACK, target
+                    self.outcome = take_back(
+                        case, t, notifying=snap.present_state, notified=target, basis="68(3)"
+                    )
+                    if self.outcome.shift is not None:
+                        return self._shifted(self.outcome.shift, "68(3)", target)
+                return self.decision(target, "68(3)")
         before = [r for r in case.relocations if r.before_determination]
         if before:
             rel = before[0]
@@ -333,12 +340,7 @@ class _Determination:
             self.take_back_to = target
             self.outcome = take_back(case, t, notifying=present, notified=target, basis=basis)
             if self.outcome.shift is not None:
-                t.step(
-                    self.outcome.shift.basis, self.outcome.shift.why, state=self.outcome.shift.state
-                )
-                return self.decision(
-                    self.outcome.shift.state, self.outcome.shift.basis, basis, target
-                )
+                return self._shifted(self.outcome.shift, basis, target)
         return self.decision(target, basis)
 
     def _security(self) -> Decision | None:
@@ -515,14 +517,17 @@ class _Determination:
             unaccompanied=snap.unaccompanied,
             no_decision_on_substance=no_decision,
         )
-        shift = self.outcome.shift
-        if shift is not None:
-            t.step(shift.basis, shift.why, state=shift.state)
-            self.eurodac = shift.eurodac
-            return self.decision(shift.state, shift.basis, criterion, criterion_state)
+        if self.outcome.shift is not None:
+            return self._shifted(self.outcome.shift, criterion, criterion_state)
         if self.outcome.accepted_on is not None:
             self.eurodac = "38(3)(e)"
         return self._offset(state, article, criterion, criterion_state)
+
+    def _shifted(self, shift: Shift, criterion: str, criterion_state: str) -> Decision:
+        """Responsibility moved by a missed time limit (39(1), 46(2))."""
+        self.t.step(shift.basis, shift.why, state=shift.state)
+        self.eurodac = shift.eurodac
+        return self.decision(shift.state, shift.basis, criterion, criterion_state)
 
     def _offset(self, state: str, article: str, criterion: str, criterion_state: str) -> Decision:
         decision = self.decision(state, article, criterion, criterion_state)
