@@ -9,9 +9,12 @@ API, the dashboard and the offsets workflow through :meth:`Decision.as_dict`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from eupact.timelimits.periods import day
 
 
 class Route(StrEnum):
@@ -30,14 +33,28 @@ class Status(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One link of the chain: an article, what it gave, and the facts it read."""
+    """One link of the chain: an article, what it gave, and the facts it read (kept as values,
+    put in words only when read: a batch of a million cases rarely reads them)."""
 
     article: str
     outcome: str
-    facts: tuple[tuple[str, str], ...] = ()
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def facts(self) -> tuple[tuple[str, str], ...]:
+        """The facts in words: dates with their weekday, lists joined."""
+        return tuple((k, _words(v)) for k, v in self.values.items())
 
     def as_dict(self) -> dict[str, Any]:
         return {"article": self.article, "outcome": self.outcome, "facts": dict(self.facts)}
+
+
+def _words(value: object) -> str:
+    if isinstance(value, dt.date):
+        return day(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_words(v) for v in value) or "none"
+    return str(value)
 
 
 @dataclass(frozen=True, slots=True)

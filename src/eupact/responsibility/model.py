@@ -17,6 +17,7 @@ twice, a state not bound by Part III — naming the field, the value and the rul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Literal, cast
@@ -33,7 +34,7 @@ SCHEMA_VERSION = "1"
 MAX_ITEMS = 50  # facts of one kind in one case: far above any real file, bounds the work
 MAX_PERIOD_DAYS = 366  # an urgent reply period (Art. 39(2)) or an information delay (51(5))
 # A validity or status may run past as_of; an event cannot have happened after it.
-_VALIDITY = (".valid_from", ".valid_to", ".until")
+_VALIDITY = frozenset({"valid_from", "valid_to", "until"})
 
 
 @lru_cache(maxsize=8)
@@ -352,6 +353,19 @@ class Case(_Facts):
     group: Ref | None = None  # a family registered together (Art. 28): same reference
 
 
+_SCALARS = frozenset({str, bool, int, type(None)})
+
+
+def _fact_classes(cls: type[BaseModel]) -> frozenset[type]:
+    subclasses = set(cls.__subclasses__())
+    for sub in list(subclasses):
+        subclasses |= _fact_classes(sub)
+    return frozenset(subclasses)
+
+
+_FACTS = _fact_classes(_Facts)
+
+
 def json_schema() -> dict[str, Any]:
     """The case's JSON Schema (draft 2020-12), for other systems to produce cases."""
     schema = Case.model_json_schema()
@@ -380,24 +394,65 @@ def _age_on(born: dt.date, on: dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _dated(case: Case) -> list[tuple[str, dt.date]]:
-    """Every date of the case with its field path, for the 'not after as_of' rule."""
-    out: list[tuple[str, dt.date]] = []
+def _dates(value: object, name: str, out: list[tuple[str, dt.date]]) -> None:
+    """Every date under ``value`` with its field's own name (fast: no paths built; text, numbers
+    and flags are passed over by their type before anything else is asked)."""
+    kind = type(value)
+    if kind is dt.date:
+        out.append((name, value))  # type: ignore[arg-type]
+    elif kind is tuple:
+        for item in value:  # type: ignore[attr-defined]
+            _dates(item, name, out)
+    elif kind in _FACTS:
+        for key, item in value.__dict__.items():
+            if type(item) not in _SCALARS:
+                _dates(item, key, out)
 
-    def walk(value: object, path: str) -> None:
-        if isinstance(value, dt.date):
-            out.append((path, value))
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name), f"{path}.{name}" if path else name)
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                walk(item, f"{path}.{i}")
 
-    for name in Case.model_fields:
-        if name != "as_of":
-            walk(getattr(case, name), name)
-    return out
+def _paths(value: object, path: str, out: list[tuple[str, dt.date]]) -> None:
+    """Every date under ``value`` with its dotted path, to name a refused field."""
+    if isinstance(value, dt.date):
+        out.append((path, value))
+    elif isinstance(value, BaseModel):
+        for key, item in value.__dict__.items():
+            _paths(item, f"{path}.{key}" if path else key, out)
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            _paths(item, f"{path}.{i}", out)
+
+
+def _rule(path: str, when: dt.date, case: Case) -> str:
+    """Why a date cannot be what it is: an event after ``as_of`` (a validity may run past it),
+    or a date of the applicant's file before the applicant was born (family members' own dates
+    may be earlier)."""
+    field = path.rsplit(".", 1)[-1]
+    if when > case.as_of and field not in _VALIDITY:
+        return f"a fact cannot be dated after the case's as_of ({case.as_of})"
+    born = case.applicant.date_of_birth
+    if when < born and not path.startswith("family") and field != "date_of_birth":
+        return f"before the applicant's date of birth ({born})"
+    return ""
+
+
+def _date_problems(case: Case, bad: Callable[[str, object, str], None]) -> None:
+    for key, item in case.__dict__.items():
+        if key == "as_of":
+            continue
+        found: list[tuple[str, dt.date]] = []
+        _dates(item, key, found)
+        as_of, born, family = case.as_of, case.applicant.date_of_birth, key == "family"
+        if not any(
+            (when > as_of and name not in _VALIDITY)
+            or (when < born and not family and name != "date_of_birth")
+            for name, when in found
+        ):
+            continue  # the usual case: nothing to name, no paths built
+        paths: list[tuple[str, dt.date]] = []
+        _paths(item, key, paths)
+        for path, when in paths:
+            rule = _rule(path, when, case)
+            if rule:
+                bad(path, when, rule)
 
 
 def case_problems(case: Case, location: str = "") -> list[Problem]:
@@ -408,17 +463,7 @@ def case_problems(case: Case, location: str = "") -> list[Problem]:
     def bad(field: str, value: object, rule: str) -> None:
         p.append(Problem(field, value, rule, where))
 
-    for path, when in _dated(case):
-        if when > case.as_of and not path.endswith(_VALIDITY):
-            bad(path, when, f"a fact cannot be dated after the case's as_of ({case.as_of})")
-        if (
-            when < case.applicant.date_of_birth
-            and "family" not in path
-            and "date_of_birth" not in path
-        ):
-            bad(
-                path, when, f"before the applicant's date of birth ({case.applicant.date_of_birth})"
-            )
+    _date_problems(case, bad)
     first = min(a.registered_on for a in case.applications)
     for i, a in enumerate(case.applications):
         if a.registered_on < a.made_on:

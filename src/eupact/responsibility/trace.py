@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from eupact.timelimits.periods import day
-
 from .decision import Flag, Step
 from .model import Application, Case, FamilyMember, Status
 from .rules import Rules
@@ -34,7 +32,7 @@ class Trace:
     candidates: tuple[str, ...] = ()
 
     def step(self, article: str, outcome: str, **facts: object) -> None:
-        self.steps.append(Step(article, outcome, tuple((k, _text(v)) for k, v in facts.items())))
+        self.steps.append(Step(article, outcome, facts))  # facts shown in words when read
 
     def flag(self, code: str, text: str, reading: str = "") -> None:
         if reading:
@@ -48,14 +46,6 @@ class Trace:
         value = self.rules.readings[name]
         self.used[name] = value
         return value
-
-
-def _text(value: object) -> str:
-    if isinstance(value, dt.date):
-        return day(value)
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_text(v) for v in value) or "none"
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
