@@ -16,7 +16,8 @@ Keys of ``expect``:
 * ``deadlines``: T-number -> due date, or -> ``{due, status}``; one deadline with that id must
   match;
 * ``deadlines_absent``: T-numbers no deadline may carry;
-* ``flags_include`` / ``flags_exclude``: flag codes that must / must not be raised.
+* ``flags_include`` / ``flags_exclude``: flag codes that must / must not be raised;
+* ``readings_include``: reading (short parameter name) -> the alternative applied.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ SPECIAL = {
     "deadlines_absent",
     "flags_include",
     "flags_exclude",
+    "readings_include",
 }
 
 
@@ -88,7 +90,7 @@ def _check(decision: Any, expect: dict[str, Any], label: str) -> None:
             continue
         got = _plain(getattr(decision, key))
         if isinstance(wanted, list):
-            ok = sorted(map(str, got)) == sorted(map(str, wanted))  # type: ignore[arg-type]
+            ok = isinstance(got, list) and sorted(str(g) for g in got) == sorted(map(str, wanted))
         elif isinstance(wanted, dt.date):
             ok = got == wanted
         elif isinstance(wanted, bool):
@@ -114,10 +116,9 @@ def _check(decision: Any, expect: dict[str, Any], label: str) -> None:
     for d in decision.deadlines:
         deadlines.setdefault(d.id, []).append(d)
     for tid, wanted in (expect.get("deadlines") or {}).items():
-        due, status = (wanted.get("due"), wanted.get("status")) if isinstance(wanted, dict) else (
-            wanted,
-            None,
-        )
+        due, status = wanted, None
+        if isinstance(wanted, dict):
+            due, status = wanted.get("due"), wanted.get("status")
         candidates = deadlines.get(str(tid), [])
         if not any(
             (due is None or d.due == due) and (status is None or _plain(d.status) == status)
@@ -136,6 +137,11 @@ def _check(decision: Any, expect: dict[str, Any], label: str) -> None:
     for code in expect.get("flags_exclude", ()):
         if code in codes:
             failures.append(f"flag {code!r} raised, not expected")
+
+    readings = dict(decision.readings)
+    for name, value in (expect.get("readings_include") or {}).items():
+        if readings.get(name) != value:
+            failures.append(f"reading {name}: expected {value!r}, got {readings.get(name)!r}")
 
     if failures:
         chain = " -> ".join(f"{s.article}: {s.outcome}" for s in decision.chain)
