@@ -21,6 +21,7 @@ from eupact.reports.tables import Table
 
 WIDTHS = (80, 100, 120, 150)
 PLEDGES = str(example_pledges_path(2026))
+CASES = Path(__file__).resolve().parents[1] / "examples" / "responsibility"
 STRICT = (
     "parameters:\n  assessment.under_pressure.arrivals:\n    description: d\n    unit: rule\n"
     "    values:\n      2024-06-11: {indicator: arrivals, measure: key_ratio, threshold: '5/2'}\n"
@@ -80,6 +81,9 @@ COMMANDS: dict[str, list[str]] = {
     "state DE": ["state", "DE"],
     "state IT": ["state", "IT"],
     "scenario montecarlo": ["scenario", "montecarlo", "--draws", "2000", "--seed", "1"],
+    "responsible": ["responsible", str(CASES / "case_e2.yaml")],
+    "responsible --explain": ["responsible", str(CASES / "case_e2.yaml"), "--explain"],
+    "responsible group": ["responsible", str(CASES / "family_e4.yaml"), "--explain"],
 }
 
 

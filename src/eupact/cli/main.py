@@ -37,6 +37,7 @@ from .common import (
 from .data import data_app
 from .match import match_cmd
 from .render import Format, print_tables
+from .responsible import responsible_cmd
 from .scenario import scenario_app, scenario_compare
 from .service import audit_app, db_app, serve, tokens_app
 from .simulate import simulate_app
@@ -576,6 +577,7 @@ app.command("match")(match_cmd)
 app.command("assess")(assess_cmd)
 app.command("report")(report_cmd)
 app.command("calendar")(calendar_cmd)
+app.command("responsible")(responsible_cmd)
 
 
 def main() -> None:  # pragma: no cover - console-script entry
