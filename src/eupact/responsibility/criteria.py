@@ -84,13 +84,7 @@ def art25(snap: Snapshot, t: Trace) -> list[Hit]:
     case = snap.case
     t.step("25(1)", "unaccompanied minor: only Art. 25 applies", age=snap.age, on=snap.on)
     siblings = t.reading("siblings")
-    spouse_absent = any(
-        m.relation is Relation.SPOUSE
-        and (status_on(m, snap.on) is None or status_on(m, snap.on).kind not in LEGALLY_PRESENT)  # type: ignore[union-attr]
-        for m in case.family
-    )
-    first: list[tuple[FamilyMember, str]] = []
-    relatives: list[tuple[FamilyMember, str]] = []
+    present: list[tuple[FamilyMember, str]] = []  # legally present, not objected to
     for m in case.family:
         s = status_on(m, snap.on)
         if s is None or s.kind not in LEGALLY_PRESENT:
@@ -98,23 +92,31 @@ def art25(snap: Snapshot, t: Trace) -> list[Hit]:
         if m.best_interests_objection:
             t.step("25(2)", f"{m.id} in {s.state}: shown not to be in the minor's best interests")
             continue
-        if m.relation is Relation.SIBLING:
-            minor_sibling = m.date_of_birth is not None and (
-                age_on(m.date_of_birth, snap.on) < t.rules.age_of_majority
+        present.append((m, s.state))
+    married = case.applicant.married or any(m.relation is Relation.SPOUSE for m in case.family)
+    spouse_here = any(m.relation in PARTNERS for m, _ in present)
+    if married and not spouse_here:  # 25(2) second sentence
+        wanted = PARENTS | {Relation.SIBLING}
+    elif married:  # 2(8)(c): parents are family members of an unmarried minor only
+        wanted = PARTNERS | {Relation.MINOR_CHILD, Relation.SIBLING}
+    else:
+        wanted = PARTNERS | PARENTS | {Relation.MINOR_CHILD, Relation.SIBLING}
+    first: list[tuple[FamilyMember, str]] = []
+    relatives: list[tuple[FamilyMember, str]] = []
+    for m, state in present:
+        if m.relation in RELATIVES:
+            relatives.append((m, state))
+        elif m.relation is Relation.SIBLING and Relation.SIBLING in wanted:
+            grown = m.date_of_birth is None or (
+                age_on(m.date_of_birth, snap.on) >= t.rules.age_of_majority
             )
-            if siblings == "minor_only" and not minor_sibling:
+            if siblings == "minor_only" and grown:
                 continue
-            if not minor_sibling:
+            if grown:
                 t.flag("AMBIG-5", "a sibling of full age counted as a sibling", "siblings")
-            first.append((m, s.state))
-        elif m.relation in RELATIVES:
-            relatives.append((m, s.state))
-        elif m.relation in PARTNERS and spouse_absent:
-            continue
-        elif m.relation in PARTNERS or m.relation in PARENTS or m.relation is Relation.MINOR_CHILD:
-            if spouse_absent and m.relation not in PARENTS:
-                continue
-            first.append((m, s.state))
+            first.append((m, state))
+        elif m.relation in wanted:
+            first.append((m, state))
     if first:
         return _uam_pick(first, "25(2)", snap, t, "family member or sibling legally present")
     others = [(m, st) for m, st in relatives if st != snap.present_state]
@@ -331,7 +333,7 @@ def art30(snap: Snapshot, t: Trace) -> list[Hit]:
             q.establishment_recognised
             and q.in_person
             and q.isced_level >= r.numbers["criteria.diploma_min_isced_level"]
-            and q.study_months >= r.numbers["criteria.diploma_min_study_months"]
+            and q.study_months >= r.period("criteria.diploma_min_study_months").n
         ):
             t.step(
                 "2(15)-(16)",
@@ -345,6 +347,17 @@ def art30(snap: Snapshot, t: Trace) -> list[Hit]:
         if q not in recent:
             t.step("30(1)", f"diploma of {q.state} issued {q.issued_on}: {years.text()} passed")
     each = t.reading("diplomas.each_within_period") == "yes" if len(good) > 1 else True
+    if len(good) > 1 and len(recent) < len(good):
+        t.flag(
+            "AMBIG-13",
+            "several diplomas: "
+            + (
+                "each must be less than six years old (30(2))"
+                if each
+                else "every diploma competes under 30(2)"
+            ),
+            "diplomas.each_within_period",
+        )
     pool = recent if each else (good if len(good) > 1 else recent)
     if not pool:
         return []
@@ -499,6 +512,8 @@ def art34(snap: Snapshot, t: Trace) -> list[Hit]:
     for m in case.family:
         if m.dependency is None or m.relation not in DEPENDENCY:
             continue
+        if m.dependency == "member_dependent" and m.dependency_reason is None:
+            continue  # 34(1): pregnancy, a new-born child, illness, disability, trauma or old age
         if m.dependency == "applicant_dependent" and case.applicant.dependency is None:
             continue
         s = status_on(m, case.as_of)  # AMBIG-4: Art. 24(2) covers Chapter II only

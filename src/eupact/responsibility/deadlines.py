@@ -344,11 +344,11 @@ def take_back(case: Case, t: Trace, *, notifying: str, notified: str, basis: str
     """The take back notification from ``notifying`` (where the person is) to ``notified``."""
     r = t.rules
     c = Clock(case, t)
+    shows = (HitCategory.APPLICANT, HitCategory.ADMISSION)  # 36(1)(b) and (c)
     hits = sorted(
         h.received_on
         for h in case.eurodac_hits
-        if (h.category is HitCategory.APPLICANT and h.state == notified)
-        or h.responsible_state == notified
+        if h.responsible_state == notified or (h.category in shows and h.state == notified)
     )
     req = _request(case, RequestKind.TAKE_BACK, notified)
     out = Outcome(c.out)
@@ -481,17 +481,21 @@ def transfer(
                 "the imprisonment extension runs from the start of the transfer period",
                 "transfer.imprisonment_from",
             )
+    event = start_event
     informed = [a for a in p.absconding if a.informed_on <= due]
-    if informed:
+    if informed:  # 46(2): up to three years from when the responsible state was informed
         ext3 = r.period("transfer.absconding_years")
-        ext, _ = c.limit(start, ext3, transferring)
+        told = min(a.informed_on for a in informed)
+        ext, _ = c.limit(told, ext3, transferring)
         if ext.due > due:
-            due, length, id_, what = (
+            due, length, id_, start, event = (
                 ext.due,
                 ext3,
                 "T26",
-                f"transfer to {responsible} (absconded, informed)",
+                told,
+                "responsible state informed",
             )
+            what = f"transfer to {responsible} (absconded, informed)"
         back = [a.reappeared_on for a in informed if a.reappeared_on is not None]
         if back:
             three = r.period("transfer.reappearance_months")
@@ -502,13 +506,13 @@ def transfer(
                     "the person reappeared with less than three months left: the "
                     "latest permitted date is kept",
                 )
-                due, length, id_, start = again.due, three, "T27", max(back)
+                due, length, id_, start, event = again.due, three, "T27", max(back), "reappearance"
     d = c.add(
         id_,
         what,
         length,
         start,
-        start_event if id_ in ("T24", "T25", "T26") else "reappearance",
+        event,
         transferring,
         f"{transferring} becomes responsible (46(2), 37(1))",
         p.transfer_done_on,

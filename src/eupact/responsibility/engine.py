@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 
 from eupact.parameters import ParameterSet
 from eupact.timelimits.periods import period_end
@@ -145,7 +146,7 @@ class _Determination:
             and not self.take_back_to
         ):
             self.route = Route.NONE_NEEDED
-        eligible, reasons = self._offsets(state, basis)
+        eligible, reasons = self._offsets(criterion if basis == "63(6)" else basis)
         first_decision = snap.first.first_decision_on_substance
         return Decision(
             case_id=case.case_id,
@@ -172,7 +173,7 @@ class _Determination:
             candidates=t.candidates,
         )
 
-    def _offsets(self, state: str, basis: str) -> tuple[bool, tuple[str, ...]]:
+    def _offsets(self, basis: str) -> tuple[bool, tuple[str, ...]]:
         """Art. 63(8): whether the case may be taken as a responsibility offset."""
         case, snap = self.case, self.snap
         reasons = []
@@ -247,6 +248,9 @@ class _Determination:
             return security
         for rel in case.relocations:
             if not rel.before_determination and rel.confirmed_on <= case.as_of:
+                # the benefitting state's own ground, as it stood before the relocation
+                self.snap = snap = replace(snap, case=case.model_copy(update={"relocations": ()}))
+                ground = self._criteria()
                 t.step(
                     "68(3)",
                     "relocated after the benefitting state was found responsible",
@@ -259,22 +263,14 @@ class _Determination:
                         case, t, notifying=snap.present_state, notified=target, basis="68(3)"
                     )
                     if self.outcome.shift is not None:
-                        return self._shifted(self.outcome.shift, "68(3)", target)
-                return self.decision(target, "68(3)")
+                        return self._shifted(self.outcome.shift, ground.article, ground.state)
+                return self.decision(target, "68(3)", ground.article, ground.state)
         before = [r for r in case.relocations if r.before_determination]
         if before:
             rel = before[0]
             self.determining = rel.state_of_relocation
-            self.snap = snap = Snapshot(
-                case,
-                snap.first,
-                snap.on,
-                snap.cutoff,
-                snap.age,
-                snap.minor,
-                snap.unaccompanied,
-                snap.present_state,
-                frozenset({"16(2)", "25(5)", "29", "30", "33(1)", "33(2)"}),
+            self.snap = snap = replace(
+                snap, excluded=frozenset({"16(2)", "25(5)", "29", "30", "33(1)", "33(2)"})
             )
             t.step(
                 "68(2)",
@@ -288,18 +284,18 @@ class _Determination:
         override = self._overrides()
         if override is not None:
             state, article = override
-            if state == snap.present_state:
+            if state == snap.present_state:  # the state where the person is takes the case
+                self.route, self.take_back_to = Route.NONE_NEEDED, ""
                 return self.decision(state, article, criterion, criterion_state)
         return self._procedure(state, article, criterion, criterion_state)
 
     def _take_back_routes(self) -> Decision | None:
         case, snap, t = self.case, self.snap, self.t
         present = snap.present_state
+        # a responsibility recorded in Eurodac ended with the cessation (37(4)-(5)): after it the
+        # application is a new one, whatever an old record says
         recorded = [
-            h
-            for h in case.eurodac_hits
-            if h.responsible_state is not None
-            and (snap.cutoff is None or h.received_on > snap.cutoff)
+            h for h in case.eurodac_hits if snap.cutoff is None and h.responsible_state is not None
         ]
         target, basis = "", ""
         if recorded:
@@ -376,9 +372,12 @@ class _Determination:
         case, snap, t = self.case, self.snap, self.t
         blocked = set(case.charter_risk)
 
+        passed_over: list[str] = []
+
         def allowed(hits: Iterable[Hit]) -> Iterator[Hit]:
             for h in hits:
                 if h.state in blocked:
+                    passed_over.append(h.state)
                     t.step(
                         "16(3)",
                         f"a transfer to {h.state} is impossible (risk under Art. 4 of "
@@ -400,14 +399,20 @@ class _Determination:
         if "16(2)" in snap.excluded:
             t.step("68(2)", "no criterion: the state of relocation", state=self.determining)
             return Hit(self.determining, "68(2)")
+        registered = snap.first.state
+        if registered not in blocked and not (passed_over and registered == self.determining):
+            t.step(
+                "16(2)",
+                "no criterion designates a state: the state of first registration",
+                state=registered,
+            )
+            return Hit(registered, "16(2)")
         t.step(
-            "16(2)",
-            "no criterion designates a state: the state of first registration",
-            state=snap.first.state,
+            "16(3)",
+            "no transfer is possible to a state designated or to the state of first "
+            "registration: the determining state (second subparagraph)",
+            state=self.determining,
         )
-        if snap.first.state not in blocked:
-            return Hit(snap.first.state, "16(2)")
-        t.step("16(3)", "no state can be designated: the determining state", state=self.determining)
         return Hit(self.determining, "16(3)")
 
     def _dependency(self, first: Hit | None, found: list[Hit]) -> Hit | None:

@@ -114,6 +114,11 @@ class Consent(_Facts):
     family_member: Date | None = None
 
 
+DependencyReason = Literal[
+    "pregnancy", "newborn", "serious_illness", "severe_disability", "severe_trauma", "old_age"
+]
+
+
 class FamilyMember(_Facts):
     id: Ref
     relation: Relation
@@ -125,14 +130,13 @@ class FamilyMember(_Facts):
     consent: Consent = Consent()
     best_interests_objection: bool = False  # Art. 25(2)-(3): shown not to be in the BIC
     dependency: Literal["applicant_dependent", "member_dependent"] | None = None  # Art. 34(1)
+    dependency_reason: DependencyReason | None = None  # when the member is the dependent one
 
 
 class Dependency(_Facts):
     """The applicant's situation under Art. 34(1)."""
 
-    reason: Literal[
-        "pregnancy", "newborn", "serious_illness", "severe_disability", "severe_trauma", "old_age"
-    ]
+    reason: DependencyReason
     unfit_to_travel: bool = False  # Art. 34(2): cannot travel for a significant period
 
 
@@ -140,6 +144,7 @@ class Applicant(_Facts):
     date_of_birth: Date
     minor: bool | None = None  # optional; checked against the date of birth at registration
     unaccompanied: bool = False  # Art. 2(11), as at first registration
+    married: bool = False  # Art. 2(8)(c), 25(2); a spouse listed in ``family`` counts as well
     age_assessment_minor: bool | None = None  # result of an age assessment, overrides the date
     arrived_on: Date | None = None  # first arrival on Member State territory (Art. 2(8))
     beneficiary_of_protection: bool = False  # Art. 63(8)(e)
