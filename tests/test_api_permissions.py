@@ -36,6 +36,7 @@ from .api_support import (
     state_of,
 )
 from .databases import BACKENDS
+from .dublin_support import DUBLIN_REFUSED, DUBLIN_ROUTES
 
 # Routes open without a token, on purpose.
 PUBLIC = {("GET", "/healthz")}
@@ -309,6 +310,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/api/v1/audit/verify"): Route("act", lambda w, who: {"path": "/audit/verify"}),
 }
 
+ROUTES.update(DUBLIN_ROUTES)  # the Dublin workspace (Part III AMMR)
+
 
 def api_routes(app: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every operation of the API, from its OpenAPI document (routers are included lazily by
@@ -433,6 +436,7 @@ REFUSED_BY_ANOTHER_RULE = {
         409,
         "refused_on",
     ),
+    **DUBLIN_REFUSED,
 }
 MATRIX = [(b, r) for b in BACKENDS for r in sorted(ROUTES)]
 
@@ -688,6 +692,8 @@ def test_no_token_or_a_bad_token_is_401_on_every_route(world_of):
     revoked = world.tokens["FR"]
     with world.service.sessions() as session, session.begin():
         session.query(TokenRow).filter(TokenRow.state == "FR").update({"revoked": True})
+    # every request built first: a builder may seed what its route acts on (a Dublin case)
+    requests = [(method, case.build(world, "DE")) for (method, _), case in ROUTES.items()]
     before = world.snapshot()
     variants: list[tuple[dict[str, str], str]] = [
         ({}, "send 'Authorization: Bearer <token>'"),
@@ -697,8 +703,7 @@ def test_no_token_or_a_bad_token_is_401_on_every_route(world_of):
         ({"Authorization": f"Basic {world.tokens['commission']}"}, "use the Bearer scheme"),
         ({"Authorization": f"Bearer {revoked}"}, "unknown or revoked token"),
     ]
-    for (method, _), case in ROUTES.items():
-        request = case.build(world, "DE")
+    for method, request in requests:
         for headers, rule in variants:
             r = world.client.request(
                 method, V1 + request["path"], json=request.get("json"), headers=headers
@@ -745,6 +750,7 @@ def test_who_may_do_what_pins_the_regulation():
     assert PERMISSIONS["notification.refuse"] == {c, co}  # Art. 59(6)
     assert PERMISSIONS["shortcomings.record"] == {c}  # Art. 60(3)
     assert {"pool_use.inform", "notification.create"} <= OWN_STATE
+    assert PERMISSIONS["dublin.write"] == {ms} and co not in PERMISSIONS["dublin.read"]  # Part III
     assert ob not in PERMISSIONS["offset.list"] and ms not in PERMISSIONS["audit.read"]
     assert {t.action: set(t.roles) for t in TRANSITIONS.values()} == {
         Action.ADOPT_REPORT: {c},

@@ -24,6 +24,7 @@ from eupact.api.routes import (
     benefit,
     cycles,
     deductions,
+    dublin,
     implementation,
     matching,
     monitoring,
@@ -70,6 +71,7 @@ def create_app(service: CycleService) -> FastAPI:
         monitoring,
         matching,
         scenarios,
+        dublin,
         audit,
     ):
         app.include_router(module.router, prefix=V1)

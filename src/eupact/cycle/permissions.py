@@ -70,6 +70,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Art. 15, 67(3)-(4): the Coordinator (and the Commission) run matching tools, and a
     # benefitting state runs them for its own candidates (checked in the service); stateless.
     "matching.run": frozenset({C, SC, MS}),
+    # Part III AMMR (Arts. 38-46): the Dublin units of the Member States keep their cases and
+    # exchange requests and replies; the Commission, the Coordinator and observers follow them
+    # (read only); the Council has no part in it. Which cases a state sees and which step it may
+    # take (the holder sends, the addressee replies) is checked in the service.
+    "dublin.read": frozenset({C, SC, MS, OB}),
+    "dublin.write": frozenset({MS}),
     "audit.read": INSTITUTIONS,
     "audit.verify": INSTITUTIONS,
 }

@@ -61,6 +61,9 @@ class DublinCaseRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_ref: Mapped[str] = mapped_column(String(64), unique=True)
     holder_state: Mapped[str] = mapped_column(String(2), index=True)
+    # the state responsible as the decision of the last write found it (who sees the case in a
+    # list; a read computes the decision again)
+    responsible_state: Mapped[str] = mapped_column(String(2), index=True)
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

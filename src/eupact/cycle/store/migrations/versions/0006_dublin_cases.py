@@ -48,6 +48,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_ref", sa.String(length=64), nullable=False),
         sa.Column("holder_state", sa.String(length=2), nullable=False),
+        sa.Column("responsible_state", sa.String(length=2), nullable=False),
         sa.Column("facts", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -90,6 +91,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("dublin_cases") as batch_op:
         batch_op.create_index(batch_op.f("ix_dublin_cases_holder_state"), ["holder_state"])
+        batch_op.create_index(
+            batch_op.f("ix_dublin_cases_responsible_state"), ["responsible_state"]
+        )
     with op.batch_alter_table("dublin_messages") as batch_op:
         batch_op.create_index(batch_op.f("ix_dublin_messages_case_id"), ["case_id"])
         batch_op.create_index(batch_op.f("ix_dublin_messages_to_state"), ["to_state"])
@@ -106,6 +110,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_dublin_messages_to_state"))
         batch_op.drop_index(batch_op.f("ix_dublin_messages_case_id"))
     with op.batch_alter_table("dublin_cases") as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dublin_cases_responsible_state"))
         batch_op.drop_index(batch_op.f("ix_dublin_cases_holder_state"))
     for table in reversed(TABLES):
         op.drop_table(table)
