@@ -376,6 +376,7 @@ def serve(
 def _load_demo(database_url: str | None, until: str) -> str:
     """A fresh demo database; the tokens go to a file next to it and the main ones are shown."""
     from eupact.cycle.demo import load_demo
+    from eupact.cycle.dublin_demo import load_dublin_demo
 
     if until not in ("pledging", "implementation"):
         raise fail("--demo-until", until, "'pledging' or 'implementation'")
@@ -389,6 +390,7 @@ def _load_demo(database_url: str | None, until: str) -> str:
         raise fail("--database-url", database_url, "--demo loads into a new SQLite file only")
     service = _service(database_url)
     tokens = load_demo(service, 2026, until)  # type: ignore[arg-type]
+    load_dublin_demo(service, tokens)  # SYNTHETIC Dublin cases for /dublin
     folder.mkdir(parents=True, exist_ok=True)
     listing = folder / "tokens.txt"
     listing.write_text(

@@ -30,6 +30,7 @@ from eupact.errors import EupactError, Forbidden, NotFound, Problem
 from eupact.web import (
     audit_trail,
     calendar_page,
+    dublin_pages,
     forms,
     matching_page,
     member_states,
@@ -87,6 +88,7 @@ def web_router(service: CycleService) -> APIRouter:
     router.include_router(calendar_page.router(service))
     router.include_router(what_if.router(service))
     router.include_router(matching_page.router(service))
+    router.include_router(dublin_pages.router(service))
 
     @router.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> Response:
