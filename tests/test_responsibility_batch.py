@@ -23,7 +23,7 @@ from eupact.responsibility.batch import (
     read_records,
     run_batch,
 )
-from eupact.responsibility.model import read_case
+from eupact.responsibility.checks import read_case
 from eupact.responsibility.synthetic import (
     PREFIX,
     jsonl_chunks,

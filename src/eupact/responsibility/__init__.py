@@ -13,9 +13,10 @@ Specification in our words: ../shared/spec/responsibility.md (the ``T``-numbers 
 ``AMBIG``-numbers of readings are that document's).
 """
 
+from eupact.responsibility.checks import read_case
 from eupact.responsibility.decision import Deadline, Decision, Flag, Route, Status, Step
 from eupact.responsibility.engine import determine, determine_group
-from eupact.responsibility.model import SCHEMA_VERSION, Case, json_schema, read_case
+from eupact.responsibility.model import SCHEMA_VERSION, Case, json_schema
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -43,9 +43,10 @@ from eupact.cells import inert
 from eupact.errors import EupactError, Problem, echo
 from eupact.parameters import ParameterSet, load_parameters
 
+from .checks import read_case
 from .decision import Decision
 from .engine import determine, determine_group
-from .model import MAX_ITEMS, read_case
+from .model import MAX_ITEMS
 from .synthetic import PREFIX
 
 MAX_LINE_BYTES = 1 << 20  # 1 MiB: a case holds at most 50 facts of a kind, a few KiB in practice

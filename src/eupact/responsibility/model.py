@@ -8,7 +8,7 @@ holds them; the engine (:mod:`eupact.responsibility.engine`) reads them as the l
 (the snapshot at first registration, Art. 24(2)).
 
 The schema is versioned (``schema_version``) and exported as JSON Schema
-(``eupact responsible schema``). :func:`read_case` refuses a case that contradicts itself — a
+(``eupact responsible schema``). :func:`~.checks.read_case` refuses a case that contradicts itself — a
 registration before the application was made or before every entry, a document that ends before
 it starts, a minor flag the date of birth contradicts, a date after ``as_of``, a family member
 twice, a state not bound by Part III — naming the field, the value and the rule.
@@ -16,30 +16,16 @@ twice, a state not bound by Part III — naming the field, the value and the rul
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from enum import StrEnum
-from functools import lru_cache
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from eupact.boundary.refusal import problems_of
-from eupact.errors import EupactError, Problem
-from eupact.parameters import load_parameters
+from pydantic import BaseModel, ConfigDict, Field
 
 from .fields import Date, Ref, State, read_state
 
 SCHEMA_VERSION = "1"
 MAX_ITEMS = 50  # facts of one kind in one case: far above any real file, bounds the work
 MAX_PERIOD_DAYS = 366  # an urgent reply period (Art. 39(2)) or an information delay (51(5))
-# A validity or status may run past as_of; an event cannot have happened after it.
-_VALIDITY = frozenset({"valid_from", "valid_to", "until"})
-
-
-@lru_cache(maxsize=8)
-def _majority(on: dt.date) -> int:
-    return int(cast(int, load_parameters().at(on)("responsibility.age_of_majority")))
 
 
 class _Facts(BaseModel):
@@ -358,19 +344,6 @@ class Case(_Facts):
     group: Ref | None = None  # a family registered together (Art. 28): same reference
 
 
-_SCALARS = frozenset({str, bool, int, type(None)})
-
-
-def _fact_classes(cls: type[BaseModel]) -> frozenset[type]:
-    subclasses = set(cls.__subclasses__())
-    for sub in list(subclasses):
-        subclasses |= _fact_classes(sub)
-    return frozenset(subclasses)
-
-
-_FACTS = _fact_classes(_Facts)
-
-
 def json_schema() -> dict[str, Any]:
     """The case's JSON Schema (draft 2020-12), for other systems to produce cases."""
     schema = Case.model_json_schema()
@@ -382,236 +355,4 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def read_case(data: object, location: str = "") -> Case:
-    """``data`` (a mapping read from YAML or JSON) as a checked :class:`Case`, or an
-    :class:`EupactError` naming every problem."""
-    try:
-        case = Case.model_validate(data)
-    except ValidationError as exc:
-        raise EupactError(problems_of(exc, location), "case refused") from None
-    problems = case_problems(case, location)
-    if problems:
-        raise EupactError(problems, "case refused")
-    return case
-
-
-def _age_on(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _dates(value: object, name: str, out: list[tuple[str, dt.date]]) -> None:
-    """Every date under ``value`` with its field's own name (fast: no paths built; text, numbers
-    and flags are passed over by their type before anything else is asked)."""
-    kind = type(value)
-    if kind is dt.date:
-        out.append((name, value))  # type: ignore[arg-type]
-    elif kind is tuple:
-        for item in value:  # type: ignore[attr-defined]
-            _dates(item, name, out)
-    elif kind in _FACTS:
-        for key, item in value.__dict__.items():
-            if type(item) not in _SCALARS:
-                _dates(item, key, out)
-
-
-def _paths(value: object, path: str, out: list[tuple[str, dt.date]]) -> None:
-    """Every date under ``value`` with its dotted path, to name a refused field."""
-    if isinstance(value, dt.date):
-        out.append((path, value))
-    elif isinstance(value, BaseModel):
-        for key, item in value.__dict__.items():
-            _paths(item, f"{path}.{key}" if path else key, out)
-    elif isinstance(value, tuple):
-        for i, item in enumerate(value):
-            _paths(item, f"{path}.{i}", out)
-
-
-def _rule(path: str, when: dt.date, case: Case) -> str:
-    """Why a date cannot be what it is: an event after ``as_of`` (a validity may run past it),
-    or a date of the applicant's file before the applicant was born (family members' own dates
-    may be earlier)."""
-    field = path.rsplit(".", 1)[-1]
-    if when > case.as_of and field not in _VALIDITY:
-        return f"a fact cannot be dated after the case's as_of ({case.as_of})"
-    born = case.applicant.date_of_birth
-    if when < born and not path.startswith("family") and field != "date_of_birth":
-        return f"before the applicant's date of birth ({born})"
-    return ""
-
-
-def _date_problems(case: Case, bad: Callable[[str, object, str], None]) -> None:
-    for key, item in case.__dict__.items():
-        if key == "as_of":
-            continue
-        found: list[tuple[str, dt.date]] = []
-        _dates(item, key, found)
-        as_of, born, family = case.as_of, case.applicant.date_of_birth, key == "family"
-        if not any(
-            (when > as_of and name not in _VALIDITY)
-            or (when < born and not family and name != "date_of_birth")
-            for name, when in found
-        ):
-            continue  # the usual case: nothing to name, no paths built
-        paths: list[tuple[str, dt.date]] = []
-        _paths(item, key, paths)
-        for path, when in paths:
-            rule = _rule(path, when, case)
-            if rule:
-                bad(path, when, rule)
-
-
-def case_problems(case: Case, location: str = "") -> list[Problem]:
-    """The rules a well-formed case breaks (its facts contradict each other)."""
-    where = location or f"case {case.case_id}"
-    p: list[Problem] = []
-
-    def bad(field: str, value: object, rule: str) -> None:
-        p.append(Problem(field, value, rule, where))
-
-    _date_problems(case, bad)
-    first = min(a.registered_on for a in case.applications)
-    for i, a in enumerate(case.applications):
-        if a.registered_on < a.made_on:
-            bad(
-                f"applications.{i}.registered_on",
-                a.registered_on,
-                f"an application is registered on or after the day it is made ({a.made_on})",
-            )
-    entries = [e.date for e in case.entries]
-    if entries and min(entries) > first:
-        bad(
-            "entries",
-            min(entries),
-            f"every entry is after the first registration ({first}): the person was registered "
-            "in a Member State before entering one",
-        )
-    for i, d in enumerate(case.documents):
-        if d.valid_to < d.valid_from:
-            bad(
-                f"documents.{i}.valid_to",
-                d.valid_to,
-                f"a document's validity ends on or after it starts ({d.valid_from})",
-            )
-        if (d.kind is DocumentKind.VISA) != (d.visa_type is not None):
-            bad(
-                f"documents.{i}.visa_type",
-                d.visa_type,
-                "a visa has a type (long_stay, short_stay, airport_transit); a residence "
-                "document has none (Art. 2(14))",
-            )
-        if (d.ended is None) != (d.ended_on is None):
-            bad(
-                f"documents.{i}.ended_on",
-                d.ended_on,
-                "an annulment, revocation or withdrawal has both its kind and its date",
-            )
-        if d.represented_state is not None and d.kind is not DocumentKind.VISA:
-            bad(
-                f"documents.{i}.represented_state",
-                d.represented_state,
-                "only a visa is issued on behalf of another state (Art. 29(2))",
-            )
-    age = _age_on(case.applicant.date_of_birth, first)
-    minor_by_age = age < _majority(first)
-    assessed = case.applicant.age_assessment_minor is not None
-    if case.applicant.minor is not None and not assessed and case.applicant.minor != minor_by_age:
-        bad(
-            "applicant.minor",
-            case.applicant.minor,
-            f"the date of birth makes the applicant {age} at first registration ({first}); "
-            "record an age assessment (age_assessment_minor) if it differs",
-        )
-    minor = (
-        case.applicant.age_assessment_minor
-        if case.applicant.age_assessment_minor is not None
-        else minor_by_age
-    )
-    if case.applicant.unaccompanied and not minor:
-        bad(
-            "applicant.unaccompanied",
-            True,
-            f"only a minor can be unaccompanied (Art. 2(11)); the applicant is {age} at first "
-            f"registration ({first})",
-        )
-    seen_ids: set[str] = set()
-    seen_people: set[tuple[str, dt.date | None]] = set()
-    for i, m in enumerate(case.family):
-        if m.id in seen_ids:
-            bad(f"family.{i}.id", m.id, "a family member is listed once")
-        key = (m.relation.value, m.date_of_birth)
-        if m.date_of_birth is not None and key in seen_people:
-            bad(
-                f"family.{i}",
-                m.id,
-                "the same relation with the same date of birth is listed twice (a duplicate)",
-            )
-        seen_ids.add(m.id)
-        seen_people.add(key)
-        for j, s in enumerate(m.statuses):
-            if s.until is not None and s.until < s.since:
-                bad(
-                    f"family.{i}.statuses.{j}.until",
-                    s.until,
-                    f"a status ends on or after it starts ({s.since})",
-                )
-    for i, r in enumerate(case.procedure.requests):
-        received = r.received_on or r.sent_on
-        if received < r.sent_on:
-            bad(
-                f"procedure.requests.{i}.received_on",
-                received,
-                f"a request is received on or after it is sent ({r.sent_on})",
-            )
-        if r.from_state == r.to_state:
-            bad(
-                f"procedure.requests.{i}.to_state",
-                r.to_state,
-                "a request goes to another Member State",
-            )
-        if r.sent_on < first:
-            bad(
-                f"procedure.requests.{i}.sent_on",
-                r.sent_on,
-                f"a request follows the first registration ({first})",
-            )
-        if r.reply is not None and r.reply.date < received:
-            bad(
-                f"procedure.requests.{i}.reply.date",
-                r.reply.date,
-                f"a reply comes on or after the request is received ({received})",
-            )
-    for i, x in enumerate(case.exits):
-        if x.returned_on is not None and x.returned_on < x.left_on:
-            bad(
-                f"exits.{i}.returned_on",
-                x.returned_on,
-                f"a return follows the departure ({x.left_on})",
-            )
-    for i, rel in enumerate(case.relocations):
-        if rel.transferred_on is not None and rel.transferred_on < rel.confirmed_on:
-            bad(
-                f"relocations.{i}.transferred_on",
-                rel.transferred_on,
-                f"a relocation transfer follows its confirmation ({rel.confirmed_on})",
-            )
-        if rel.benefitting_state == rel.state_of_relocation:
-            bad(
-                f"relocations.{i}.state_of_relocation",
-                rel.state_of_relocation,
-                "relocation is to another Member State (Art. 67)",
-            )
-    for name, periods in (
-        ("detention", case.procedure.detention),
-        ("imprisonment", case.procedure.imprisonment),
-    ):
-        for i, per in enumerate(periods):
-            if per.end is not None and per.end < per.start:
-                bad(
-                    f"procedure.{name}.{i}.end",
-                    per.end,
-                    f"ends on or after it starts ({per.start})",
-                )
-    return p
-
-
-__all__ = ["SCHEMA_VERSION", "Case", "case_problems", "json_schema", "read_case", "read_state"]
+__all__ = ["MAX_ITEMS", "SCHEMA_VERSION", "Case", "json_schema", "read_state"]

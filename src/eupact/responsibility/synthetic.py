@@ -14,7 +14,7 @@ applies; and procedure events: take charge requests sent in time or late, replie
 refuse, silence), transfer decisions, appeals, detention, absconding, transfers done. Families
 registered together (Art. 28) come as group lines, ``{"group": [case, ...]}``.
 
-Every date is consistent with :func:`eupact.responsibility.model.read_case`'s rules (nothing after
+Every date is consistent with :func:`eupact.responsibility.checks.read_case`'s rules (nothing after
 ``as_of``, registrations after the application is made and after an entry, documents ending after
 they start, ...): the tests read thousands of them and none is refused.
 
