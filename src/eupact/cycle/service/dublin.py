@@ -138,7 +138,7 @@ class DublinCases(DublinWorkspace):
                     ],
                     "conflict",
                 )
-            facts = dict(row.facts)
+            facts = facts_.copied(row.facts)
             facts_.add_reply(
                 facts,
                 kind,
@@ -255,7 +255,7 @@ class DublinCases(DublinWorkspace):
                     ],
                     "transfer refused",
                 )
-            facts = dict(row.facts)
+            facts = facts_.copied(row.facts)
             facts_.add_transfer(facts, message_kind, day, ext)
             self._save(session, actor, row, facts, f"dublin.{message_kind}", article)
             detail = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in ext.items()}
@@ -376,7 +376,7 @@ class DublinCases(DublinWorkspace):
         if problems:
             raise EupactError(problems, "offset cases refused")
         for row, _ in rows:
-            facts = dict(row.facts)
+            facts = facts_.copied(row.facts)
             facts_.add_offset(facts, contributing, today)
             self._save(session, actor, row, facts, "dublin.offset", "Art. 63(6) AMMR")
         return tuple(found)

@@ -275,13 +275,14 @@ class DublinWorkspace:
             return False
         ids = sorted({row.id for row, _ in found})
         with self.ctx.uow.read() as session:
-            known = set(
-                session.execute(
+            known = {
+                (case_id, key)
+                for case_id, key in session.execute(
                     select(DublinObservationRow.case_id, DublinObservationRow.key).where(
                         DublinObservationRow.case_id.in_(ids)
                     )
-                ).tuples()
-            )
+                )
+            }
         new = [(row, o) for row, o in found if (row.id, o.key) not in known]
         if not new:
             return False
@@ -536,7 +537,7 @@ class DublinWorkspace:
                 "based_on_hit": based_on_hit,
                 "note": note,
             }
-            facts = dict(row.facts)
+            facts = facts_.copied(row.facts)
             index = facts_.add_request(
                 facts, message_kind, {**fields, "urgent_period_days": urgent_period_days}
             )

@@ -87,6 +87,13 @@ def canonical(facts: dict[str, Any]) -> bytes:
     return json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def copied(facts: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of stored facts to change: the row's own value must stay as loaded, or the
+    ORM, comparing the old value with the new, would see no change to write."""
+    copy: dict[str, Any] = json.loads(json.dumps(facts))
+    return copy
+
+
 def digest(facts: Any) -> str:
     return hashlib.sha256(canonical(facts if isinstance(facts, dict) else {})).hexdigest()
 
@@ -531,6 +538,7 @@ __all__ = [
     "add_transfer",
     "case_on",
     "check_as_of",
+    "copied",
     "check_ref",
     "deadlines_ics",
     "digest",

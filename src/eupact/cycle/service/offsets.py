@@ -28,6 +28,7 @@ from eupact.cycle.records import OffsetRequestRecord
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.service.cycles import Cycles
+from eupact.cycle.service.dublin import identify_cases
 from eupact.cycle.service.reads import compute_outcome_of, not_benefitting, standing_of
 from eupact.cycle.store.models import OffsetRequestRow
 from eupact.errors import Conflict, EupactError, NotFound, Problem
@@ -255,10 +256,18 @@ class Offsets:
         return self.ctx.uow.record(session, actor, action, article, record)
 
     def reply(
-        self, actor: Actor, year: int, offset_id: int, accepted: int, key: str | None = None
+        self,
+        actor: Actor,
+        year: int,
+        offset_id: int,
+        accepted: int,
+        key: str | None = None,
+        cases: tuple[str, ...] = (),
     ) -> OffsetRequestRecord:
         """Art. 69(2): the contributing state replies within 30 days and may accept fewer; to
-        obligatory offsets (Art. 63(3), (4)) it answers by identifying them all (63(6))."""
+        obligatory offsets (Art. 63(3), (4)) it answers by identifying them all (63(6)).
+        ``cases``: the applications it identifies, by reference, from the Dublin workspace (each
+        must qualify under 63(8); as many as it accepts)."""
         authorize(actor, "offset.reply", actor.state)
 
         def work(session: Session) -> OffsetRequestRecord:
@@ -274,6 +283,11 @@ class Offsets:
                 # a request between two other states is not this state's to see
                 raise NotFound([Problem("id", offset_id, "no such offsets request")], "not found")
             authorize(actor, "offset.reply", row.contributing_state)
+            if cases:
+                n = row.applications if row.status == OWED else accepted
+                identify_cases(
+                    self.ctx, session, actor, cases, row.benefitting_state, actor.state or "", n
+                )
             if row.status == OWED:
                 return self._identify(session, actor, row, accepted)
             if row.status != REQUESTED:
@@ -311,7 +325,9 @@ class Offsets:
             )
             return record
 
-        payload = {"op": "offset.reply", "id": offset_id, "n": accepted}
+        payload: dict[str, object] = {"op": "offset.reply", "id": offset_id, "n": accepted}
+        if cases:
+            payload["cases"] = list(cases)
         return self.ctx.uow.write(actor, key, payload, work)
 
     def _identify(
