@@ -9,8 +9,8 @@ it), every event after the applicant's birth; states among the 26 bound by Part 
 registrations from 2 July 2026 to 31 December 2028, so that the AMMR applies (Art. 85; Art. 84(2)
 for the out-of-scope property). Each property says which facts it leaves out and why.
 
-Findings the engine does not yet meet are written as ``xfail(strict=True)`` tests at the end,
-with the input, what the law expects and what the engine gives.
+Findings from this file, fixed in the engine since, are the regression tests at the end,
+with the input and what the law expects.
 """
 
 from __future__ import annotations
@@ -879,12 +879,6 @@ def test_read_case_refuses_hostile_input_naming_the_field(name: str) -> None:
 # --- findings: the engine does not yet meet these ------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Art. 84(2): a case registered before the AMMR's parameters begin (2024-06-11) is "
-    "refused by read_case ('parameter not in force: responsibility.age_of_majority') and "
-    "determine raises on responsibility.applies_from, instead of out_of_scope under Dublin III",
-)
 def test_a_dublin_iii_case_registered_in_2023_is_out_of_scope() -> None:
     data = {
         "case_id": "OLD-1",
@@ -917,12 +911,6 @@ def test_a_recent_diploma_makes_its_state_responsible() -> None:
     assert (d.criterion, d.criterion_state) == ("30(1)", "FR")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Art. 51(5) with Art. 75(d): deadlines.take_charge adds the requested state's delay "
-    "to T6/T7 after the weekend shift and does not shift again, so the request limit can end "
-    "on a Saturday or Sunday (here Sat 2026-09-12 instead of Mon 2026-09-14)",
-)
 def test_a_request_limit_extended_under_51_5_ends_on_a_working_day() -> None:
     # registered AT Thu 2026-07-02; spouse a refugee in BG, both consented: Art. 26 -> BG. BG
     # received AT's information request on 2026-07-02, withholds the answer: T9 ended Thu
@@ -963,13 +951,6 @@ def test_a_request_limit_extended_under_51_5_ends_on_a_working_day() -> None:
     assert t6.due == D(2026, 9, 14)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Art. 16(3) with Art. 25: when the state of the 25(2) sibling is one to which a "
-    "transfer is impossible, the engine stops the Art. 25 chain (criteria.art25 returns one "
-    "hit) and falls to 16(2)/16(3); 16(3) says to continue with the criteria, so 25(3) (an aunt "
-    "legally present in FR who can take care) should decide",
-)
 def test_a_blocked_sibling_state_passes_an_unaccompanied_minor_to_the_next_paragraph() -> None:
     case = read_case(
         {
@@ -1003,12 +984,6 @@ def test_a_blocked_sibling_state_passes_an_unaccompanied_minor_to_the_next_parag
     assert (d.criterion, d.criterion_state) == ("25(3)", "FR")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="read_case: a refused state in the only application also yields a second, false "
-    "problem on 'applications' ('Tuple should have at least 1 item after validation, not 0'): "
-    "pydantic counts only the items that validated; the refusal should name the state alone",
-)
 def test_a_refused_state_is_the_only_problem_of_its_application() -> None:
     with pytest.raises(EupactError) as refused:
         read_case(_set("applications.0.state", "DK"))

@@ -277,7 +277,10 @@ def decide_chunk(chunk: Chunk, params: ParameterSet | None = None) -> ChunkResul
             try:
                 doc = orjson.loads(item)
             except orjson.JSONDecodeError as exc:
-                raise _line_problem(f"not a JSON document: {echo(str(exc), 300, False)}") from None
+                raise _line_problem(
+                    f"not a JSON document: {echo(str(exc), 300, False)}",
+                    item[:60].decode("utf-8", "backslashreplace"),
+                ) from None
             if len(item) > CHECK_SHAPE_BYTES and (refused := _shape(doc)):
                 raise refused
             if isinstance(doc, dict) and len(doc) == 1 and isinstance(doc.get("group"), list):

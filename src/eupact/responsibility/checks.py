@@ -27,7 +27,8 @@ _VALIDITY = frozenset({"valid_from", "valid_to", "until"})
 
 @lru_cache(maxsize=8)
 def _majority(on: dt.date) -> int:
-    return int(cast(int, load_parameters().at(on)("responsibility.age_of_majority")))
+    param = load_parameters()["responsibility.age_of_majority"]
+    return int(cast(int, param.at(max(on, param.values[0].since))))
 
 
 _SCALARS = frozenset({str, bool, int, type(None)})
@@ -49,7 +50,16 @@ def read_case(data: object, location: str = "") -> Case:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        raise EupactError(problems_of(exc, location), "case refused") from None
+        problems = problems_of(exc, location)
+        # a list whose only item was refused is also "too short": say the item's problem alone
+        kept = [
+            p
+            for p in problems
+            if not (
+                "at least" in p.rule and any(o.field.startswith(f"{p.field}.") for o in problems)
+            )
+        ]
+        raise EupactError(kept or problems, "case refused") from None
     problems = case_problems(case, location)
     if problems:
         raise EupactError(problems, "case refused")

@@ -80,7 +80,7 @@ def _consented(m: FamilyMember) -> bool:
 # ---- Art. 25: unaccompanied minors --------------------------------------------------------------
 
 
-def art25(snap: Snapshot, t: Trace) -> list[Hit]:
+def art25(snap: Snapshot, t: Trace) -> Iterator[Hit]:
     case = snap.case
     t.step("25(1)", "unaccompanied minor: only Art. 25 applies", age=snap.age, on=snap.on)
     siblings = t.reading("siblings")
@@ -117,8 +117,9 @@ def art25(snap: Snapshot, t: Trace) -> list[Hit]:
             first.append((m, state))
         elif m.relation in wanted:
             first.append((m, state))
+    # each paragraph in turn: a state passed over under 16(3) leads to the next (lazily)
     if first:
-        return _uam_pick(first, "25(2)", snap, t, "family member or sibling legally present")
+        yield from _uam_pick(first, "25(2)", snap, t, "family member or sibling legally present")
     others = [(m, st) for m, st in relatives if st != snap.present_state]
     cared = [(m, st) for m, st in others if m.can_take_care]
     for m, st in others:
@@ -129,17 +130,17 @@ def art25(snap: Snapshot, t: Trace) -> list[Hit]:
                 "care of the minor is not recorded",
             )
     if cared:
-        return _uam_pick(cared, "25(3)", snap, t, "relative legally present who can take care")
+        yield from _uam_pick(cared, "25(3)", snap, t, "relative legally present who can take care")
     if "25(5)" in snap.excluded:
         t.step("68(2)", "Art. 25(5) does not apply after a relocation before determination")
-        return []
+        return
     t.step(
         "25(5)",
         "no family member, sibling or relative: the state of first registration, if in the "
         "minor's best interests",
         state=snap.first.state,
     )
-    return [Hit(snap.first.state, "25(5)")]
+    yield Hit(snap.first.state, "25(5)")
 
 
 def _uam_pick(

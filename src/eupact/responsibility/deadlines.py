@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from eupact.timelimits.periods import TimeLimit, national_holidays, time_limit
+from eupact.timelimits.periods import TimeLimit, Unit, national_holidays, time_limit
 
 from .decision import Deadline, Status
 from .model import Case, HitCategory, Request, RequestKind
@@ -203,6 +203,7 @@ def take_charge(
     sent = req.sent_on if req else None
     general, _ = c.limit(registered, base, requesting)
     due, id_, start, start_event, length = general.due, "T6", registered, "registration", base
+    base_end = general.period_end
     if hits:
         h = hits[0]
         after_hit, _ = c.limit(h, hit_len, requesting)
@@ -216,10 +217,11 @@ def take_charge(
                     "Eurodac or VIS hit",
                     hit_len,
                 )
+                base_end = after_hit.period_end
             t.flag(
                 "AMBIG-19",
-                f"request limit: the earlier of {general.due} (2 months from "
-                f"registration) and {after_hit.due} (1 month from the hit)",
+                f"request limit: the earlier of {general.due} ({base.text()} from "
+                f"registration) and {after_hit.due} ({hit_len.text()} from the hit)",
                 "take_charge.hit_deadline",
             )
         else:
@@ -236,7 +238,9 @@ def take_charge(
             f"{requested} withheld information showing its responsibility: the "
             f"request limit is extended by {extension.days} days",
         )
-        due = due + extension
+        # the delay lengthens the period; the end is then moved past a non-working day (75(d))
+        longer, _ = c.limit(base_end, Length(extension.days, Unit.DAYS, "", ""), requesting)
+        due = longer.due
     _detention_request(case, c, registered, requesting, sent)
     exception = unaccompanied and no_decision_on_substance
     if exception:

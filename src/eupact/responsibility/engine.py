@@ -30,7 +30,7 @@ from eupact.timelimits.periods import period_end
 
 from .criteria import art34, chapter_ii
 from .deadlines import Outcome, Shift, humanitarian, take_back, take_charge
-from .decision import Decision, Route, Step
+from .decision import Deadline, Decision, Route, Step
 from .model import Application, Case, HitCategory, RequestKind
 from .rules import Rules, rules_for
 from .trace import Hit, Snapshot, Trace, age_on
@@ -132,7 +132,7 @@ class _Determination:
         self.route = Route.TAKE_CHARGE
         self.eurodac = ""
         self.outcome: Outcome | None = None
-        self.humanitarian = humanitarian(case, t)  # and other deadlines beside the procedure's
+        self.humanitarian: list[Deadline] = []  # and other deadlines beside the procedure's
 
     # -- the result ---------------------------------------------------------------------------
     def decision(
@@ -227,6 +227,7 @@ class _Determination:
             )
             self.route = Route.OUT_OF_SCOPE
             return self.decision(snap.first.state, "84(2)")
+        self.humanitarian = humanitarian(case, t)
         if snap.on == rules.applies_from:
             t.flag(
                 "AMBIG-1",

@@ -64,6 +64,9 @@ _CACHE_LIMIT = 4096
 def rules_for(params: ParameterSet | None, on: dt.date) -> Rules:
     """The rules in force on ``on`` (cached per parameter set and date)."""
     params = params or load_parameters()
+    # an application registered before Part III's values were first in force (a Dublin III case
+    # reaching the engine) is read with the first values, to be found out of scope
+    on = max(on, params["responsibility.applies_from"].values[0].since)
     key = (id(params), on)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is params:
