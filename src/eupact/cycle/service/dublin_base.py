@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from eupact.cycle.permissions import Actor, authorize
 from eupact.cycle.phases import Role
@@ -416,6 +417,7 @@ class DublinWorkspace:
                 raise EupactError([problem], "case refused")
         before = DublinCaseRecord.of(row, row.responsible_state).as_dict()
         row.facts = facts_.stored(case)
+        flag_modified(row, "facts")  # written (and the version moved) even if nothing changed
         row.responsible_state = decision.responsible_state
         row.updated_at = self.ctx.clock()
         return self._audit_case(session, actor, action, article, row, before)
