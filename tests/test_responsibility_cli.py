@@ -166,3 +166,23 @@ def test_synthetic_then_batch(tmp_path: Path) -> None:
     records = (tmp_path / "out" / "decisions.jsonl").read_bytes().splitlines()
     assert len(records) == 301
     assert orjson.loads(records[-1])["error"]["problems"][0]["field"]
+
+
+def test_a_family_file_is_checked_as_one_group(tmp_path: Path) -> None:
+    doc = yaml.safe_load(Path(E4).read_text(encoding="utf-8"))
+    doc["group"][1]["group"] = "another-family"
+    doc["group"][2]["case_id"] = "E4-father"
+    path = tmp_path / "family.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    out = cli("responsible", str(path))
+    assert out.exit_code == 2
+    assert "share one group reference" in out.stderr
+    (tmp_path / "empty.yaml").write_text("group: []\n", encoding="utf-8")
+    out = cli("responsible", str(tmp_path / "empty.yaml"))
+    assert out.exit_code == 2 and "1 to 50 cases" in out.stderr
+    (tmp_path / "cases.jsonl").write_text("{}\n", encoding="utf-8")
+    out = cli("responsible", str(tmp_path / "cases.jsonl"))
+    assert out.exit_code == 2 and "--batch" in out.stderr
+    late = cli("responsible", E4, "--as-of", "2026-12-31", "-f", "json")
+    assert late.exit_code == 0, late.output
+    assert {d["as_of"] for d in json.loads(late.stdout)["decisions"]} == {"2026-12-31"}

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 
-from eupact.errors import EupactError, fail
+from eupact.errors import fail
 from eupact.reports.tables import Table
 
 from .common import ReadingOpt, console, err_console, readings, user_errors
@@ -205,26 +205,18 @@ def _print(decisions: list[Any], group: str, form: str, explain: bool, params: A
 
 def _one(path: Path, as_of: dt.date | None, params: Any) -> tuple[list[Any], str]:
     from eupact.responsibility import determine, determine_group, read_case
+    from eupact.responsibility.batch import read_group
     from eupact.scenarios.model import read_yaml_file
 
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        raise fail(
+            "CASE", str(path), "a JSON-lines file of cases: run it with --batch FILE --out DIR"
+        )
     doc = read_yaml_file(path, "CASE", "case")
     name = path.name
-    if isinstance(doc, dict) and set(doc) == {"group"} and isinstance(doc["group"], list):
-        members = doc["group"]
-        if not members:
-            raise fail("group", "[]", "a family registered together has members", name)
-        problems, cases = [], []
-        for i, member in enumerate(members):
-            if as_of is not None and isinstance(member, dict):
-                member = {**member, "as_of": as_of}
-            try:
-                cases.append(read_case(member, f"{name}, member {i}"))
-            except EupactError as exc:
-                problems += exc.problems
-        if problems:
-            raise EupactError(problems, "case refused")
-        decisions = list(determine_group(cases, params))
-        return decisions, str(cases[0].group or path.stem)
+    if isinstance(doc, dict) and set(doc) == {"group"}:
+        cases = read_group(doc["group"], name, as_of)
+        return list(determine_group(cases, params)), str(cases[0].group or path.stem)
     if as_of is not None and isinstance(doc, dict):
         doc = {**doc, "as_of": as_of}
     return [determine(read_case(doc, name), params)], ""

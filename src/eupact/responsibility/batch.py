@@ -46,7 +46,7 @@ from eupact.parameters import ParameterSet, load_parameters
 from .checks import read_case
 from .decision import Decision
 from .engine import determine, determine_group
-from .model import MAX_ITEMS
+from .model import MAX_ITEMS, Case
 from .synthetic import PREFIX
 
 MAX_LINE_BYTES = 1 << 20  # 1 MiB: a case holds at most 50 facts of a kind, a few KiB in practice
@@ -213,43 +213,50 @@ def _shape(doc: Any, path: str = "", depth: int = 0) -> _Refused | None:
     )
 
 
-def _group(n: int, members: list[Any], params: ParameterSet) -> dict[str, Any]:
-    if not members or len(members) > MAX_ITEMS:
-        raise _Refused(
-            "group refused",
-            [
-                {
-                    "field": "group",
-                    "value": f"{len(members)} members",
-                    "rule": f"a family registered together (Art. 28) has 1 to {MAX_ITEMS} members",
-                }
-            ],
-        )
-    problems: list[dict[str, str]] = []
+def read_group(members: object, location: str = "", as_of: object = None) -> list[Case]:
+    """A family registered together (Art. 28): 1 to 50 cases (each checked by
+    :func:`read_case`, ``as_of`` put in each if given) sharing one group reference, each a
+    different case; or an :class:`EupactError` naming every problem (fields ``group.i....``)."""
+    where = location or "group"
+    if not isinstance(members, list) or not 1 <= len(members) <= MAX_ITEMS:
+        size = f"{len(members)} members" if isinstance(members, list) else members
+        rule = f"a family registered together (Art. 28) is a list of 1 to {MAX_ITEMS} cases"
+        raise EupactError([Problem("group", size, rule, where)], "group refused")
+    problems: list[Problem] = []
     cases = []
     for i, doc in enumerate(members):
+        if as_of is not None and isinstance(doc, dict):
+            doc = {**doc, "as_of": as_of}
         try:
-            cases.append(read_case(doc, f"line {n}, member {i}"))
+            cases.append(read_case(doc, where))
         except EupactError as exc:
-            problems += [_problem(p, f"group.{i}.") for p in exc.problems]
+            problems += [
+                Problem(
+                    f"group.{i}" + ("" if p.field == "-" else f".{p.field}"), p.value, p.rule, where
+                )
+                for p in exc.problems
+            ]
     if not problems:
-        refs = {c.group for c in cases}
-        ids = Counter(c.case_id for c in cases)
+        refs = sorted({str(c.group) for c in cases})
         if len(refs) > 1:
-            problems.append(
-                {
-                    "field": "group",
-                    "value": echo(sorted(str(r) for r in refs)),
-                    "rule": "the members of one group line share one group reference (Art. 28)",
-                }
-            )
+            rule = "the members of one family registered together share one group reference"
+            problems.append(Problem("group", refs, rule, where))
+        ids = Counter(c.case_id for c in cases)
         problems += [
-            {"field": "group", "value": echo(i), "rule": "each member is a different case"}
+            Problem("group", i, "each member is a different case", where)
             for i, k in ids.items()
             if k > 1
         ]
     if problems:
-        raise _Refused("group refused", problems)
+        raise EupactError(problems, "group refused")
+    return cases
+
+
+def _group(n: int, members: list[Any], params: ParameterSet) -> dict[str, Any]:
+    try:
+        cases = read_group(members, f"line {n}")
+    except EupactError as exc:
+        raise _Refused(exc.summary, [_problem(p) for p in exc.problems]) from None
     decisions = determine_group(cases, params)
     return {"line": n, "group": cases[0].group or "", "decisions": decisions}
 
@@ -462,6 +469,7 @@ __all__ = [
     "chunks",
     "count_lines",
     "decide_chunk",
+    "read_group",
     "read_lines",
     "read_records",
     "run_batch",
