@@ -225,6 +225,8 @@ def test_who_sees_a_case(desk: Desk) -> None:
         assert desk.cases.page(actor) == ([], 0)
     with pytest.raises(NotFound, match="no such case"):
         desk.cases.get(FR, "IT-2026-9999")  # a case that does not exist answers the same
+    with pytest.raises(NotFound, match="no such case"):  # not "as_of before the latest fact"
+        desk.cases.get(FR, REF, as_of=dt.date(2026, 9, 1))
     # the holder, the state responsible (DE's visa) and the institutions that follow see it
     for actor in (IT, DE, COMMISSION, OBSERVER, COORDINATOR):
         assert desk.cases.get(actor, REF).row.case_ref == REF

@@ -195,7 +195,7 @@ class DublinCases(DublinWorkspace):
         limit (``extension``: ``reason`` imprisonment with ``start`` [``end``], or absconded,
         resisted, made_unfit, medical_noncompliance with ``informed_on`` [``reappeared_on``])."""
         authorize(actor, "dublin.write")
-        message_kind = facts_.TRANSFERS[kind]
+        message_kind = facts_.kind_of(facts_.TRANSFERS, kind)
         article = _TRANSFER_ARTICLES[message_kind]
         day, _ = self._dates(on, None, "on")
         ext = dict(extension or {})

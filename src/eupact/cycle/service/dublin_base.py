@@ -95,15 +95,17 @@ class DublinWorkspace:
     ) -> CaseRead:
         row = self._row(session, actor, ref)
         messages = self._messages(session, row.id)
-        if not self._sees(actor, row, messages, row.responsible_state):
-            raise not_found(ref)
-        on = as_of or self.ctx.today()
-        if as_of is not None:
-            facts_.check_as_of(row.facts, as_of)
-        case = facts_.case_on(row.facts, on, f"case {ref}")
+        today = self.ctx.today()
+        case = facts_.case_on(row.facts, today, f"case {ref}")
         decision = self.determine(case)
-        if not self._sees(actor, row, messages, decision.responsible_state):
+        # the state responsible today sees the case too; nothing about a case a state cannot
+        # see is said before this (not even that an ``as_of`` is out of its bounds)
+        if not self._sees(actor, row, messages, row.responsible_state, decision.responsible_state):
             raise not_found(ref)
+        if as_of is not None and as_of != today:
+            facts_.check_as_of(row.facts, as_of)
+            case = facts_.case_on(row.facts, as_of, f"case {ref}")
+            decision = self.determine(case)
         requests, _ = facts_.request_states(decision, messages)
         observed = self._observed(session, [row.id]).get(row.id, [])
         return CaseRead(row, case, decision, messages, requests, observed)
@@ -154,8 +156,11 @@ class DublinWorkspace:
         ]
         return items[offset : offset + limit], len(items)
 
-    def _visible_reads(self, actor: Actor, stmt: Any, on: dt.date) -> list[CaseRead]:
-        """Every case ``stmt`` selects that the actor sees, with its decision on ``on``."""
+    def _visible_reads(
+        self, actor: Actor, stmt: Any, on: dt.date, every: bool = False
+    ) -> list[CaseRead]:
+        """Every case ``stmt`` selects that the actor sees (``every``: all of them), with its
+        decision on ``on``."""
         out = []
         with self.ctx.uow.read() as session:
             rows = session.execute(stmt.order_by(DublinCaseRow.id)).scalars().all()
@@ -163,7 +168,7 @@ class DublinWorkspace:
                 messages = self._messages(session, row.id)
                 case = facts_.case_on(row.facts, on, f"case {row.case_ref}")
                 decision = self.determine(case)
-                if not self._sees(
+                if not every and not self._sees(
                     actor, row, messages, row.responsible_state, decision.responsible_state
                 ):
                     continue
@@ -230,12 +235,13 @@ class DublinWorkspace:
                     ],
                     "not allowed",
                 )
-            actor = Actor(actor.id, Role.OBSERVER)  # the offsets relation shows the cases
         on = self.ctx.today()
         stmt = select(DublinCaseRow).where(DublinCaseRow.responsible_state == benefitting)
+        # the benefitting state's own cases, or (asked for offsets) all it is responsible for
+        every = actor.role is Role.MEMBER_STATE
         return [
             facts_.offset_case_dict(facts_.offset_case(r.row.case_ref, r.case, r.decision))
-            for r in self._visible_reads(actor, stmt, on)
+            for r in self._visible_reads(actor, stmt, on, every)
             if r.decision.offsets_eligible and r.decision.responsible_state == benefitting
         ]
 
@@ -502,7 +508,7 @@ class DublinWorkspace:
         """The holder sends a take charge request (Art. 39), a take back notification (41(1))
         or a request for information (51) to another state."""
         authorize(actor, "dublin.write")
-        message_kind = facts_.REQUEST_KINDS[kind]
+        message_kind = facts_.kind_of(facts_.REQUEST_KINDS, kind)
         sent, received = self._dates(sent_on, received_on)
         articles = {
             "take_charge_request": "Art. 39 AMMR",

@@ -65,6 +65,14 @@ OWNED = (
 )
 
 
+def kind_of(kinds: dict[str, str], kind: str) -> str:
+    """The message a ``kind`` of request or transfer is, or an error naming the kinds."""
+    found = kinds.get(kind)
+    if found is None:
+        raise EupactError([Problem("kind", kind, f"one of: {', '.join(kinds)}")])
+    return found
+
+
 def check_ref(ref: str, field: str = "ref") -> str:
     """``ref`` as a pseudonymous case reference, or an error naming the rule."""
     if not isinstance(ref, str) or not PSEUDONYM.fullmatch(ref):
@@ -538,11 +546,12 @@ __all__ = [
     "add_transfer",
     "case_on",
     "check_as_of",
-    "copied",
     "check_ref",
+    "copied",
     "deadlines_ics",
     "digest",
     "holder_problem",
+    "kind_of",
     "latest_fact",
     "merged",
     "offset_case",
