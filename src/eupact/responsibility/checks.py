@@ -19,7 +19,7 @@ from eupact.boundary.refusal import problems_of
 from eupact.errors import EupactError, Problem
 from eupact.parameters import load_parameters
 
-from .model import Case, DocumentKind, _Facts
+from .model import MAX_ITEMS, Case, DocumentKind, _Facts
 
 # A validity or status may run past as_of; an event cannot have happened after it.
 _VALIDITY = frozenset({"valid_from", "valid_to", "until"})
@@ -44,11 +44,51 @@ def _fact_classes(cls: type[BaseModel]) -> frozenset[type]:
 _FACTS = _fact_classes(_Facts)
 
 
+_MAX_FIELDS = 64  # an object of the case has at most ~25 fields
+_MAX_DEPTH = 8  # the case nests five deep (case, procedure, requests, item, reply)
+
+
+def _oversized(value: object, path: str = "", depth: int = 0) -> str:
+    """The path of the first list longer than a case allows, object with too many fields or
+    nesting too deep, else "": checked before validation, which would otherwise validate every
+    item of a list of 200,000 before refusing its length (seconds of work for one request)."""
+    kind = type(value)
+    if kind is dict:
+        if len(value) > _MAX_FIELDS or depth > _MAX_DEPTH:  # type: ignore[arg-type]
+            return path or "case"
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(item) in (dict, list) and (
+                found := _oversized(item, f"{path}.{key}".lstrip("."), depth + 1)
+            ):
+                return found
+    elif kind is list:
+        if len(value) > MAX_ITEMS or depth > _MAX_DEPTH:  # type: ignore[arg-type]
+            return path or "case"
+        for i, item in enumerate(value):  # type: ignore[arg-type]
+            if type(item) in (dict, list) and (found := _oversized(item, f"{path}.{i}", depth + 1)):
+                return found
+    return ""
+
+
 def read_case(data: object, location: str = "") -> Case:
     """``data`` (a mapping read from YAML or JSON) as a checked :class:`Case`, or an
     :class:`EupactError` naming every problem."""
+    if big := _oversized(data):
+        raise EupactError(
+            [
+                Problem(
+                    big,
+                    "too large",
+                    f"a case has at most {MAX_ITEMS} items in a list, {_MAX_FIELDS} fields in an "
+                    f"object and {_MAX_DEPTH} levels",
+                    location,
+                )
+            ],
+            "case refused",
+        )
+    dates: list[tuple[str, dt.date]] = []
     try:
-        case = Case.model_validate(data)
+        case = Case.model_validate(data, context={"dates": dates})
     except ValidationError as exc:
         problems = problems_of(exc, location)
         # a list whose only item was refused is also "too short": say the item's problem alone
@@ -60,7 +100,7 @@ def read_case(data: object, location: str = "") -> Case:
             )
         ]
         raise EupactError(kept or problems, "case refused") from None
-    problems = case_problems(case, location)
+    problems = case_problems(case, location, dates)
     if problems:
         raise EupactError(problems, "case refused")
     return case
@@ -110,7 +150,22 @@ def _rule(path: str, when: dt.date, case: Case) -> str:
     return ""
 
 
-def _date_problems(case: Case, bad: Callable[[str, object, str], None]) -> None:
+# Dates of a family member's own life (a parent's status may predate the applicant's birth)
+_FAMILY_DATES = frozenset({"since", "until", "date_of_birth"})
+
+
+def _date_problems(
+    case: Case,
+    bad: Callable[[str, object, str], None],
+    dates: list[tuple[str, dt.date]] | None = None,
+) -> None:
+    if dates is not None:  # noted while validating: one look, paths only for a refusal
+        as_of, born = case.as_of, case.applicant.date_of_birth
+        if not any(
+            (when > as_of and name not in _VALIDITY) or (when < born and name not in _FAMILY_DATES)
+            for name, when in dates
+        ):
+            return
     for key, item in case.__dict__.items():
         if key == "as_of":
             continue
@@ -131,15 +186,18 @@ def _date_problems(case: Case, bad: Callable[[str, object, str], None]) -> None:
                 bad(path, when, rule)
 
 
-def case_problems(case: Case, location: str = "") -> list[Problem]:
-    """The rules a well-formed case breaks (its facts contradict each other)."""
+def case_problems(
+    case: Case, location: str = "", dates: list[tuple[str, dt.date]] | None = None
+) -> list[Problem]:
+    """The rules a well-formed case breaks (its facts contradict each other); ``dates``: the
+    case's dates as validation noted them, if it did."""
     where = location or f"case {case.case_id}"
     p: list[Problem] = []
 
     def bad(field: str, value: object, rule: str) -> None:
         p.append(Problem(field, value, rule, where))
 
-    _date_problems(case, bad)
+    _date_problems(case, bad, dates)
     first = min(a.registered_on for a in case.applications)
     for i, a in enumerate(case.applications):
         if a.registered_on < a.made_on:

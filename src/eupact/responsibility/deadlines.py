@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from eupact.timelimits.periods import TimeLimit, Unit, national_holidays, time_limit
+from eupact.timelimits.periods import TimeLimit, Unit, national_time_limit
 
 from .decision import Deadline, Status
 from .model import Case, HitCategory, Request, RequestKind
@@ -57,15 +57,13 @@ class Clock:
     def limit(
         self, start: dt.date, length: Length, acting: str, other: str = ""
     ) -> tuple[TimeLimit, str]:
-        states = (
-            (acting,)
-            if self.t.rules.readings["holiday_calendar"] == "acting_state" or not other
-            else (acting, other)
-        )
-        self.t.used["holiday_calendar"] = self.t.rules.readings["holiday_calendar"]
-        return time_limit(
-            start, length.n, length.unit, [national_holidays(s) for s in states]
-        ), "+".join(states)
+        reading = self.t.rules.readings["holiday_calendar"]
+        self.t.used["holiday_calendar"] = reading
+        if reading == "acting_state" or not other:
+            return national_time_limit(start, length.n, length.unit, (acting,)), acting
+        return national_time_limit(
+            start, length.n, length.unit, (acting, other)
+        ), f"{acting}+{other}"
 
     def add(
         self,

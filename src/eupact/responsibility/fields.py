@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationInfo
 
 from eupact.boundary.refusal import Refused, shown
 from eupact.parameters import load_parameters
@@ -19,11 +19,13 @@ PSEUDONYM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _ASSOCIATED = {"IS": "Iceland", "NO": "Norway", "CH": "Switzerland", "LI": "Liechtenstein"}
 
 
-@lru_cache(maxsize=8)
-def _scope(on: dt.date) -> tuple[frozenset[str], frozenset[str]]:
-    params = load_parameters().at(on)
-    return frozenset(params("scope.eu_member_states")), frozenset(
-        params("responsibility.bound_member_states")
+@lru_cache(maxsize=1)
+def _scope() -> tuple[frozenset[str], frozenset[str]]:
+    """The Member States, and those bound by Part III, on the day the AMMR applies."""
+    params = load_parameters()
+    at = params.at(cast(dt.date, params["responsibility.applies_from"].values[-1].value))
+    return frozenset(at("scope.eu_member_states")), frozenset(
+        at("responsibility.bound_member_states")
     )
 
 
@@ -35,7 +37,7 @@ def read_state(value: object) -> str:
     code = value.strip().upper()
     if len(code) != 2 or not code.isascii() or not code.isalpha():
         raise Refused(shape, value)
-    members, bound = _scope(dt.date(2026, 7, 1))
+    members, bound = _scope()
     if code == "DK":
         raise Refused(
             "Denmark is not bound by the AMMR (Protocol No 22, recital 90); it applies Dublin III "
@@ -57,25 +59,32 @@ def read_state(value: object) -> str:
 
 
 def _state(value: Any) -> str:
+    if type(value) is str and value in _scope()[1]:  # the usual case, as written
+        return value
     try:
         return read_state(value)
     except Refused as refused:
         raise refused.pydantic() from None
 
 
-def _date(value: Any) -> dt.date:
-    """A calendar date written YYYY-MM-DD (a date in YAML), within 1900–2100."""
-    if isinstance(value, dt.datetime):
+def _date(value: Any, info: ValidationInfo) -> dt.date:
+    """A calendar date written YYYY-MM-DD (a date in YAML), within 1900–2100; noted with its
+    field's name in the validation context's ``dates`` when there is one, so that the case's date
+    rules need not walk the case again (:mod:`.checks`)."""
+    kind = type(value)
+    if kind is dt.datetime:
         value = value.date()
-    if isinstance(value, str) and len(value) == 10:
+    elif kind is str and len(value) == 10:
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
             raise Refused("must be a date written YYYY-MM-DD", value).pydantic() from None
-    if not isinstance(value, dt.date):
+    if type(value) is not dt.date:
         raise Refused("must be a date written YYYY-MM-DD", shown(value)).pydantic()
     if not EARLIEST <= value <= LATEST:
         raise Refused("must be a date between 1900-01-01 and 2100-12-31", value).pydantic()
+    if info.context is not None:
+        info.context["dates"].append((info.field_name, value))
     return value
 
 

@@ -190,6 +190,12 @@ def time_limit(
     return _time_limit(start, n, unit, calendars)
 
 
+def national_time_limit(start: dt.date, n: int, unit: Unit, states: tuple[str, ...]) -> TimeLimit:
+    """:func:`time_limit` on the national calendars of ``states`` (Eurostat geo codes), cached:
+    the form a batch of a million determinations calls."""
+    return _national_limit(start, n, unit, states)
+
+
 # A TimeLimit is frozen, so one instance may be handed to every caller. `typed`: a plain "weeks"
 # string is not mixed up with Unit.WEEKS, nor a datetime with its date.
 @lru_cache(maxsize=1 << 16, typed=True)
