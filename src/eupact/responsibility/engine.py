@@ -258,6 +258,8 @@ class _Determination:
                     state=rel.state_of_relocation,
                 )
                 self.determining = target = rel.state_of_relocation
+                # the relocation decides, not a determination pending elsewhere (38(4))
+                self.route, self.take_back_to = Route.NONE_NEEDED, ""
                 if target != snap.present_state:  # recorded in Eurodac (38(3)(f)): a take back
                     self.route, self.take_back_to = Route.TAKE_BACK, target
                     self.outcome = take_back(
@@ -532,6 +534,8 @@ class _Determination:
     def _shifted(self, shift: Shift, criterion: str, criterion_state: str) -> Decision:
         """Responsibility moved by a missed time limit (39(1), 46(2))."""
         self.t.step(shift.basis, shift.why, state=shift.state)
+        if shift.state == self.snap.present_state:  # nobody is to be taken back any more
+            self.route, self.take_back_to = Route.NONE_NEEDED, ""
         self.eurodac = shift.eurodac
         return self.decision(shift.state, shift.basis, criterion, criterion_state)
 
