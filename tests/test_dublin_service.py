@@ -429,3 +429,54 @@ def test_offsets_identify_dublin_cases_by_reference(world_of) -> None:
         ("Art. 63(6) AMMR", "DE")
     ]
     assert world.service.verify_audit(world.actor("commission"))["ok"]
+
+
+def test_a_take_back_notification_confirmed_by_silence(desk: Desk) -> None:
+    """First registered in DE, the person applies in IT: IT, where the person is, holds the case
+    and notifies DE (Art. 38(4), 41(1)); DE silent two weeks confirms (41(4))."""
+    facts = visa_case("IT-TB-1", "IT", "DE", REGISTERED)
+    facts["documents"] = []
+    facts["applications"].insert(
+        0, {"state": "DE", "made_on": "2026-08-01", "registered_on": "2026-08-03"}
+    )
+    with pytest.raises(Forbidden, match=r"DE \(Art\. 38\(1\)"):
+        desk.cases.create(FR, facts)
+    desk.cases.create(IT, facts)
+    assert desk.cases.get(IT, "IT-TB-1").decision.route.value == "take_back"
+    sent = desk.cases.send(IT, "IT-TB-1", "take_back", "DE")
+    assert sent.kind == "take_back_notification"
+    with pytest.raises(EupactError, match="answered confirm or rebut"):
+        desk.cases.reply(DE, "IT-TB-1", sent.id, "accept")
+    desk.clock.to(dt.date(2026, 10, 16))  # two weeks from receipt ended on 15 October
+    read = desk.cases.get(DE, "IT-TB-1")
+    assert (read.requests[0]["state"], read.requests[0]["state_on"]) == (
+        "deemed_confirmed",
+        "2026-10-15",
+    )
+    assert [e["article"] for e in desk.audit("dublin.observe")] == ["Art. 41(4) AMMR"]
+    desk.cases.transfer(IT, "IT-TB-1", "decision")
+
+
+def test_an_extension_keeps_the_transfer_time_limit_open(desk: Desk) -> None:
+    """Art. 46(2): the person absconded and DE was informed: the six months become up to three
+    years (AMBIG-24); no responsibility moves to IT when the six months end."""
+    request_id = desk.opened(sent=True)
+    desk.clock.to(dt.date(2026, 10, 5))
+    desk.cases.reply(DE, REF, request_id, "accept")
+    six = deadline(desk.cases.get(IT, REF), "T24").due
+    desk.clock.to(dt.date(2026, 12, 1))
+    with pytest.raises(EupactError, match="informed_on"):
+        desk.cases.transfer(IT, REF, "extension", extension={"reason": "absconded"})
+    desk.cases.transfer(
+        IT,
+        REF,
+        "extension",
+        extension={"reason": "absconded", "informed_on": dt.date(2026, 11, 30)},
+    )
+    desk.clock.to(six + dt.timedelta(days=1))
+    read = desk.cases.get(IT, REF)
+    assert read.decision.responsible_state == "DE"
+    transfer = next(d for d in read.decision.deadlines if d.id in ("T24", "T26"))
+    assert transfer.id == "T26" and transfer.due > six
+    assert read.case.procedure.absconding[0].informed_on == dt.date(2026, 11, 30)
+    assert desk.audit("dublin.observe") == []
