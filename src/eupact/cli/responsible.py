@@ -286,7 +286,7 @@ def responsible_cmd(
         ),
     ] = None,
     explain: Annotated[
-        bool, typer.Option(help="Add the facts of each step and the [reading]s applied")
+        bool, typer.Option(help="Add the facts of each step and the readings applied")
     ] = False,
     form: Annotated[
         str,
