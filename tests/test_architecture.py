@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"parameters"},
     {"data", "timelimits"},
     {"explain"},
-    {"key"},
+    {"key", "register"},
     {"pool"},
     {"assessment", "matching"},
     {"reports", "boundary"},

@@ -339,7 +339,9 @@ class ParametersAt:
 
 
 def _files(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.yaml"))
+    # register/ holds the obligations register (eupact.register): dated and cited in the same
+    # shape, but duties to watch, not values a rule reads
+    return sorted(p for p in root.rglob("*.yaml") if "register" not in p.relative_to(root).parts)
 
 
 @cache
