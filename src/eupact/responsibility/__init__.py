@@ -15,7 +15,8 @@ Specification in our words: ../shared/spec/responsibility.md (the ``T``-numbers 
 
 from eupact.responsibility.checks import read_case
 from eupact.responsibility.decision import Deadline, Decision, Flag, Route, Status, Step
-from eupact.responsibility.engine import determine, determine_group
+from eupact.responsibility.engine import determine
+from eupact.responsibility.groups import determine_group
 from eupact.responsibility.model import SCHEMA_VERSION, Case, json_schema
 
 __all__ = [

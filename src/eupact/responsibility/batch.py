@@ -45,7 +45,8 @@ from eupact.parameters import ParameterSet, load_parameters
 
 from .checks import read_case
 from .decision import Decision
-from .engine import determine, determine_group
+from .engine import determine
+from .groups import determine_group
 from .model import MAX_ITEMS, Case
 from .synthetic import PREFIX
 

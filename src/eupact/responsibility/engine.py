@@ -21,8 +21,7 @@ Order, as the law reads:
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from eupact.parameters import ParameterSet
@@ -30,8 +29,8 @@ from eupact.timelimits.periods import period_end
 
 from .criteria import art34, chapter_ii
 from .deadlines import Outcome, Shift, humanitarian, take_back, take_charge
-from .decision import Deadline, Decision, Route, Step
-from .model import Application, Case, HitCategory, RequestKind
+from .decision import Deadline, Decision, Route
+from .model import Application, Case, RequestKind
 from .rules import Rules, rules_for
 from .trace import Hit, Snapshot, Trace, age_on
 
@@ -108,9 +107,11 @@ def determine(
     case: Case,
     params: ParameterSet | None = None,
     *,
-    _group: tuple[Hit, frozenset[str], str] | None = None,
+    group: tuple[Hit, frozenset[str], str] | None = None,
 ) -> Decision:
-    """The state responsible for ``case`` on ``case.as_of`` (see the module's docstring)."""
+    """The state responsible for ``case`` on ``case.as_of`` (see the module's docstring);
+    ``group``: the state Art. 28 gives a family registered together (:mod:`.groups`), with the
+    members' references and why."""
     first_reg = min(a.registered_on for a in case.applications)
     rules = rules_for(params, first_reg)
     t = Trace(rules)
@@ -119,7 +120,7 @@ def determine(
     if cutoff is not None and snap.on != first_reg:
         rules = rules_for(params, snap.on)
         t.rules = rules
-    return _Determination(case, snap, t, _group).run()
+    return _Determination(case, snap, t, group).run()
 
 
 class _Determination:
@@ -561,45 +562,8 @@ class _Determination:
         return self.decision(act.state, "63(6)", criterion, criterion_state)
 
 
-def determine_group(
-    cases: Sequence[Case], params: ParameterSet | None = None
-) -> tuple[Decision, ...]:
-    """A family registered together (Art. 28): each member's criteria without Art. 27 between
-    them; if that would separate them, the state responsible for the largest number (28(a)),
-    else for the oldest (28(b)); a remaining tie is flagged."""
-    ids = frozenset(c.case_id for c in cases)
-    alone = [
-        determine(c, params, _group=None) if False else _individual(c, params, ids) for c in cases
-    ]
-    states = Counter(d.criterion_state for d in alone)
-    if len(states) <= 1:
-        return tuple(alone)
-    top = max(states.values())
-    leaders = sorted(s for s, n in states.items() if n == top)
-    if len(leaders) == 1:
-        hit = Hit(leaders[0], "28(a)")
-        why = f"the family would be separated ({dict(sorted(states.items()))}): the state responsible for the largest number"
-    else:
-        oldest = min(zip(cases, alone, strict=True), key=lambda p: p[0].applicant.date_of_birth)
-        hit = Hit(oldest[1].criterion_state, "28(b)")
-        why = f"the family would be separated ({dict(sorted(states.items()))}): the state responsible for the oldest"
-        born = [c.applicant.date_of_birth for c in cases]
-        if born.count(oldest[0].applicant.date_of_birth) > 1:
-            why += " (two members share the oldest date of birth: a person decides, AMBIG-10)"
-    return tuple(determine(c, params, _group=(hit, ids, why)) for c in cases)
-
-
-def _individual(case: Case, params: ParameterSet | None, ids: frozenset[str]) -> Decision:
-    """One member's determination with Art. 27 left out towards the others (AMBIG-10)."""
-    family = tuple(m for m in case.family if m.id not in ids)
-    return determine(case.model_copy(update={"family": family}), params)
-
-
 def first_application(case: Case) -> Application:
     return min(case.applications, key=lambda a: (a.registered_on, a.made_on))
 
 
-__all__ = ["determine", "determine_group", "first_application"]
-
-
-_ = HitCategory, Step  # re-exported types the engine's readers use
+__all__ = ["determine", "first_application"]
