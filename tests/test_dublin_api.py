@@ -407,3 +407,16 @@ def test_hostile_input_is_answered_in_words_never_500(world: World) -> None:
             )
     listed = world.call("GET", "/dublin/cases", "commission").json()
     assert [c["ref"] for c in listed["items"]] == [REF]  # nothing refused was stored
+
+
+def test_an_offsets_reply_names_the_cases_by_reference(world: World) -> None:
+    """Art. 63(6) through the API: the reply carries the Dublin references it identifies (the
+    service checks each under 63(8), tests/test_dublin_service.py); a reference that is not a
+    pseudonym is refused before anything is looked up."""
+    path = "/cycles/2026/offsets/1/reply"
+    bad = world.call("POST", path, "DE", json={"accepted": 1, "cases": ["Maria Rossi"]})
+    assert_problem(bad, 422, "cases.0", "pseudonymous reference")
+    many = world.call("POST", path, "DE", json={"accepted": 1, "cases": ["IT-1"] * 1_001})
+    assert many.status_code == 422, many.text
+    known = world.call("POST", path, "DE", json={"accepted": 1, "cases": ["IT-1"]})
+    assert known.status_code != 422, known.text  # the body is read; the request id is the rule

@@ -20,6 +20,9 @@ EUR_DECIMALS = 2  # cents: the Council act and the Union budget count no finer
 MAX_APPLICATIONS = 1_000_000
 MAX_NOTE = 2_000  # a pledge's note
 MAX_REASONS = 10_000  # a deduction request's reasons, an assessment
+MAX_OFFSET_CASES = (
+    1_000  # applications identified in one offsets reply (a request body stays < 64 KiB)
+)
 MAX_LABEL = 200  # a token's label, a council act's reference, an applicant's id
 MAX_STATES = 27  # a list of Member States: there are 27
 MAX_ID = 2**31 - 1  # a database id (PostgreSQL integer)

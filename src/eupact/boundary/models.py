@@ -17,6 +17,7 @@ names a Member State bound by Part IV.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,6 +41,7 @@ from eupact.boundary.limits import (
     MAX_LABEL,
     MAX_NOTE,
     MAX_NUMBER_CHARS,
+    MAX_OFFSET_CASES,
     MAX_PERSONS,
     MAX_REASONS,
     MAX_STATES,
@@ -332,8 +334,21 @@ class OffsetIn(BaseModel):
         return OffsetsRequest(self.benefitting_state, self.contributing_state, self.applications)
 
 
+def _case_reference(value: Any) -> str:
+    if not isinstance(value, str) or not _CASE_REF.fullmatch(value):
+        raise _refuse(
+            "a case's pseudonymous reference: 1-64 letters, digits, '.', '_', ':' or '-'", value
+        )
+    return value
+
+
+_CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")  # as eupact.responsibility's
+CaseReference = Annotated[str, BeforeValidator(_case_reference)]
+
+
 class OffsetReplyIn(BaseModel):
-    """The contributing state's reply: how many of the applications it accepts (Art. 69(2))."""
+    """The contributing state's reply: how many of the applications it accepts (Art. 69(2)), and
+    optionally which, by their references in the Dublin workspace (Art. 63(6), (8))."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"accepted": 400}]})
     accepted: Annotated[
@@ -341,6 +356,7 @@ class OffsetReplyIn(BaseModel):
         Field(ge=0, le=MAX_APPLICATIONS),
         _number(integer=True, maximum=MAX_APPLICATIONS, unit="applications"),
     ]
+    cases: tuple[CaseReference, ...] = Field(default=(), max_length=MAX_OFFSET_CASES)
 
     def to_domain(self) -> int:
         return self.accepted

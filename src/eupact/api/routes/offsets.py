@@ -76,5 +76,5 @@ def reply_offsets(
 ) -> Any:
     """The contributing state replies within 30 days and may accept fewer (Art. 69(2)); obligatory
     offsets it identifies, all of them (Art. 63(3), (6))."""
-    record = service.reply_offsets(who, year, offset_id, body.to_domain(), key)
+    record = service.reply_offsets(who, year, offset_id, body.to_domain(), key, body.cases)
     return OffsetView(record).as_dict()

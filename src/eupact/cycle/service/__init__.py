@@ -245,9 +245,16 @@ class CycleService:
         return self.offsets.request(actor, year, benefitting, contributing, applications, key)
 
     def reply_offsets(
-        self, actor: Actor, year: int, offset_id: int, accepted: int, key: str | None = None
+        self,
+        actor: Actor,
+        year: int,
+        offset_id: int,
+        accepted: int,
+        key: str | None = None,
+        cases: tuple[str, ...] = (),
     ) -> OffsetRequestRecord:
-        return self.offsets.reply(actor, year, offset_id, accepted, key)
+        """``cases``: the applications identified, by their Dublin workspace references."""
+        return self.offsets.reply(actor, year, offset_id, accepted, key, cases)
 
     # -- implementation ----------------------------------------------------------------------------
 
