@@ -263,16 +263,18 @@ def case_problems(
             f"registration ({first})",
         )
     seen_ids: set[str] = set()
-    seen_people: set[tuple[str, dt.date | None]] = set()
+    seen_people: set[object] = set()
     for i, m in enumerate(case.family):
         if m.id in seen_ids:
             bad(f"family.{i}.id", m.id, "a family member is listed once")
-        key = (m.relation.value, m.date_of_birth)
+        # the same person under two references: every fact the same (two parents born the same
+        # day are two people: their statuses or consents differ, or one is the father)
+        key = tuple(v for k, v in m.__dict__.items() if k != "id")
         if m.date_of_birth is not None and key in seen_people:
             bad(
                 f"family.{i}",
                 m.id,
-                "the same relation with the same date of birth is listed twice (a duplicate)",
+                "the same person is listed twice under two references (every fact the same)",
             )
         seen_ids.add(m.id)
         seen_people.add(key)

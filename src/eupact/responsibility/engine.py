@@ -107,11 +107,11 @@ def determine(
     case: Case,
     params: ParameterSet | None = None,
     *,
-    group: tuple[Hit, frozenset[str], str] | None = None,
+    group: tuple[Hit, frozenset[str], str, bool] | None = None,
 ) -> Decision:
     """The state responsible for ``case`` on ``case.as_of`` (see the module's docstring);
     ``group``: the state Art. 28 gives a family registered together (:mod:`.groups`), with the
-    members' references and why."""
+    members' references, why, and whether a tie on the oldest is left to a person."""
     first_reg = min(a.registered_on for a in case.applications)
     rules = rules_for(params, first_reg)
     t = Trace(rules)
@@ -125,7 +125,11 @@ def determine(
 
 class _Determination:
     def __init__(
-        self, case: Case, snap: Snapshot, t: Trace, group: tuple[Hit, frozenset[str], str] | None
+        self,
+        case: Case,
+        snap: Snapshot,
+        t: Trace,
+        group: tuple[Hit, frozenset[str], str, bool] | None,
     ) -> None:
         self.case, self.snap, self.t, self.group = case, snap, t, group
         self.determining = snap.first.state
@@ -394,6 +398,13 @@ class _Determination:
         first: Hit | None
         if self.group is not None:
             t.step(self.group[0].article, self.group[2], state=self.group[0].state)
+            if self.group[3]:
+                t.flag(
+                    "AMBIG-10",
+                    "the oldest members were born the same day and the criteria designate "
+                    "different states for them: Art. 28 has no further rule, a person decides",
+                )
+                t.manual = True
             first = self.group[0]
         else:
             first = next(allowed(chapter_ii(snap, t, frozenset())), None)

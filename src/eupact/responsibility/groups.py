@@ -35,10 +35,16 @@ def determine_group(
         oldest = min(zip(cases, alone, strict=True), key=lambda p: p[0].applicant.date_of_birth)
         hit = Hit(oldest[1].criterion_state, "28(b)")
         why = f"the family would be separated ({dict(sorted(states.items()))}): the state responsible for the oldest"
-        born = [c.applicant.date_of_birth for c in cases]
-        if born.count(oldest[0].applicant.date_of_birth) > 1:
-            why += " (two members share the oldest date of birth: a person decides, AMBIG-10)"
-    return tuple(determine(c, params, group=(hit, ids, why)) for c in cases)
+        eldest = oldest[0].applicant.date_of_birth
+        tied = {
+            d.criterion_state
+            for c, d in zip(cases, alone, strict=True)
+            if c.applicant.date_of_birth == eldest
+        }
+        if len(tied) > 1:  # the oldest, born the same day, on both sides of the split
+            why += f" — {', '.join(sorted(tied))} tie on the oldest's date of birth"
+            return tuple(determine(c, params, group=(hit, ids, why, True)) for c in cases)
+    return tuple(determine(c, params, group=(hit, ids, why, False)) for c in cases)
 
 
 def _individual(case: Case, params: ParameterSet | None, ids: frozenset[str]) -> Decision:
