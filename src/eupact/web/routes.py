@@ -34,6 +34,7 @@ from eupact.web import (
     forms,
     matching_page,
     member_states,
+    plan_pages,
     views,
     what_if,
 )
@@ -89,6 +90,7 @@ def web_router(service: CycleService) -> APIRouter:
     router.include_router(what_if.router(service))
     router.include_router(matching_page.router(service))
     router.include_router(dublin_pages.router(service))
+    router.include_router(plan_pages.router(service))
 
     @router.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> Response:
