@@ -84,6 +84,11 @@ COMMANDS: dict[str, list[str]] = {
     "responsible": ["responsible", str(CASES / "case_e2.yaml")],
     "responsible --explain": ["responsible", str(CASES / "case_e2.yaml"), "--explain"],
     "responsible group": ["responsible", str(CASES / "family_e4.yaml"), "--explain"],
+    "plan": ["plan"],
+    "plan --state": ["plan", "--state", "DE", "--due-before", "2030-12-31"],
+    "plan extract": ["plan", "extract", "--act", "ammr"],
+    "plan extract --missing": ["plan", "extract", "--missing"],
+    "plan recall": ["plan", "recall"],
 }
 
 

@@ -36,6 +36,7 @@ from .common import (
 )
 from .data import data_app
 from .match import match_cmd
+from .plan import plan_app
 from .render import Format, print_tables
 from .responsible import responsible_cmd
 from .scenario import scenario_app, scenario_compare
@@ -569,6 +570,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(simulate_app, name="simulate")
+app.add_typer(plan_app, name="plan")
 app.command("state")(state_cmd)
 # `eupact compare A B`: two scenarios (a vintage, a reference number, ...) side by side
 app.command("compare")(scenario_compare)
