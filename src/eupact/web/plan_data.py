@@ -125,6 +125,14 @@ def recurrence_words(recurrence: str) -> dict[str, Any]:
     return {"raw": recurrence}
 
 
+def period_words(period: str) -> dict[str, Any]:
+    """``2 weeks`` → {"period_n": 2, "period_unit": "week"} (said in the page's language)."""
+    parts = period.split()
+    if len(parts) == 2 and parts[0].isdigit():
+        return {"period_n": int(parts[0]), "period_unit": parts[1].rstrip("s")}
+    return {"period_n": None, "period_unit": ""}
+
+
 def obligation_row(o: Obligation, today: dt.date) -> dict[str, Any]:
     """One obligation as the pages show it (the duty, subject and note in English)."""
     upcoming = o.due_dates(today, TIMELINE_END)
@@ -146,6 +154,7 @@ def obligation_row(o: Obligation, today: dt.date) -> dict[str, Any]:
         "since": o.since.isoformat(),
         "next_due": upcoming[0].isoformat() if upcoming else None,
         "recurrence_words": recurrence_words(o.recurrence) if o.recurrence else None,
+        **period_words(o.period),
         **when(o),
     }
 
