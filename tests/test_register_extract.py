@@ -66,6 +66,12 @@ GOLDEN: list[tuple[str, list[tuple[Kind, str]]]] = [
         [(R, "every 5 years 2026-02-02")],
     ),
     ("Plans are reviewed at least every three years.", [(R, "every 3 years")]),
+    ("The board meets at least once a year.", [(R, "yearly")]),
+    ("The board meets at least twice a year.", [(R, "every 6 months")]),
+    (
+        "The council acts on an annual basis, before the end of each calendar year.",
+        [(R, "yearly 12-31")],
+    ),
     ("Figures are published every month.", [(R, "monthly")]),
     ("Figures are published on a monthly basis.", [(R, "monthly")]),
     ("The situation is reviewed every four months.", [(R, "every 4 months")]),

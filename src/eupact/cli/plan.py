@@ -298,7 +298,24 @@ def recall_cmd(
             "recall_pct": round(100 * result.recall, 1),
         }
     )
-    missed_rows += [{"on": "register", "where": o.id, "value": o.cite()} for o in result.missed]
+    located = len(result.found) + len(result.located)
+    rows.append(
+        {
+            "measured_on": "register, article and paragraph flagged",
+            "found": located,
+            "total": total,
+            "recall_pct": round(100 * located / total, 1) if total else 0.0,
+        }
+    )
+    flagged = {id(o) for o in result.located}
+    missed_rows += [
+        {
+            "on": "register",
+            "where": o.id,
+            "value": o.cite() + (" (flagged)" if id(o) in flagged else ""),
+        }
+        for o in result.missed
+    ]
     tables = [
         Table(
             "recall",

@@ -83,12 +83,16 @@ _NOT_A_LIMIT_AFTER = re.compile(r"^\s*(of age|old|ago)\b", re.I)
 RECURRENCE = re.compile(
     rf"\bevery (?P<n>{_NUM}) (?P<unit>year|month)s?\b"
     r"|\b(?P<yearly>each year|every year|annually|on an annual basis|yearly|an annual report"
-    r"|from then on annually)\b"
-    r"|\b(?P<monthly>every month|each month|on a monthly basis|monthly)\b",
+    r"|from then on annually|once a year)\b"
+    r"|\b(?P<monthly>every month|each month|on a monthly basis|monthly)\b"
+    r"|\b(?P<twice>twice a year)\b",
     re.IGNORECASE,
 )
 FIRST_YEAR = 2024  # the Pact's acts were adopted on 14 May 2024: earlier dates cite other acts
-_BOUND_GAP = 40  # a date this close before "and every five years thereafter" is its first
+_BOUND_GAP = 40
+_YEAR_END = re.compile(
+    r"\bbefore the end of (each|the) calendar year\b"
+)  # a date this close before "and every five years thereafter" is its first
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,11 +218,14 @@ def parse(sentence: str) -> Found:
         if near is not None and DATE.search(sentence, near.end(), start):
             near = None
         loose = [m for m in DAY_MONTH.finditer(sentence, 0, start) if start - m.end() <= 12]
-        if rec.group("monthly"):
-            found.items.append((Kind.RECURRING, "monthly", start, rec.end()))
+        if rec.group("monthly") or rec.group("twice"):
+            value = "monthly" if rec.group("monthly") else "every 6 months"
+            found.items.append((Kind.RECURRING, value, start, rec.end()))
             continue
         if rec.group("yearly"):
-            if loose:
+            if _YEAR_END.search(sentence):
+                value = "yearly 12-31"
+            elif loose:
                 value = f"yearly {_iso(loose[-1].group(1), loose[-1].group(2), 2000)[5:]}"
             elif near is not None:
                 value = f"yearly {_iso(*near.groups())[5:]}"
