@@ -76,6 +76,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # take (the holder sends, the addressee replies) is checked in the service.
     "dublin.read": frozenset({C, SC, MS, OB}),
     "dublin.write": frozenset({MS}),
+    # The Pact's obligations register (issue 19): everyone signed in reads every party's
+    # progress; a Member State records its own, the Commission, the Council and the Coordinator
+    # theirs (the Commission also the agencies' and the Parliament's); which party an actor
+    # records for is checked in the service (eupact.cycle.service.register_rules).
+    "register.read": ALL,
+    "register.write": frozenset({C, CO, SC, MS}),
     "audit.read": INSTITUTIONS,
     "audit.verify": INSTITUTIONS,
 }
