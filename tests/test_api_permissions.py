@@ -37,6 +37,7 @@ from .api_support import (
 )
 from .databases import BACKENDS
 from .dublin_support import DUBLIN_REFUSED, DUBLIN_ROUTES
+from .register_support import REGISTER_REFUSED, REGISTER_ROUTES
 
 # Routes open without a token, on purpose.
 PUBLIC = {("GET", "/healthz")}
@@ -311,6 +312,7 @@ ROUTES: dict[tuple[str, str], Route] = {
 }
 
 ROUTES.update(DUBLIN_ROUTES)  # the Dublin workspace (Part III AMMR)
+ROUTES.update(REGISTER_ROUTES)  # the obligations register's progress (issue 19)
 
 
 def api_routes(app: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -437,6 +439,7 @@ REFUSED_BY_ANOTHER_RULE = {
         "refused_on",
     ),
     **DUBLIN_REFUSED,
+    **REGISTER_REFUSED,
 }
 MATRIX = [(b, r) for b in BACKENDS for r in sorted(ROUTES)]
 

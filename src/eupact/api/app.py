@@ -31,6 +31,7 @@ from eupact.api.routes import (
     offsets,
     pledges,
     pool,
+    register,
     scenarios,
 )
 from eupact.api.schemas import Health
@@ -72,6 +73,7 @@ def create_app(service: CycleService) -> FastAPI:
         matching,
         scenarios,
         dublin,
+        register,
         audit,
     ):
         app.include_router(module.router, prefix=V1)
