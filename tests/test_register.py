@@ -58,7 +58,6 @@ def test_ids_are_unique() -> None:
     assert not twice
 
 
-@pytest.mark.xfail(strict=False, reason="the register's files are being curated (issue 19)")
 def test_at_least_120_obligations_over_all_nine_acts() -> None:
     assert len(REGISTER) >= 120
     assert {o.act for o in REGISTER} == set(ACTS)
