@@ -242,9 +242,10 @@ def matrix(
                 {
                     "block": int(block),
                     "counts": counts(s for _, s in items),
-                    "items": [
-                        {"cite": o.cite(), "id": o.id, "duty": o.duty, **status_row(s)}
-                        for o, s in items
+                    "groups": [
+                        (k, [o.cite() for o, s in items if s.category == k])
+                        for k in ("late", "not_started", "in_progress", "done")
+                        if any(s.category == k for _, s in items)
                     ],
                 }
             )

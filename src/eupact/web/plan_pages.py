@@ -42,6 +42,7 @@ SYNTHETIC_LABEL = (
     "SYNTHETIC: the states' progress in this file is demonstration data made up by eupact, "
     "not the states' real progress"
 )
+SYNTHETIC_MARK = "SYNTHETIC"
 NO_SERVICE = N_("No progress is recorded in this service: the register alone is shown.")
 REFUSED = N_("Your role may not read the states' progress: the register alone is shown.")
 
@@ -55,20 +56,32 @@ def members(service: CycleService) -> tuple[str, ...]:
     return tuple(at("scope.eu_member_states"))
 
 
+def progress_reader(service: CycleService) -> Any | None:
+    """The service's register progress (:class:`~eupact.cycle.service.register.RegisterProgress`)
+    on the dashboard's context, or None where this build has none."""
+    try:
+        from eupact.cycle.service.register import RegisterProgress
+    except ImportError:  # pragma: no cover - a build without the register's service
+        return None
+    return RegisterProgress(service.ctx)
+
+
 def read_progress(service: CycleService, actor: Actor) -> tuple[Progress | None, str, bool]:
-    """Every state's status of every obligation addressed to the Member States, as the service
-    reads it for ``actor``; or None and why not; and whether it is the demo's SYNTHETIC data."""
-    reader = getattr(service, "register_progress", None)
+    """Every state's status of every obligation it owes, as the service reads it for ``actor``
+    (late computed there); or None and why not; and whether it holds the demo's SYNTHETIC
+    statuses (their evidence says so)."""
+    reader = progress_reader(service)
     if reader is None:
         return None, NO_SERVICE, False
     try:
-        views, synthetic = reader(actor)
+        views = reader.progress(actor)
     except EupactError as exc:
         if exc.http_status in (401, 403):
             return None, REFUSED, False
         raise
     progress = {(v.party, v.ob.id): _status(v) for v in views if len(v.party) == 2}
-    return progress, "", bool(synthetic)
+    synthetic = any(SYNTHETIC_MARK in s.evidence for s in progress.values())
+    return progress, "", synthetic
 
 
 def _status(v: Any) -> plan_data.Status:
@@ -194,9 +207,13 @@ class PlanPages:
 
     def state_file(self, geo: str, fmt: str) -> Response:
         if fmt == "ics":
-            body = plan_data.duties_ics(
-                self.register, geo, self.today, self.progress, self.service.clock()
-            )
+            reader = progress_reader(self.service) if self.progress is not None else None
+            if reader is not None:  # the service's upcoming duties (its one time engine)
+                body = reader.ics(self.page.actor, geo)
+            else:
+                body = plan_data.duties_ics(
+                    self.register, geo, self.today, self.progress, self.service.clock()
+                )
             label = "-SYNTHETIC" if self.synthetic else ""
             return Response(
                 body,
