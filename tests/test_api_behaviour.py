@@ -8,6 +8,8 @@ Cases marked xfail(strict=True) document bugs; fix the bug, then drop the mark.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import importlib
 import importlib.util
 import io
 import json
@@ -28,17 +30,25 @@ from pydantic import BaseModel
 from sqlalchemy import update
 from typer.testing import CliRunner
 
+from eupact.api import dublin_requests
 from eupact.api import requests as api
 from eupact.cli.main import app as cli
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Phase, Role
 from eupact.cycle.store.models import AuditRow
 from eupact.pool.pledges import Pledge, PledgeKind
+from eupact.responsibility import read_case
 
 from .api_support import YEAR, World, Worlds, assert_problem, make_world
 from .audit_attacks import drop_audit_guards
 from .databases import BACKENDS, fresh_database
 
+# where the API's request models live (the register's, once there: eupact.api.register_requests)
+REQUEST_MODULES = [api, dublin_requests] + [
+    importlib.import_module(name)
+    for name in ("eupact.api.register_requests",)
+    if importlib.util.find_spec(name) is not None
+]
 ROOT = Path(__file__).resolve().parents[1]
 Y = f"/cycles/{YEAR}"
 
@@ -319,10 +329,16 @@ def test_every_request_body_has_a_valid_example(openapi):
         schema = resolve(openapi, media["schema"])
         examples = [*schema.get("examples", []), *media.get("examples", {}).values()]
         assert examples, f"{method} {path}: no example"
-        model: type[BaseModel] = getattr(api, schema["title"])
+        if schema["title"] == "Body":  # a Dublin case's facts: read by the engine's own reader
+            for example in examples:  # the service dates the facts (as_of) itself
+                read_case({"as_of": dt.date.today().isoformat(), **example})
+            continue
+        model: type[BaseModel] = next(
+            getattr(m, schema["title"]) for m in REQUEST_MODULES if hasattr(m, schema["title"])
+        )
         for example in examples:
             model.model_validate(example)  # the examples are requests the API accepts
-    assert bodies == 21
+    assert bodies >= 27  # 21 of the cycle and scenarios, 5 of the Dublin workspace, the register
 
 
 def test_every_operation_has_a_summary_and_the_api_a_description(openapi):
