@@ -30,7 +30,7 @@ from eupact.timelimits.periods import period_end
 from .criteria import art34, chapter_ii
 from .deadlines import Outcome, Shift, humanitarian, take_back, take_charge
 from .decision import Deadline, Decision, Route
-from .model import Application, Case, RequestKind
+from .model import Case, RequestKind
 from .rules import Rules, rules_for
 from .trace import Hit, Snapshot, Trace, age_on
 
@@ -573,8 +573,4 @@ class _Determination:
         return self.decision(act.state, "63(6)", criterion, criterion_state)
 
 
-def first_application(case: Case) -> Application:
-    return min(case.applications, key=lambda a: (a.registered_on, a.made_on))
-
-
-__all__ = ["determine", "first_application"]
+__all__ = ["determine"]
