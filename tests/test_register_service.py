@@ -328,3 +328,26 @@ def test_hostile_input_is_refused_in_words(desk: Desk) -> None:
         desk.register.checklist(OBSERVER, "ZZ")
     assert desk.register.record(DE, STRATEGY, "in_progress", if_match=0).version == 1
     assert desk.register.record(DE, STRATEGY, "in_progress", if_match=1).version == 2
+
+
+def test_the_demo_records_cited_facts_and_synthetic_states(desk: Desk) -> None:
+    from eupact.cycle.demo import demo_tokens
+    from eupact.cycle.register_demo import SYNTHETIC, load_register_demo
+
+    desk.clock.to(dt.date(2026, 3, 2))
+    bound = tuple(PARAMETERS.at(dt.date(2026, 3, 2))("scope.bound_member_states"))
+    made = load_register_demo(desk.service, demo_tokens(desk.service, bound))
+    real = RegisterProgress(desk.service.ctx)  # the curated register, not the fixed one
+    views = [v for v in real.progress(OBSERVER) if v.current is not None]
+    assert len(views) <= made and len(views) > 100
+    states = [v for v in views if len(v.party) == 2]
+    assert {v.current.evidence for v in states if v.current} == {SYNTHETIC}
+    assert "DK" not in {v.party for v in states if v.ob.act != "eurodac"}
+    by_id = {(v.ob.id, v.party): v for v in views}
+    first = by_id[("register.ammr.9.first_report", "commission")]
+    assert first.current is not None and first.current.status_date == dt.date(2025, 11, 11)
+    assert first.done_late and "COM(2025) 795" in first.current.evidence
+    act = by_id[("register.ammr.57.annual_solidarity_pool", "council")]
+    assert act.current is not None and act.current.status_date == dt.date(2025, 12, 19)
+    assert "2025/2642" in act.current.evidence and not act.done_late
+    assert desk.service.verify_audit()["ok"] is True

@@ -377,6 +377,7 @@ def _load_demo(database_url: str | None, until: str) -> str:
     """A fresh demo database; the tokens go to a file next to it and the main ones are shown."""
     from eupact.cycle.demo import load_demo
     from eupact.cycle.dublin_demo import load_dublin_demo
+    from eupact.cycle.register_demo import load_register_demo
 
     if until not in ("pledging", "implementation"):
         raise fail("--demo-until", until, "'pledging' or 'implementation'")
@@ -391,6 +392,7 @@ def _load_demo(database_url: str | None, until: str) -> str:
     service = _service(database_url)
     tokens = load_demo(service, 2026, until)  # type: ignore[arg-type]
     load_dublin_demo(service, tokens)  # SYNTHETIC Dublin cases for /dublin
+    load_register_demo(service, tokens)  # register progress: cited facts, SYNTHETIC states
     folder.mkdir(parents=True, exist_ok=True)
     listing = folder / "tokens.txt"
     listing.write_text(
