@@ -153,6 +153,8 @@ class View:
 
     @property
     def late(self) -> bool:
+        # A fixed date, the last day: late from the day after, even if it fell on a weekend or a
+        # holiday (not an Art. 75 AMMR procedural time limit: no shift to a working day).
         return self.status != "done" and self.due is not None and self.due < self.as_of
 
     @property
