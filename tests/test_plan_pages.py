@@ -301,5 +301,3 @@ def test_without_progress_the_register_is_shown_alone() -> None:
     summary = plan_data.blocks_summary(register, today, states, None)
     assert [b["n"] for b in summary] == list(range(1, 11))
     assert all(b["progress"] is None for b in summary)
-    ics = plan_data.duties_ics(register, "DE", today, None, dt.datetime(2026, 12, 5, tzinfo=dt.UTC))
-    assert list(Calendar.from_ical(ics).walk("VEVENT"))

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eupact import __version__
 from eupact.register import ACTS, Addressee, Block, Kind, Obligation
 from eupact.web.i18n import N_
 
@@ -373,61 +372,6 @@ def checklist_rows(
     ]
 
 
-def duties_ics(
-    register: Sequence[Obligation],
-    geo: str,
-    today: dt.date,
-    progress: Progress | None,
-    stamp: dt.datetime,
-) -> bytes:
-    """A state's upcoming duties (from ``today`` to the end of the timeline, those it has not
-    recorded as done) as iCalendar, RFC 5545 as :mod:`eupact.cycle.ical` writes it: one all-day
-    VEVENT per date, UID stable per state, obligation and date."""
-    from icalendar import Calendar, Event, vText
-
-    made = stamp.astimezone(dt.UTC).replace(microsecond=0)
-    title = f"Pact obligations register — duties of {geo}"
-    cal = Calendar()
-    cal.add("prodid", f"-//eupact//eupact {__version__}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", vText(title))
-    cal.add("x-wr-calname", vText(title))
-    about = (
-        f"The upcoming duties of {geo} in the register of the Pact's obligations (the ten acts "
-        "of the Pact on Migration and Asylum), each with its article; those recorded as done "
-        "are left out."
-    )
-    cal.add("description", vText(about))
-    cal.add("x-wr-caldesc", vText(about))
-    mine = [o for o in register if for_states(o) and binds(o.act, geo)]
-    for d, o in milestones(mine, today, TIMELINE_END):
-        s = status_of(progress, geo, o) if progress is not None else NOT_RECORDED
-        if s.status == "done" and s.due in (None, d):
-            continue
-        event = Event()
-        event.add("uid", f"plan-{geo}-{o.id}-{d.isoformat()}@eupact")
-        event.add("dtstamp", made)
-        event.add("dtstart", d)
-        event.add("dtend", d + dt.timedelta(days=1))
-        event.add("summary", f"{o.duty} ({o.cite()})")
-        lines = [
-            f"{geo}: {o.duty}.",
-            f"Legal basis: {o.cite()}, {ACTS[o.act][0]} — {o.subject}.",
-            f"Building block {int(o.block)}: {o.block.title}.",
-            f"Status recorded: {s.status.replace('_', ' ')}{' (late)' if s.late else ''}.",
-        ]
-        if o.note:
-            lines.append(o.note)
-        lines.append(f"From eupact {__version__}; the law's dates, not an official calendar.")
-        event.add("description", "\n".join(lines))
-        event.add("categories", ["Pact", o.act.upper(), f"Block {int(o.block)}"])
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return bytes(cal.to_ical())
-
-
 __all__ = [
     "ADDRESSEES",
     "BLOCK_TITLES",
@@ -446,7 +390,6 @@ __all__ = [
     "checklist",
     "checklist_rows",
     "counts",
-    "duties_ics",
     "matrix",
     "milestones",
     "obligation_row",

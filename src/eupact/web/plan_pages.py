@@ -207,13 +207,9 @@ class PlanPages:
 
     def state_file(self, geo: str, fmt: str) -> Response:
         if fmt == "ics":
-            reader = progress_reader(self.service) if self.progress is not None else None
-            if reader is not None:  # the service's upcoming duties (its one time engine)
-                body = reader.ics(self.page.actor, geo)
-            else:
-                body = plan_data.duties_ics(
-                    self.register, geo, self.today, self.progress, self.service.clock()
-                )
+            reader = progress_reader(self.service)
+            assert reader is not None  # the register's service is part of this build
+            body = reader.ics(self.page.actor, geo)  # the service's upcoming duties
             label = "-SYNTHETIC" if self.synthetic else ""
             return Response(
                 body,
