@@ -298,7 +298,7 @@ def decide_chunk(chunk: Chunk, params: ParameterSet | None = None) -> ChunkResul
                 record["decisions"] = [d.as_dict() for d in record["decisions"]]
             else:
                 try:
-                    case = read_case(doc, f"line {n}")
+                    case = read_case(doc, f"line {n}", bounded=True)  # shape checked above
                 except EupactError as exc:
                     raise _Refused(exc.summary, [_problem(p) for p in exc.problems]) from None
                 decision = determine(case, params)

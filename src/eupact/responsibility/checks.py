@@ -70,10 +70,12 @@ def _oversized(value: object, path: str = "", depth: int = 0) -> str:
     return ""
 
 
-def read_case(data: object, location: str = "") -> Case:
+def read_case(data: object, location: str = "", *, bounded: bool = False) -> Case:
     """``data`` (a mapping read from YAML or JSON) as a checked :class:`Case`, or an
-    :class:`EupactError` naming every problem."""
-    if big := _oversized(data):
+    :class:`EupactError` naming every problem. ``bounded``: the caller has already bounded the
+    input's shape (the batch: a line under 16 KiB, or a larger one it checked), so the size
+    check before validation is skipped."""
+    if not bounded and (big := _oversized(data)):
         raise EupactError(
             [
                 Problem(
