@@ -31,7 +31,7 @@ Denmark is not bound by the AMMR (recital 90, Protocol No 22): no calendar is ma
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from eupact import __version__
@@ -334,6 +334,51 @@ def calendar_name(year: int, for_: str | None) -> str:
     return f"AMMR legal calendar, Annual Solidarity Pool {year} — {who}"
 
 
+@dataclass(frozen=True, slots=True)
+class DayEvent:
+    """One all-day event of a calendar eupact writes: a stable UID, the day, what and why."""
+
+    uid: str
+    day: dt.date
+    summary: str
+    description: str
+    categories: tuple[str, ...]
+
+
+def day_calendar(
+    title: str, about: str, events: Iterable[DayEvent], stamp: dt.datetime | None = None
+) -> bytes:
+    """``events`` as an iCalendar object (RFC 5545, UTF-8, CRLF, lines folded at 75 octets; the
+    name and description also as RFC 7986 and X-WR properties): one all-day, transparent VEVENT
+    each. ``stamp`` (DTSTAMP, UTC): when it was made, now by default. The one writer of the
+    cycle's, the Dublin units' and the register's calendars."""
+    from icalendar import Calendar, Event, vText
+
+    made = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", f"-//eupact//eupact {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    # TEXT values escaped as such (the library leaves NAME and X- properties as they are)
+    cal.add("name", vText(title))
+    cal.add("x-wr-calname", vText(title))
+    cal.add("description", vText(about))
+    cal.add("x-wr-caldesc", vText(about))
+    for e in events:
+        event = Event()
+        event.add("uid", e.uid)
+        event.add("dtstamp", made)
+        event.add("dtstart", e.day)
+        event.add("dtend", e.day + dt.timedelta(days=1))
+        event.add("summary", e.summary)
+        event.add("description", e.description)
+        event.add("categories", list(e.categories))
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return bytes(cal.to_ical())
+
+
 def calendar_ics(
     year: int,
     for_: str | None = None,
@@ -346,51 +391,37 @@ def calendar_ics(
     """The calendar of :func:`calendar_entries` as an iCalendar object (RFC 5545, UTF-8, CRLF,
     lines folded at 75 octets): one all-day VEVENT per dated deadline. ``stamp`` (DTSTAMP,
     UTC): when it was made, now by default. Refused input raises EupactError."""
-    from icalendar import Calendar, Event, vText
-
     entries = calendar_entries(year, for_, readings=readings, done=done, parameters=parameters)
-    made = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     parameters = parameters or load_parameters()
     name = calendar_name(year, audience(for_, parameters, year))
-    cal = Calendar()
-    cal.add("prodid", f"-//eupact//eupact {__version__}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    # TEXT values escaped as such (the library leaves NAME and X- properties as they are)
-    cal.add("name", vText(name))  # RFC 7986
-    cal.add("x-wr-calname", vText(name))
     about = (
         f"The legal deadlines of the cycle that prepares the Annual Solidarity Pool {year} "
         f"(Regulation (EU) 2024/1351, AMMR), each with its article. Steps for which the law "
         "sets no time limit are named in the event they follow."
     )
-    cal.add("description", vText(about))
-    cal.add("x-wr-caldesc", vText(about))
-    for e in entries:
-        due = e.deadline.due
-        if due is None:
-            continue
-        event = Event()
-        event.add("uid", e.uid)
-        event.add("dtstamp", made)
-        event.add("dtstart", due)
-        event.add("dtend", due + dt.timedelta(days=1))
-        event.add("summary", f"{e.deadline.step} ({e.article})")
-        event.add("description", e.description())
-        event.add("categories", ["AMMR", f"Pool {year}"])
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+    events = (
+        DayEvent(
+            e.uid,
+            e.deadline.due,
+            f"{e.deadline.step} ({e.article})",
+            e.description(),
+            ("AMMR", f"Pool {year}"),
+        )
+        for e in entries
+        if e.deadline.due is not None
+    )
+    return day_calendar(name, about, events, stamp)
 
 
 __all__ = [
     "FIRST_POOL_YEAR",
     "INSTITUTIONS",
     "STEPS",
+    "DayEvent",
     "Entry",
     "Step",
     "calendar_entries",
     "calendar_ics",
     "calendar_name",
+    "day_calendar",
 ]

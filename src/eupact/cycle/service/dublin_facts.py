@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eupact import __version__
+from eupact.cycle.ical import DayEvent, day_calendar
 from eupact.errors import EupactError, Problem, echo
 from eupact.pool.offset_cases import OffsetCase
 from eupact.responsibility import Case, Deadline, Decision, Status, read_case
@@ -489,48 +490,35 @@ def offset_case_dict(c: OffsetCase) -> dict[str, Any]:
 def deadlines_ics(
     items: list[tuple[str, Deadline]], title: str, stamp: dt.datetime | None = None
 ) -> bytes:
-    """One all-day VEVENT per open time limit (RFC 5545, as :mod:`eupact.cycle.ical`): UID
-    stable per case, time limit and start, SUMMARY the case and what is due with its article."""
-    from icalendar import Calendar, Event, vText
-
-    made = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    cal = Calendar()
-    cal.add("prodid", f"-//eupact//eupact {__version__}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", vText(title))
-    cal.add("x-wr-calname", vText(title))
+    """One all-day event per open time limit: UID stable per case, time limit and start,
+    SUMMARY the case and what is due with its article."""
     about = (
         "The open time limits of the procedures for determining the Member State responsible "
         "(Part III, Regulation (EU) 2024/1351, AMMR), each with its article and what follows if "
         "it is missed."
     )
-    cal.add("description", vText(about))
-    cal.add("x-wr-caldesc", vText(about))
-    for ref, d in items:
-        event = Event()
-        event.add("uid", f"dublin-{ref}-{d.id}-{d.start.isoformat()}@eupact")
-        event.add("dtstamp", made)
-        event.add("dtstart", d.due)
-        event.add("dtend", d.due + dt.timedelta(days=1))
-        event.add("summary", f"{ref}: {d.what} (Art. {d.article} AMMR)")
-        lines = [
-            f"Case {ref}: {d.what}.",
-            f"Who: {d.acting_state}.",
-            f"Legal basis: Art. {d.article} AMMR; {d.period} from {d.start_event} "
-            f"({d.start.isoformat()}), last day {d.due.isoformat()}.",
-        ]
-        if d.if_missed:
-            lines.append(f"If missed: {d.if_missed}.")
-        if d.skipped:
-            lines.append("Moved past: " + "; ".join(d.skipped) + ".")
-        lines.append(f"From eupact {__version__}; the law's dates, not an official calendar.")
-        event.add("description", "\n".join(lines))
-        event.add("categories", ["AMMR", "Part III"])
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+    return day_calendar(title, about, (_deadline_event(ref, d) for ref, d in items), stamp)
+
+
+def _deadline_event(ref: str, d: Deadline) -> DayEvent:
+    lines = [
+        f"Case {ref}: {d.what}.",
+        f"Who: {d.acting_state}.",
+        f"Legal basis: Art. {d.article} AMMR; {d.period} from {d.start_event} "
+        f"({d.start.isoformat()}), last day {d.due.isoformat()}.",
+    ]
+    if d.if_missed:
+        lines.append(f"If missed: {d.if_missed}.")
+    if d.skipped:
+        lines.append("Moved past: " + "; ".join(d.skipped) + ".")
+    lines.append(f"From eupact {__version__}; the law's dates, not an official calendar.")
+    return DayEvent(
+        f"dublin-{ref}-{d.id}-{d.start.isoformat()}@eupact",
+        d.due,
+        f"{ref}: {d.what} (Art. {d.article} AMMR)",
+        "\n".join(lines),
+        ("AMMR", "Part III"),
+    )
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 from eupact import __version__
 from eupact.cycle import audit_replay
-from eupact.cycle.ical import INSTITUTION_NAMES
+from eupact.cycle.ical import INSTITUTION_NAMES, DayEvent, day_calendar
 from eupact.cycle.records import KINDS, Plain, utc
 from eupact.cycle.service import register_rules as rules
 from eupact.cycle.store.register import ObligationProgressRow
@@ -119,48 +119,35 @@ def obligation_dict(ob: Obligation) -> dict[str, Any]:
 def upcoming_ics(
     party: str, items: list[tuple[Obligation, dt.date, str]], stamp: dt.datetime
 ) -> bytes:
-    from icalendar import Calendar, Event, vText
-
     name = PARTY_NAMES.get(party, party)
-    title = f"Pact obligations register — {name}"
-    made = stamp.astimezone(dt.UTC).replace(microsecond=0)
-    cal = Calendar()
-    cal.add("prodid", f"-//eupact//eupact {__version__}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", vText(title))
-    cal.add("x-wr-calname", vText(title))
     about = (
         f"The duties of {name} under the ten acts of the Pact on Migration and Asylum that fall "
         "due on a fixed date and are not recorded as done, each with its article."
     )
-    cal.add("description", vText(about))
-    cal.add("x-wr-caldesc", vText(about))
-    for ob, due, status in items:
-        event = Event()
-        event.add("uid", f"register-{ob.id}-{party}-{due.isoformat()}@eupact")
-        event.add("dtstamp", made)
-        event.add("dtstart", due)
-        event.add("dtend", due + dt.timedelta(days=1))
-        event.add("summary", f"{ob.duty} ({ob.cite()})")
-        lines = [
-            f"{ob.duty[:1].upper()}{ob.duty[1:]}.",
-            f"Who: {name}.",
-            f"Legal basis: {ob.cite()}, {ACTS[ob.act][0]}; building block {int(ob.block)}: "
-            f"{ob.block.title}.",
-            f"Recorded status: {status.replace('_', ' ')}.",
-            "A fixed date: it does not move when it falls on a weekend or a holiday (not a "
-            "procedural time limit of Art. 75 AMMR).",
-        ]
-        if ob.note:
-            lines.append(ob.note)
-        lines.append(f"From eupact {__version__}; the law's dates, not an official calendar.")
-        event.add("description", "\n".join(lines))
-        event.add("categories", ["Pact", ACTS[ob.act][1], f"Block {int(ob.block)}"])
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return bytes(cal.to_ical())
+    events = (_duty_event(party, name, ob, due, status) for ob, due, status in items)
+    return day_calendar(f"Pact obligations register — {name}", about, events, stamp)
+
+
+def _duty_event(party: str, name: str, ob: Obligation, due: dt.date, status: str) -> DayEvent:
+    lines = [
+        f"{ob.duty[:1].upper()}{ob.duty[1:]}.",
+        f"Who: {name}.",
+        f"Legal basis: {ob.cite()}, {ACTS[ob.act][0]}; building block {int(ob.block)}: "
+        f"{ob.block.title}.",
+        f"Recorded status: {status.replace('_', ' ')}.",
+        "A fixed date: it does not move when it falls on a weekend or a holiday (not a "
+        "procedural time limit of Art. 75 AMMR).",
+    ]
+    if ob.note:
+        lines.append(ob.note)
+    lines.append(f"From eupact {__version__}; the law's dates, not an official calendar.")
+    return DayEvent(
+        f"register-{ob.id}-{party}-{due.isoformat()}@eupact",
+        due,
+        f"{ob.duty} ({ob.cite()})",
+        "\n".join(lines),
+        ("Pact", ACTS[ob.act][1], f"Block {int(ob.block)}"),
+    )
 
 
 __all__ = ["PARTY_NAMES", "ProgressRecord", "obligation_dict", "status_of", "upcoming_ics"]
