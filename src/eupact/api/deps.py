@@ -3,7 +3,8 @@ queries and headers (every number bounded before it is converted)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Header, Path, Query, Request
 
@@ -15,6 +16,7 @@ from eupact.cycle.service import CycleService
 from eupact.errors import EupactError, Problem, Unauthorized
 
 Format = Literal["json", "csv"]
+T = TypeVar("T")
 
 
 async def service(request: Request) -> CycleService:
@@ -88,3 +90,13 @@ def version_of(if_match: str | None) -> int:
 def perm(operation: str) -> dict[str, str]:
     """The route's permission, shown in the OpenAPI document as ``x-permission``."""
     return {"x-permission": operation}
+
+
+def on_app(request: Request, name: str, make: Callable[[Any], T], service: CycleService) -> T:
+    """A part of the service built on its context once per app (the Dublin workspace, the
+    register's progress), remade if the app's service changed."""
+    found: Any = getattr(request.app.state, name, None)
+    if found is None or found.ctx is not service.ctx:
+        found = make(service.ctx)
+        setattr(request.app.state, name, found)
+    return found  # type: ignore[no-any-return]

@@ -28,6 +28,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from eupact.cycle.permissions import Actor
 from eupact.cycle.service import CycleService
+from eupact.cycle.service.register import RegisterProgress
 from eupact.errors import EupactError, NotFound, Problem, echo
 from eupact.register import Block, Obligation, load_register
 from eupact.reports.tables import Table, csv_text
@@ -43,7 +44,6 @@ SYNTHETIC_LABEL = (
     "not the states' real progress"
 )
 SYNTHETIC_MARK = "SYNTHETIC"
-NO_SERVICE = N_("No progress is recorded in this service: the register alone is shown.")
 REFUSED = N_("Your role may not read the states' progress: the register alone is shown.")
 
 
@@ -56,13 +56,8 @@ def members(service: CycleService) -> tuple[str, ...]:
     return tuple(at("scope.eu_member_states"))
 
 
-def progress_reader(service: CycleService) -> Any | None:
-    """The service's register progress (:class:`~eupact.cycle.service.register.RegisterProgress`)
-    on the dashboard's context, or None where this build has none."""
-    try:
-        from eupact.cycle.service.register import RegisterProgress
-    except ImportError:  # pragma: no cover - a build without the register's service
-        return None
+def progress_reader(service: CycleService) -> RegisterProgress:
+    """The service's register progress on the dashboard's context."""
     return RegisterProgress(service.ctx)
 
 
@@ -71,8 +66,6 @@ def read_progress(service: CycleService, actor: Actor) -> tuple[Progress | None,
     (late computed there); or None and why not; and whether it holds the demo's SYNTHETIC
     statuses (their evidence says so)."""
     reader = progress_reader(service)
-    if reader is None:
-        return None, NO_SERVICE, False
     try:
         views = reader.progress(actor)
     except EupactError as exc:
@@ -207,9 +200,9 @@ class PlanPages:
 
     def state_file(self, geo: str, fmt: str) -> Response:
         if fmt == "ics":
-            reader = progress_reader(self.service)
-            assert reader is not None  # the register's service is part of this build
-            body = reader.ics(self.page.actor, geo)  # the service's upcoming duties
+            body = progress_reader(self.service).ics(
+                self.page.actor, geo
+            )  # the service's upcoming duties
             label = "-SYNTHETIC" if self.synthetic else ""
             return Response(
                 body,

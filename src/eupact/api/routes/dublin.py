@@ -11,7 +11,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
 
-from eupact.api.deps import IdPath, IfMatch, Key, Limit, Offset, Service, Who, perm, version_of
+from eupact.api.deps import (
+    IdPath,
+    IfMatch,
+    Key,
+    Limit,
+    Offset,
+    Service,
+    Who,
+    on_app,
+    perm,
+    version_of,
+)
 from eupact.api.dublin_requests import DublinReplyIn, DublinRequestIn, DublinTransferIn
 from eupact.cycle.service.dublin import CaseRead, DublinCases
 from eupact.errors import EupactError, Problem
@@ -56,11 +67,7 @@ FACTS = Body(
 
 def cases_of(request: Request, service: Service) -> DublinCases:
     """The app's Dublin workspace, on the service's context (made once per app)."""
-    found: DublinCases | None = getattr(request.app.state, "dublin", None)
-    if found is None or found.ctx is not service.ctx:
-        found = DublinCases(service.ctx)
-        request.app.state.dublin = found
-    return found
+    return on_app(request, "dublin", DublinCases, service)
 
 
 def _view(read: CaseRead, response: Response) -> dict[str, Any]:

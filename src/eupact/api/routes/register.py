@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from eupact.api.deps import IfMatch, Key, Limit, Offset, Service, Who, perm, version_of
+from eupact.api.deps import IfMatch, Key, Limit, Offset, Service, Who, on_app, perm, version_of
 from eupact.api.register_requests import RegisterProgressIn
 from eupact.cycle.service.register import RegisterProgress
 from eupact.cycle.service.register_records import PARTY_NAMES
@@ -39,11 +39,7 @@ BlockQuery = Annotated[
 
 def progress_of(request: Request, service: Service) -> RegisterProgress:
     """The app's register progress, on the service's context (made once per app)."""
-    found: RegisterProgress | None = getattr(request.app.state, "register", None)
-    if found is None or found.ctx is not service.ctx:
-        found = RegisterProgress(service.ctx)
-        request.app.state.register = found
-    return found
+    return on_app(request, "register", RegisterProgress, service)
 
 
 @router.get("/obligations", openapi_extra=perm("register.read"))
