@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"key", "register"},
     {"pool"},
     {"assessment", "matching"},
+    {"border", "crisis"},  # the APR border procedure and the CFMR: pure, read by Part III and the service
     {"reports", "boundary"},
     {"responsibility"},  # reads cases through the boundary's refusals; the service uses it
     {"cycle"},

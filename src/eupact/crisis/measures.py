@@ -1,0 +1,70 @@
+"""What a Council implementing decision under Regulation (EU) 2024/1359 (CFMR) authorises one
+Member State to do, and when (Art. 4(3) and (5)(a), Art. 5): the one type the other parts read to
+learn which derogations of Arts 10-13 apply to a case, a request or a border procedure.
+
+The crisis procedure (:mod:`eupact.crisis.procedure`) builds it from a recorded decision; the
+responsibility engine (Art. 12, 13 CFMR changing Arts 36, 38-41, 46 AMMR) and the border procedure
+(Art. 11 CFMR changing Arts 42, 44, 45, 51 APR) consult it. Pure data: no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Situation(StrEnum):
+    """The situation the Commission established (Art. 3(8)): Art. 1(4)(a), 1(4)(b) or 1(5)."""
+
+    MASS_ARRIVALS = "mass_arrivals"  # Art. 1(4)(a)
+    INSTRUMENTALISATION = "instrumentalisation"  # Art. 1(4)(b)
+    FORCE_MAJEURE = "force_majeure"  # Art. 1(5)
+
+
+class Derogation(StrEnum):
+    """A derogation of Chapter IV the Council may authorise (Art. 4(5)(a)), by article/paragraph."""
+
+    REGISTRATION = "10"  # registration within four weeks (Art. 10(1))
+    BORDER_EXTENSION = "11(1)"  # border procedure + up to six weeks (Art. 11(1))
+    BORDER_NOT_J = "11(2)"  # not required to examine 42(1)(j) cases in the border procedure
+    BORDER_THRESHOLD = "11(3)"  # 42(1)(j) threshold 20 % -> 5 %
+    BORDER_MERITS = "11(4)"  # merits in the border procedure up to 50 %
+    BORDER_INSTRUMENTALISATION = "11(6)"  # all applications of instrumentalised persons
+    TIME_LIMITS = "12"  # Part III AMMR time limits extended; transfers to the state suspended
+    TAKE_BACK_RELEASE = "13"  # released from take back (36(1)(b), 38(4) AMMR)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorisedMeasures:
+    """One Council implementing decision's derogations for one Member State.
+
+    ``applies_from``/``applies_until`` are the first and last day (inclusive) of the period of
+    application set by the decision (Art. 4(5), first subparagraph), extensions included
+    (Art. 5(1)); ``initial_until`` is the last day of the initial period (Art. 10(4): the
+    registration derogation in a 1(4)(a) crisis only in the initial period); ``take_back_window``
+    the period of registration the decision sets for Art. 13 (at most four months before its
+    adoption, Art. 13(1) last subparagraph); ``ended_on`` the day the situation ended or the
+    decision was repealed (Art. 6(3)), when known: Art. 12(4) suspends transfers until then.
+    """
+
+    state: str
+    situation: Situation
+    decision: str  # e.g. "Council Implementing Decision (EU) 2027/123"
+    adopted_on: dt.date
+    applies_from: dt.date
+    applies_until: dt.date
+    initial_until: dt.date
+    derogations: frozenset[Derogation]
+    take_back_window: tuple[dt.date, dt.date] | None = None
+    ended_on: dt.date | None = None
+    instrumentalisation_exclusion: str | None = None  # "11(7)(a)" or "11(7)(b)" (Art. 11(8))
+
+    def covers(self, derogation: Derogation, on: dt.date) -> bool:
+        """Whether ``derogation`` is authorised and ``on`` falls in its period of application."""
+        if derogation not in self.derogations:
+            return False
+        last = self.applies_until
+        if derogation is Derogation.REGISTRATION and self.situation is Situation.MASS_ARRIVALS:
+            last = self.initial_until  # Art. 10(4)
+        return self.applies_from <= on <= last
