@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from eupact.cycle.store import border as _border  # noqa: F401  (its tables on Base.metadata)
+from eupact.cycle.store import crisis as _crisis  # noqa: F401  (its tables on Base.metadata)
 from eupact.cycle.store import dublin as _dublin  # noqa: F401  (its tables on Base.metadata)
 from eupact.cycle.store import register as _register  # noqa: F401  (its table on Base.metadata)
 from eupact.cycle.store.models import Base
