@@ -76,12 +76,29 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # take (the holder sends, the addressee replies) is checked in the service.
     "dublin.read": frozenset({C, SC, MS, OB}),
     "dublin.write": frozenset({MS}),
+    # APR Arts. 47(2)-(3), 48-50: the border procedure's watching. A Member State records its
+    # own monthly figures and its Art. 48 and Art. 50 notifications; the Commission records its
+    # Art. 50 verification and implementing act; everyone reads the figures, the status per
+    # month and the notifications (aggregate numbers; Art. 49(3) informs the other states), the
+    # reasoning and the Art. 49(4)(c)-(e) details narrowed in the service
+    # (eupact.cycle.service.border).
+    "border.read": ALL,
+    "border.record": frozenset({MS}),
+    "border.decide": frozenset({C}),
     # The Pact's obligations register (issue 19): everyone signed in reads every party's
     # progress; a Member State records its own, the Commission, the Council and the Coordinator
     # theirs (the Commission also the agencies' and the Parliament's); which party an actor
     # records for is checked in the service (eupact.cycle.service.register_rules).
     "register.read": ALL,
     "register.write": frozenset({C, CO, SC, MS}),
+    # Regulation (EU) 2024/1359 (CFMR): a Member State submits its own reasoned request (Art. 2);
+    # the Commission (Arts 3, 4(1), 5, 6), the Council (4(3), 5(2)) and the Coordinator (Art. 7)
+    # record their acts, narrowed per act in the service (eupact.cycle.service.crisis); everyone
+    # signed in reads the procedure (a request's reasoning: the Commission, the Council and the
+    # requesting state only, see the service).
+    "crisis.read": ALL,
+    "crisis.request": frozenset({MS}),
+    "crisis.record": frozenset({C, CO, SC}),
     "audit.read": INSTITUTIONS,
     "audit.verify": INSTITUTIONS,
 }
@@ -98,6 +115,8 @@ OWN_STATE = frozenset(
         "confirmation.record",
         "pool_use.inform",
         "notification.create",
+        "border.record",
+        "crisis.request",
     }
 )
 
