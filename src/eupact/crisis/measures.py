@@ -10,8 +10,10 @@ responsibility engine (Art. 12, 13 CFMR changing Arts 36, 38-41, 46 AMMR) and th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Situation(StrEnum):
@@ -59,6 +61,8 @@ class AuthorisedMeasures:
     take_back_window: tuple[dt.date, dt.date] | None = None
     ended_on: dt.date | None = None
     instrumentalisation_exclusion: str | None = None  # "11(7)(a)" or "11(7)(b)" (Art. 11(8))
+    # the persons subject to instrumentalisation the decision identifies (Art. 4(5)(c))
+    identification: str = ""
 
     def covers(self, derogation: Derogation, on: dt.date) -> bool:
         """Whether ``derogation`` is authorised and ``on`` falls in its period of application."""
@@ -68,3 +72,49 @@ class AuthorisedMeasures:
         if derogation is Derogation.REGISTRATION and self.situation is Situation.MASS_ARRIVALS:
             last = self.initial_until  # Art. 10(4)
         return self.applies_from <= on <= last
+
+    def applies_on(self, on: dt.date) -> bool:
+        """Whether ``on`` falls in the decision's period of application (Art. 4(5), 5)."""
+        return self.applies_from <= on <= self.applies_until
+
+    def derogation_until(self, derogation: Derogation) -> dt.date | None:
+        """The last day ``derogation`` may be applied under this decision (None if it is not
+        authorised): the end of the period, or of the initial period for the registration
+        derogation in a 1(4)(a) crisis (Art. 10(4))."""
+        if derogation not in self.derogations:
+            return None
+        if derogation is Derogation.REGISTRATION and self.situation is Situation.MASS_ARRIVALS:
+            return self.initial_until
+        return self.applies_until
+
+    def situation_over_from(self) -> dt.date:
+        """The first day the state is, for eupact, no longer facing the situation: the repeal
+        (Art. 6(3)) or the day after the period's last day (Art. 5) -- until then transfers to it
+        are suspended under Art. 12(4)."""
+        return self.ended_on or self.applies_until + dt.timedelta(days=1)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates ISO, derogations by article, sorted."""
+        return {
+            "state": self.state,
+            "situation": self.situation.value,
+            "decision": self.decision,
+            "adopted_on": self.adopted_on.isoformat(),
+            "applies_from": self.applies_from.isoformat(),
+            "applies_until": self.applies_until.isoformat(),
+            "initial_until": self.initial_until.isoformat(),
+            "derogations": sorted(d.value for d in self.derogations),
+            "take_back_window": (
+                [d.isoformat() for d in self.take_back_window] if self.take_back_window else None
+            ),
+            "ended_on": self.ended_on.isoformat() if self.ended_on else None,
+            "instrumentalisation_exclusion": self.instrumentalisation_exclusion,
+            "identification": self.identification,
+        }
+
+
+def in_force(
+    measures: Iterable[AuthorisedMeasures], state: str, on: dt.date
+) -> tuple[AuthorisedMeasures, ...]:
+    """The decisions whose period of application covers ``on`` for ``state`` (Art. 4(5), 5)."""
+    return tuple(m for m in measures if m.state == state and m.applies_on(on))
