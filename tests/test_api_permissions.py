@@ -35,6 +35,7 @@ from .api_support import (
     role_of,
     state_of,
 )
+from .crisis_support import CRISIS_REFUSED, CRISIS_ROUTES
 from .databases import BACKENDS
 from .dublin_support import DUBLIN_REFUSED, DUBLIN_ROUTES
 from .register_support import REGISTER_REFUSED, REGISTER_ROUTES
@@ -313,6 +314,7 @@ ROUTES: dict[tuple[str, str], Route] = {
 
 ROUTES.update(DUBLIN_ROUTES)  # the Dublin workspace (Part III AMMR)
 ROUTES.update(REGISTER_ROUTES)  # the obligations register's progress (issue 19)
+ROUTES.update(CRISIS_ROUTES)  # the crisis procedure (CFMR)
 
 
 def api_routes(app: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -440,6 +442,7 @@ REFUSED_BY_ANOTHER_RULE = {
     ),
     **DUBLIN_REFUSED,
     **REGISTER_REFUSED,
+    **CRISIS_REFUSED,
 }
 MATRIX = [(b, r) for b in BACKENDS for r in sorted(ROUTES)]
 

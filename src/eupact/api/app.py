@@ -22,6 +22,7 @@ from eupact.api.problems import PROBLEM, problem, safe
 from eupact.api.routes import (
     audit,
     benefit,
+    crisis,
     cycles,
     deductions,
     dublin,
@@ -73,6 +74,7 @@ def create_app(service: CycleService) -> FastAPI:
         matching,
         scenarios,
         dublin,
+        crisis,
         register,
         audit,
     ):

@@ -48,6 +48,7 @@ from eupact.cycle.service.crisis_records import (
     ROLE_NAMES,
     CrisisEventRecord,
     crisis_dict,
+    crisis_ics,
     reads_reasoning,
 )
 from eupact.cycle.store.crisis import CrisisEventRow, CrisisRow
@@ -427,6 +428,11 @@ class Crises:
             out.append(CrisisRead(row, tuple(events), judged))
         return sorted(out, key=lambda r: (r.row.requested_on, r.row.id), reverse=True)
 
+    def ics(self, actor: Actor, crisis_id: int) -> bytes:
+        """The crisis's due dates as iCalendar, as of today (one all-day event each)."""
+        read = self.get(actor, crisis_id)
+        return crisis_ics(read.id, read.state, self.ctx.clock(), read.row.synthetic)
+
     def measures(self) -> tuple[AuthorisedMeasures, ...]:
         """Every Council implementing decision's measures recorded in the service (their
         periods, extensions and repeals as recorded), for every state; cached until an act is
@@ -445,6 +451,13 @@ class Crises:
                     found += self._judge([_event(e) for e in events], today).measures
         self._cache = (stamp, tuple(found))
         return self._cache[1]
+
+    def in_force(
+        self, actor: Actor, on: dt.date, state: str | None = None
+    ) -> tuple[AuthorisedMeasures, ...]:
+        """:meth:`crises_in_force` for a reader of the procedure."""
+        authorize(actor, "crisis.read")
+        return self.crises_in_force(on, state)
 
     def crises_in_force(
         self, on: dt.date, state: str | None = None

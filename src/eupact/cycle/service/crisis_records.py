@@ -30,8 +30,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from eupact import __version__
 from eupact.crisis.events import ARTICLES, Kind
+from eupact.crisis.state import CrisisState, Due
 from eupact.cycle import audit_replay
+from eupact.cycle.ical import DayEvent, day_calendar
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Role
 from eupact.cycle.records import KINDS, Plain, utc
@@ -167,6 +170,46 @@ __all__ = [
     "WITHHELD",
     "CrisisEventRecord",
     "crisis_dict",
+    "crisis_ics",
     "reads_reasoning",
     "shown_payload",
 ]
+
+
+def crisis_ics(
+    crisis_id: int, state: CrisisState, stamp: dt.datetime, synthetic: bool = False
+) -> bytes:
+    """A crisis's due dates as iCalendar (RFC 5545, :func:`eupact.cycle.ical.day_calendar`): one
+    all-day event per act the CFMR expects by a date, with who acts, the article, how the date
+    was counted and its status; UID stable per crisis and due (``crisis-3-report.2``)."""
+    label = " (SYNTHETIC)" if synthetic else ""
+    title = f"CFMR crisis {crisis_id}{label} — {state.state}: due dates"
+    about = (
+        f"The acts Regulation (EU) 2024/1359 (CFMR) expects by a date in {state.state}'s crisis "
+        f"procedure {crisis_id}{label}, each with its article, as of {state.as_of.isoformat()}. "
+        "A late act of the Commission or the Council stays valid (the law sets a duty to act in "
+        "time): the calendar says it was late."
+    )
+    events = (_due_event(crisis_id, d, synthetic) for d in state.dues)
+    return day_calendar(title, about, events, stamp)
+
+
+def _due_event(crisis_id: int, d: Due, synthetic: bool) -> DayEvent:
+    lines = [
+        f"Who: {d.by}.",
+        f"Legal basis: {d.article}, Regulation (EU) 2024/1359 (CFMR).",
+        f"Counted: {d.formula}.",
+        f"Status: {d.status.value}"
+        + (f" (recorded on {d.done_on.isoformat()})" if d.done_on else "")
+        + ".",
+    ]
+    if synthetic:
+        lines.append("SYNTHETIC: a demonstration crisis, not a real one.")
+    lines.append(f"From eupact {__version__}; the law's dates, not an official calendar.")
+    return DayEvent(
+        f"crisis-{crisis_id}-{d.key}@eupact",
+        d.due,
+        f"{d.what} ({d.article})",
+        "\n".join(lines),
+        ("CFMR", f"crisis {crisis_id}"),
+    )
