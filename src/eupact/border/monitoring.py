@@ -184,7 +184,7 @@ class MonthStatus:
         if used is None:
             return None
         tenths = (used * 1000 + Fraction(1, 2)).__floor__()
-        return Decimal(tenths) / 10
+        return Decimal(tenths).scaleb(-1)
 
     def as_dict(self) -> dict[str, Any]:
         return {
