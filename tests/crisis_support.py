@@ -63,6 +63,8 @@ CRISIS_ROUTES: dict[tuple[str, str], CrisisRoute] = {
     ("GET", "/api/v1/crises/{crisis_id}"): _read("/crises/{id}"),
     ("POST", "/api/v1/crises/{crisis_id}/events"): CrisisRoute("empty", _act),
     ("GET", "/api/v1/crises/{crisis_id}/calendar.ics"): _read("/crises/{id}/calendar.ics"),
+    ("GET", "/api/v1/crises/{crisis_id}/plan"): _read("/crises/{id}/plan"),
+    ("GET", "/api/v1/crises/{crisis_id}/offsets"): _read("/crises/{id}/offsets"),
 }
 
 # Allowed by role, refused because there is no crisis 1 in the matrix's world (see _act).
@@ -70,5 +72,14 @@ CRISIS_REFUSED: dict[tuple[tuple[str, str], str], tuple[int, str]] = {
     (("POST", "/api/v1/crises/{crisis_id}/events"), who): (404, "crisis_id")
     for who in ("commission", "council", "coordinator")
 }
+# The matrix's crisis is one of force majeure, opened only: no plan (Art. 4(2)(b), 8(1)) and no
+# Council decision to offset under (Art. 9(1)); every reader is told so alike.
+CRISIS_REFUSED.update(
+    {
+        (("GET", f"/api/v1/crises/{{crisis_id}}/{what}"), who): (422, field)
+        for what, field in (("plan", "situation"), ("offsets", "crisis_id"))
+        for who in ("commission", "council", "coordinator", "observer", "DE", "FR")
+    }
+)
 
 __all__ = ["CRISIS_REFUSED", "CRISIS_ROUTES", "seed"]

@@ -19,6 +19,7 @@ from eupact.api.crisis_requests import CrisisActIn, CrisisRequestIn, request_fie
 from eupact.api.deps import IfMatch, Key, Service, Who, on_app, perm, version_of
 from eupact.boundary.limits import MAX_ID
 from eupact.cycle.service.crisis import Crises, CrisisRead
+from eupact.cycle.service.crisis_plan import CrisisPlans
 
 router = APIRouter(prefix="/crises", tags=["crisis"])
 
@@ -33,6 +34,12 @@ StateFilter = Annotated[str | None, Query(min_length=2, max_length=2, pattern="^
 def crises_of(request: Request, service: Service) -> Crises:
     """The app's crisis procedure, on the service's context (made once per app)."""
     return on_app(request, "crises", Crises, service)
+
+
+def plans_of(request: Request, service: Service) -> CrisisPlans:
+    """The plan and offsets, on the app's crisis procedure."""
+    crises = crises_of(request, service)
+    return on_app(request, "crisis_plans", lambda ctx: CrisisPlans(ctx, crises), service)
 
 
 def _view(read: CrisisRead, who: Any, response: Response) -> dict[str, Any]:
@@ -145,6 +152,25 @@ def record_act(
         who, crisis_id, body.kind, body.fields(), body.date, if_match=version, key=key
     )
     return {"act": saved.shown(who), "crisis": _view(crises.get(who, crisis_id), who, response)}
+
+
+@router.get("/{crisis_id}/plan", openapi_extra=perm("crisis.read"))
+def plan(request: Request, service: Service, who: Who, crisis_id: CrisisPath) -> Any:
+    """The Solidarity Response Plan (Art. 4(2)(b), 4(5)(b), 8(1) CFMR): the needs (from the
+    latest Council decision, else the proposal, else the request), what is drawn from the
+    Annual Solidarity Pool's pledges, the additional pledges needed, each other state's
+    indicative contribution by the reference key of Art. 66 AMMR; the recorded figures beside
+    the computed ones; the [reading]s."""
+    return plans_of(request, service).plan(who, crisis_id)
+
+
+@router.get("/{crisis_id}/offsets", openapi_extra=perm("crisis.read"))
+def offsets(request: Request, service: Service, who: Who, crisis_id: CrisisPath) -> Any:
+    """Crisis responsibility offsets (Art. 9 CFMR): whether the pledges fall below the
+    relocation needs, each contributing state's offsets within and above its fair share, what
+    is left for the reconvened High-Level Forum (9(2)), the credits against future fair shares
+    for five years (9(4))."""
+    return plans_of(request, service).offsets(who, crisis_id)
 
 
 @router.get(
