@@ -36,6 +36,7 @@ from .api_support import (
     state_of,
 )
 from .crisis_support import CRISIS_REFUSED, CRISIS_ROUTES
+from .border_support import BORDER_REFUSED, BORDER_ROUTES
 from .databases import BACKENDS
 from .dublin_support import DUBLIN_REFUSED, DUBLIN_ROUTES
 from .register_support import REGISTER_REFUSED, REGISTER_ROUTES
@@ -314,6 +315,7 @@ ROUTES: dict[tuple[str, str], Route] = {
 
 ROUTES.update(DUBLIN_ROUTES)  # the Dublin workspace (Part III AMMR)
 ROUTES.update(REGISTER_ROUTES)  # the obligations register's progress (issue 19)
+ROUTES.update(BORDER_ROUTES)  # the border procedure's watching (APR Arts. 47-50)
 ROUTES.update(CRISIS_ROUTES)  # the crisis procedure (CFMR)
 
 
@@ -442,6 +444,7 @@ REFUSED_BY_ANOTHER_RULE = {
     ),
     **DUBLIN_REFUSED,
     **REGISTER_REFUSED,
+    **BORDER_REFUSED,
     **CRISIS_REFUSED,
 }
 MATRIX = [(b, r) for b in BACKENDS for r in sorted(ROUTES)]

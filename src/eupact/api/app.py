@@ -22,6 +22,7 @@ from eupact.api.problems import PROBLEM, problem, safe
 from eupact.api.routes import (
     audit,
     benefit,
+    border,
     crisis,
     cycles,
     deductions,
@@ -74,6 +75,7 @@ def create_app(service: CycleService) -> FastAPI:
         matching,
         scenarios,
         dublin,
+        border,
         crisis,
         register,
         audit,
