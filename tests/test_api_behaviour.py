@@ -46,7 +46,11 @@ from .databases import BACKENDS, fresh_database
 # where the API's request models live (the register's, once there: eupact.api.register_requests)
 REQUEST_MODULES = [api, dublin_requests] + [
     importlib.import_module(name)
-    for name in ("eupact.api.register_requests", "eupact.api.border_requests")
+    for name in (
+        "eupact.api.register_requests",
+        "eupact.api.border_requests",
+        "eupact.api.crisis_requests",
+    )
     if importlib.util.find_spec(name) is not None
 ]
 ROOT = Path(__file__).resolve().parents[1]
