@@ -35,8 +35,8 @@ from .api_support import (
     role_of,
     state_of,
 )
-from .crisis_support import CRISIS_REFUSED, CRISIS_ROUTES
 from .border_support import BORDER_REFUSED, BORDER_ROUTES
+from .crisis_support import CRISIS_REFUSED, CRISIS_ROUTES
 from .databases import BACKENDS
 from .dublin_support import DUBLIN_REFUSED, DUBLIN_ROUTES
 from .register_support import REGISTER_REFUSED, REGISTER_ROUTES
