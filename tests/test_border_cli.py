@@ -71,6 +71,9 @@ def test_capacity_without_inputs_shows_the_record_and_what_is_missing() -> None:
         missing["rows"]
     )
     assert any("Frontex" in n for n in missing["notes"])
+    (vintage,) = doc["vintage"]["rows"]  # the one figure held: PL 2023, a page quoting Eurostat
+    assert (vintage["class"], vintage["figures"]) == ("secondary", 1)
+    assert "migr_eirfs" in vintage["sources"]
     act = doc["acts"]["rows"][0]
     assert act["data"] == "2021-2023" and act["in_place_by"] == "2026-06-11"
     assert act["maxima"] == "×2 from 2026-06-12; ×3 from 2027-06-13"

@@ -150,6 +150,31 @@ def _pct(share: Any) -> Any:
     return Decimal(ten_thousandths).scaleb(-4)
 
 
+def _vintage_table(result: Any) -> Table:
+    """The figures used, by source class, with their sources (a file's row numbers left out)."""
+    import re
+
+    by_class: dict[str, dict[str, int]] = {}
+    for item in result.trace.get("inputs", ()):
+        if item["value"] is None:
+            continue
+        source = re.sub(r"^(.*?), row [0-9]+: ", r"\1: ", str(item["source"]))
+        sources = by_class.setdefault(item["source_class"], {})
+        sources[source] = sources.get(source, 0) + 1
+    rows = [
+        {"class": klass, "figures": sum(sources.values()), "sources": "; ".join(sorted(sources))}
+        for klass, sources in sorted(by_class.items())
+    ]
+    window = result.act.window
+    return Table(
+        "vintage",
+        f"Figures used, {window[0]}-{window[-1]}, by source class",
+        ("class", "figures", "sources"),
+        rows,
+        ("primary: an official extraction; secondary: a page quoting a figure; user: imported.",),
+    )
+
+
 def _missing_table(result: Any, gathered: Any) -> Table:
     rows: list[dict[str, Any]] = []
     by_key: dict[tuple[str, int], list[str]] = {}
@@ -224,7 +249,7 @@ def border_capacity(
     )
     tables = [_acts_table(year, acts_in_year(year, params), act)]
     tables += _capacity_tables(result, comparison)
-    tables.append(_missing_table(result, gathered))
+    tables += [_vintage_table(result), _missing_table(result, gathered)]
     if result.synthetic and form is Format.table:
         err_console.print("SYNTHETIC inputs: not data", highlight=False, markup=False)
     print_tables(console, tables, form, label="SYNTHETIC" if result.synthetic else "")

@@ -397,8 +397,8 @@ def snapshot_refusals(
             if geo not in bound or (geo, int(period)) in out or int(value) != value:
                 continue
             src = series.source_of(geo)
-            where = "; ".join(o for o in src.origin[:1] if o)
-            text = f"{src.shown_release} ({src.dataset or 'migr_eirfs'}; {src.file}{': ' + where if where else ''})"
+            where = "; ".join(o for o in (*src.origin[:1], Path(src.file).name) if o)
+            text = f"Eurostat migr_eirfs, {src.shown_release} ({where})"
             out[geo, int(period)] = (int(value), ValueSource(text, src.source_class))
     return out
 
