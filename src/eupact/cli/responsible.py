@@ -6,6 +6,10 @@
   file holding ``group: [case, ...]`` is a family registered together (Art. 28).
 * ``eupact responsible --batch cases.jsonl --out DIR [--workers N]`` — a JSON-lines file, a
   decision per line (:mod:`eupact.responsibility.batch`).
+* ``eupact responsible CASE.yaml --crisis DECISIONS.yaml`` — with Council implementing decisions
+  under Regulation (EU) 2024/1359 (CFMR): Art. 12 (longer time limits of the state in crisis,
+  transfers to it suspended) and Art. 13 (release from take back); a YAML or JSON list of records
+  (:func:`eupact.responsibility.read_crises`).
 * ``eupact responsible schema`` — the case's JSON Schema.
 * ``eupact responsible synthetic --n N --seed S --out FILE.jsonl`` — SYNTHETIC cases.
 
@@ -126,6 +130,7 @@ def decision_tables(decision: Any, explain: bool, params: Any) -> list[Table]:
     ]
     notes = tuple(
         f"{t.id}: from {t.start_event} {t.start.isoformat()}, {t.period}; if missed: {t.if_missed}"
+        + (f"; {t.derogation}" if t.derogation else "")
         for t in d.deadlines
         if explain
     )
@@ -203,7 +208,19 @@ def _print(decisions: list[Any], group: str, form: str, explain: bool, params: A
     print_tables(console, tables, fmt)
 
 
-def _one(path: Path, as_of: dt.date | None, params: Any) -> tuple[list[Any], str]:
+def _crises(path: Path | None) -> tuple[Any, ...]:
+    """The Council implementing decisions of ``--crisis`` (CFMR Arts 12-13), read and checked."""
+    if path is None:
+        return ()
+    from eupact.responsibility import read_crises
+    from eupact.scenarios.model import read_yaml_file
+
+    return read_crises(read_yaml_file(path, "--crisis", "crisis decisions"), path.name)
+
+
+def _one(
+    path: Path, as_of: dt.date | None, params: Any, crises: tuple[Any, ...] = ()
+) -> tuple[list[Any], str]:
     from eupact.responsibility import determine, determine_group, read_case
     from eupact.responsibility.batch import read_group
     from eupact.scenarios.model import read_yaml_file
@@ -216,10 +233,10 @@ def _one(path: Path, as_of: dt.date | None, params: Any) -> tuple[list[Any], str
     name = path.name
     if isinstance(doc, dict) and set(doc) == {"group"}:
         cases = read_group(doc["group"], name, as_of)
-        return list(determine_group(cases, params)), str(cases[0].group or path.stem)
+        return list(determine_group(cases, params, crises=crises)), str(cases[0].group or path.stem)
     if as_of is not None and isinstance(doc, dict):
         doc = {**doc, "as_of": as_of}
-    return [determine(read_case(doc, name), params)], ""
+    return [determine(read_case(doc, name), params, crises=crises)], ""
 
 
 def _batch(source: Path, out: Path | None, workers: int | None, chosen: dict[str, str]) -> None:
@@ -312,12 +329,27 @@ def responsible_cmd(
     workers: Annotated[
         int | None, typer.Option(help="--batch: processes (default: the machine's cores)")
     ] = None,
+    crisis: Annotated[
+        Path | None,
+        typer.Option(
+            "--crisis",
+            help="A YAML or JSON file of Council implementing decisions under the CFMR "
+            "(Arts 12-13): longer time limits, transfers suspended, release from take back",
+        ),
+    ] = None,
     n: Annotated[int, typer.Option("--n", help="synthetic: how many lines")] = 1000,
     seed: Annotated[int, typer.Option(help="synthetic: the random seed")] = 2026,
 ) -> None:
     """Which Member State examines an application (Part III AMMR, Arts. 16-55): the state, the
     route, the chain of articles, every time limit and the flags — for one case, a family, or a
     JSON-lines file of cases."""
+    if crisis is not None and (batch is not None or case in WORDS):
+        raise fail(
+            "--crisis",
+            str(crisis),
+            "applies to one case file: the batch, the schema and the generator do not read "
+            "crisis decisions",
+        )
     if batch is not None:
         if case is not None:
             raise fail("CASE", case, "give a case file or --batch, not both")
@@ -352,7 +384,7 @@ def responsible_cmd(
         )
         return
     params, _ = _params(reading)
-    decisions, group = _one(Path(case), _day(as_of, "--as-of"), params)
+    decisions, group = _one(Path(case), _day(as_of, "--as-of"), params, _crises(crisis))
     _print(decisions, group, form, explain, params)
 
 

@@ -132,7 +132,7 @@ def art25(snap: Snapshot, t: Trace) -> Iterator[Hit]:
     if cared:
         yield from _uam_pick(cared, "25(3)", snap, t, "relative legally present who can take care")
     if "25(5)" in snap.excluded:
-        t.step("68(2)", "Art. 25(5) does not apply after a relocation before determination")
+        t.step(snap.excluded_by, f"Art. 25(5) does not apply ({snap.excluded_by})")
         return
     t.step(
         "25(5)",
@@ -445,6 +445,9 @@ def art33(snap: Snapshot, t: Trace) -> list[Hit]:
             return [Hit(rel.state_of_relocation, "33(3)")]
     r = t.rules
     sar = e.kind is EntryKind.SAR_DISEMBARKATION
+    if sar and "33(2)" in snap.excluded and "33(1)" in snap.excluded:
+        t.step(snap.excluded_by, f"Arts 33(1)-(2) do not apply ({snap.excluded_by})")
+        return []
     if sar:
         months = r.period("criteria.sar_months")
         last = period_end(e.date, months.n, months.unit)
@@ -472,6 +475,7 @@ def art33(snap: Snapshot, t: Trace) -> list[Hit]:
             "sar.fallback_to_irregular_entry",
         )
     if "33(1)" in snap.excluded:
+        t.step(snap.excluded_by, f"Art. 33(1) does not apply ({snap.excluded_by})")
         return []
     months = r.period("criteria.irregular_entry_months")
     last = period_end(e.date, months.n, months.unit)

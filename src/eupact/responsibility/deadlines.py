@@ -10,104 +10,26 @@ reading, AMBIG-30), whether it is open, met or missed on ``as_of``, and what fol
 * after acceptance or confirmation: the transfer decision (T16) and the transfer (T24), with the
   extensions for imprisonment (T25), absconding (T26) and reappearance (T27); a transfer not
   carried out in time makes the transferring state responsible (46(2), 37(1));
-* detention: the shorter limits of Art. 45 (T21–T23), the person released if missed.
+* detention: the shorter limits of Art. 45 (T21–T23), the person released if missed;
+* a crisis or force majeure (Art. 12 CFMR, :mod:`.crisis`): the limits of a state a Council
+  implementing decision authorises are the CFMR's (T6/T7, T11–T13, T14, T15, T24), and missing
+  them makes it responsible (12(3)); transfers to it are suspended, its relief after a year
+  (12(4)).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from eupact.timelimits.periods import TimeLimit, Unit, national_time_limit
+from eupact.timelimits.periods import Unit
 
+from .clock import Clock, Outcome, Shift
 from .decision import Deadline, Status
 from .model import Case, HitCategory, Request, RequestKind
 from .rules import Length
 from .trace import Trace
 
 _ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Shift:
-    """Responsibility moved by a missed time limit."""
-
-    state: str
-    basis: str
-    eurodac: str
-    why: str
-
-
-@dataclass(slots=True)
-class Outcome:
-    deadlines: list[Deadline]
-    shift: Shift | None = None
-    accepted_on: dt.date | None = None  # acceptance or confirmation, explicit or by silence
-
-
-class Clock:
-    """Computes the time limits of one case on ``as_of``."""
-
-    def __init__(self, case: Case, t: Trace) -> None:
-        self.case = case
-        self.t = t
-        self.as_of = case.as_of
-        self.out: list[Deadline] = []
-
-    def limit(
-        self, start: dt.date, length: Length, acting: str, other: str = ""
-    ) -> tuple[TimeLimit, str]:
-        reading = self.t.rules.readings["holiday_calendar"]
-        self.t.used["holiday_calendar"] = reading
-        if reading == "acting_state" or not other:
-            return national_time_limit(start, length.n, length.unit, (acting,)), acting
-        return national_time_limit(
-            start, length.n, length.unit, (acting, other)
-        ), f"{acting}+{other}"
-
-    def add(
-        self,
-        id_: str,
-        what: str,
-        length: Length,
-        start: dt.date,
-        start_event: str,
-        acting: str,
-        if_missed: str,
-        done: dt.date | None,
-        *,
-        other: str = "",
-        information: bool = False,
-        due: dt.date | None = None,
-    ) -> Deadline:
-        tl, calendar = self.limit(start, length, acting, other)
-        last = due or tl.due
-        if done is not None:
-            status = Status.MET if done <= last else Status.MISSED
-        elif self.as_of > last:
-            status = Status.MISSED
-        else:
-            status = Status.OPEN
-        if information and status is Status.MISSED and done is None:
-            status = Status.INFORMATION if not if_missed else status
-        d = Deadline(
-            id=id_,
-            what=what,
-            article=length.article,
-            acting_state=acting,
-            calendar=calendar,
-            start_event=start_event,
-            start=start,
-            period=length.text(),
-            period_end=tl.period_end,
-            due=last,
-            status=status,
-            if_missed=if_missed,
-            done_on=done,
-            skipped=tuple(f"{day.isoformat()} {why}" for day, why in tl.skipped),
-        )
-        self.out.append(d)
-        return d
 
 
 def _request(case: Case, kind: RequestKind, to_state: str) -> Request | None:
@@ -229,6 +151,19 @@ def take_charge(
                 f"would be due by {after_hit.due}; this request rests on Art. {article}",
                 "take_charge.hit_deadline",
             )
+    crisis = c.derogated(
+        "12(2)(a)", "its take charge request", requesting, registered, length, due=due
+    )
+    if crisis is not None:  # from registration, the hit's shorter limit included (recital 51)
+        tl, _ = c.limit(registered, crisis.length, requesting)
+        due, id_, start, start_event, length = (
+            tl.due,
+            "T6",
+            registered,
+            "registration",
+            crisis.length,
+        )
+        base_end = tl.period_end
     extension = _withheld_delay(case, c, requested)
     if extension:
         t.step(
@@ -250,11 +185,12 @@ def take_charge(
             "fourth subparagraph)",
             "minor_deadline_exception",
         )
+    shift_basis = "12(3) CFMR" if crisis else "39(1)"
     if_missed = (
         "the request may still be sent in the minor's best interests (39(1) fourth subparagraph)"
         if exception
         else f"{requesting}, where the application was registered, becomes responsible "
-        "(39(1) third subparagraph)"
+        + ("(12(3) CFMR)" if crisis else "(39(1) third subparagraph)")
     )
     d = c.add(
         id_,
@@ -266,19 +202,22 @@ def take_charge(
         if_missed,
         sent,
         due=due,
+        derogation=crisis,
     )
     out = Outcome(c.out)
     if d.status is Status.MISSED and not exception:
         out.shift = Shift(
-            requesting, "39(1)", "38(3)(d)", f"the take charge request was not sent by {d.due}"
+            requesting, shift_basis, "38(3)(d)", f"the take charge request was not sent by {d.due}"
         )
         return out
     if d.status is not Status.MET and not (exception and req):
         return out
     assert req is not None
     received = req.received_on or req.sent_on
+    reply_crisis = None
     if _detained(case, received):
         length, id_, what = r.period("detention.reply_weeks"), "T22", "reply (person detained)"
+        _not_derogated(t, requested, "45(2)")
     elif req.urgent_period_days is not None:
         length, id_, what = (
             r.period("take_charge.urgent_reply_weeks"),
@@ -303,6 +242,16 @@ def take_charge(
             "T11",
             "reply to the take charge request",
         )
+    if id_ != "T22":
+        reply_crisis = c.derogated(
+            "12(2)(b)",
+            "its reply to the take charge request",
+            requested,
+            received,
+            length,
+            requesting,
+        )
+        length = reply_crisis.length if reply_crisis else length
     reply = req.reply
     rd = c.add(
         id_,
@@ -311,9 +260,11 @@ def take_charge(
         received,
         "request received",
         requested,
-        "silence is acceptance, including the duty to arrange the arrival (40(8))",
+        "silence is acceptance, including the duty to arrange the arrival (40(8))"
+        + ("; responsibility lies with it (12(3) CFMR)" if reply_crisis else ""),
         reply.date if reply else None,
         other=requesting,
+        derogation=reply_crisis,
     )
     if reply is not None and reply.date <= rd.due:
         if reply.kind == "refuse":
@@ -336,6 +287,12 @@ def take_charge(
             f"{requested} did not reply by {rd.due}: acceptance by silence",
             accepted=out.accepted_on,
         )
+        if reply_crisis is not None:
+            t.step(
+                "12(3) CFMR",
+                f"{requested} missed the limit of 12(2)(b) CFMR: responsibility lies with it",
+                state=requested,
+            )
     else:
         return out
     transfer(case, c, t, out, transferring=requesting, responsible=requested)
@@ -355,15 +312,18 @@ def take_back(case: Case, t: Trace, *, notifying: str, notified: str, basis: str
     req = _request(case, RequestKind.TAKE_BACK, notified)
     out = Outcome(c.out)
     if hits:
+        notify = r.period("take_back.notify_weeks")
+        crisis = c.derogated("12(2)(c)", "its take back notification", notifying, hits[-1], notify)
         c.add(
             "T14",
             f"send the take back notification to {notified}",
-            r.period("take_back.notify_weeks"),
+            crisis.length if crisis else notify,
             hits[-1],
             "Eurodac hit",
             notifying,
             f"no shift: {notified} must still take the person back (recital 59)",
             req.sent_on if req else None,
+            derogation=crisis,
         )
     else:
         t.flag(
@@ -374,16 +334,22 @@ def take_back(case: Case, t: Trace, *, notifying: str, notified: str, basis: str
         return out
     received = req.received_on or req.sent_on
     reply = req.reply
+    confirm = r.period("take_back.reply_weeks")
+    crisis = c.derogated(
+        "12(2)(c)", "its confirmation of receipt", notified, received, confirm, notifying
+    )
     rd = c.add(
         "T15",
         "confirm receipt or rebut the notification",
-        r.period("take_back.reply_weeks"),
+        crisis.length if crisis else confirm,
         received,
         "notification received",
         notified,
-        "silence is confirmation (41(4))",
+        "silence is confirmation (41(4))"
+        + ("; 12(3) CFMR does not name point (c)" if crisis else ""),
         reply.date if reply else None,
         other=notifying,
+        derogation=crisis,
     )
     if reply is not None and reply.date <= rd.due:
         if reply.kind in ("rebut", "refuse"):
@@ -404,6 +370,16 @@ def take_back(case: Case, t: Trace, *, notifying: str, notified: str, basis: str
         return out
     transfer(case, c, t, out, transferring=notifying, responsible=notified)
     return out
+
+
+def _not_derogated(t: Trace, state: str, article: str) -> None:
+    """Art. 12 CFMR names Arts 39, 40, 41 and 46 AMMR, not the detention limits of Art. 45."""
+    if t.crisis is not None and t.crisis.authorised(state):
+        t.flag(
+            "CFMR-12",
+            f"the limit of Art. {article} AMMR (detention) is kept: Art. 12 CFMR derogates from "
+            "Arts 39, 40, 41 and 46 only",
+        )
 
 
 def _deemed(due: dt.date, t: Trace) -> dt.date:
@@ -451,6 +427,7 @@ def transfer(
         information=True,
     )
     if _detained(case, out.accepted_on):
+        _not_derogated(t, transferring, "45(3)")
         c.add(
             "T23",
             "transfer the detained person",
@@ -463,6 +440,13 @@ def transfer(
         )
     six = r.period("transfer.months")
     tl, _ = c.limit(start, six, transferring)
+    crisis = None
+    if t.crisis is not None:  # 12(4): the transfer to the state in crisis; 12(2)(d): its own
+        crisis = c.derogated(
+            "12(4)", "the transfer to it", responsible, start, six, due=tl.due
+        ) or c.derogated("12(2)(d)", "its transfer", transferring, start, six, due=tl.due)
+        six = crisis.length if crisis else six
+        tl, _ = c.limit(start, six, transferring)
     due, length, id_, what = tl.due, six, "T24", f"transfer to {responsible}"
     if p.imprisonment and any(i.start <= due for i in p.imprisonment):
         prison = r.period("transfer.imprisonment_years")
@@ -509,6 +493,13 @@ def transfer(
                     "latest permitted date is kept",
                 )
                 due, length, id_, start, event = again.due, three, "T27", max(back), "reappearance"
+    basis = "46(2)"
+    if crisis is not None:
+        basis = "12(4) CFMR" if crisis.length.article.startswith("12(4)") else "12(3) CFMR"
+        if basis == "12(4) CFMR" and t.crisis is not None:
+            t.crisis.suspension(
+                crisis.measures, responsible, transferring, start, due, p.transfer_done_on
+            )
     d = c.add(
         id_,
         what,
@@ -516,12 +507,13 @@ def transfer(
         start,
         event,
         transferring,
-        f"{transferring} becomes responsible (46(2), 37(1))",
+        f"{transferring} becomes responsible ({basis}, 37(1))",
         p.transfer_done_on,
         due=due,
+        derogation=crisis,
     )
     if d.status is Status.MISSED:
-        out.shift = Shift(transferring, "46(2)", "", f"the transfer was not carried out by {d.due}")
+        out.shift = Shift(transferring, basis, "", f"the transfer was not carried out by {d.due}")
 
 
 __all__ = ["Outcome", "Shift", "humanitarian", "take_back", "take_charge"]

@@ -76,9 +76,12 @@ class Deadline:
     if_missed: str
     done_on: dt.date | None = None
     skipped: tuple[str, ...] = ()  # the days moved past and why
+    # a Council implementing decision changed it (Art. 12 CFMR): the CFMR article, the decision
+    # and the AMMR limit it replaces; "" for the AMMR's own limit
+    derogation: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "id": self.id,
             "what": self.what,
             "article": self.article,
@@ -94,6 +97,9 @@ class Deadline:
             "done_on": self.done_on.isoformat() if self.done_on else None,
             "skipped": list(self.skipped),
         }
+        if self.derogation:  # the key only where a crisis changed the limit: the AMMR's unchanged
+            found["derogation"] = self.derogation
+        return found
 
 
 @dataclass(frozen=True, slots=True)

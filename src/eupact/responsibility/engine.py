@@ -16,23 +16,37 @@ Order, as the law reads:
 6. discretion and later acts (35(1), 35(2), 37(1)) in date order;
 7. the procedure's time limits (:mod:`.deadlines`) and the shifts they cause (39(1), 46(2));
 8. responsibility offsets (63(6)) where the case qualifies under 63(8).
+
+Council implementing decisions under Regulation (EU) 2024/1359 (CFMR), when given (``crises``),
+change 3 (Art. 13 CFMR: a take back the state in crisis is released from) and 7 (Art. 12 CFMR: its
+time limits, transfers to it): :mod:`.crisis`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
+from eupact.crisis.measures import AuthorisedMeasures
 from eupact.parameters import ParameterSet
-from eupact.timelimits.periods import period_end
 
+from .crisis import (
+    SECOND_STATE_EXCLUDES,
+    Crises,
+    Relief,
+    cfmr,
+    request_start,
+    second_default,
+    second_takes_over,
+)
 from .criteria import art34, chapter_ii
 from .deadlines import Outcome, Shift, humanitarian, take_back, take_charge
 from .decision import Deadline, Decision, Route
 from .model import Case, RequestKind
-from .rules import Rules, rules_for
-from .trace import Hit, Snapshot, Trace, age_on
+from .rules import rules_for
+from .snapshot import cessation, snapshot
+from .trace import Hit, Snapshot, Trace
 
 OFFSET_ARTICLES = ("29", "30", "31", "32", "33")  # Art. 63(8)(b)
 FAMILY_ARTICLES = ("25", "26", "27", "28")
@@ -44,79 +58,25 @@ _EURODAC_BASIS = {
 }
 
 
-def _cessation(case: Case, rules: Rules, t: Trace) -> dt.date | None:
-    """The last day on which the obligations of an earlier determination ended (Art. 37(2), (4),
-    (5)), or None."""
-    ends: list[tuple[dt.date, str, str]] = []
-    for x in case.exits:
-        if x.complied_with_return_decision:
-            ends.append(
-                (x.left_on, "37(5)", "removal or departure complying with a return decision")
-            )
-        months = rules.period("cessation.absence_months")
-        back = x.returned_on or case.as_of
-        end = period_end(x.left_on, months.n, months.unit)
-        if back > end:
-            ends.append(
-                (end, "37(4)", f"left the territory on {x.left_on} for at least {months.text()}")
-            )
-    for a in case.applications:
-        if a.border_procedure and a.final_rejection_or_withdrawal is not None:
-            months = rules.period("cessation.border_procedure_months")
-            end = period_end(a.final_rejection_or_withdrawal, months.n, months.unit)
-            if end <= case.as_of:
-                ends.append(
-                    (
-                        end,
-                        "37(2)",
-                        f"{months.text()} after the final rejection in the border procedure",
-                    )
-                )
-    later = [e for e in ends if any(a.registered_on > e[0] for a in case.applications)]
-    if not later:
-        return None
-    on, article, why = max(later)
-    t.step(article, f"obligations ceased ({why}); a later application is a new one", ceased=on)
-    return on
-
-
-def _snapshot(case: Case, t: Trace, cutoff: dt.date | None) -> Snapshot:
-    apps = [a for a in case.applications if cutoff is None or a.registered_on > cutoff]
-    first = min(apps, key=lambda a: (a.registered_on, a.made_on))
-    latest = max(apps, key=lambda a: (a.registered_on, a.made_on))
-    a = case.applicant
-    age = age_on(a.date_of_birth, first.registered_on)
-    minor = (
-        a.age_assessment_minor
-        if a.age_assessment_minor is not None
-        else age < t.rules.age_of_majority
-    )
-    return Snapshot(
-        case,
-        first,
-        first.registered_on,
-        cutoff,
-        age,
-        minor,
-        bool(a.unaccompanied and minor),
-        latest.state,
-    )
-
-
 def determine(
     case: Case,
     params: ParameterSet | None = None,
     *,
     group: tuple[Hit, frozenset[str], str, bool] | None = None,
+    crises: Sequence[AuthorisedMeasures] = (),
 ) -> Decision:
     """The state responsible for ``case`` on ``case.as_of`` (see the module's docstring);
     ``group``: the state Art. 28 gives a family registered together (:mod:`.groups`), with the
-    members' references, why, and whether a tie on the oldest is left to a person."""
+    members' references, why, and whether a tie on the oldest is left to a person; ``crises``:
+    the Council implementing decisions under the CFMR in force (Arts 12-13 CFMR), none by
+    default."""
     first_reg = min(a.registered_on for a in case.applications)
     rules = rules_for(params, first_reg)
     t = Trace(rules)
-    cutoff = _cessation(case, rules, t)
-    snap = _snapshot(case, t, cutoff)
+    if crises:
+        t.crisis = Crises(crises, t, case.as_of)
+    cutoff = cessation(case, rules, t)
+    snap = snapshot(case, t, cutoff)
     if cutoff is not None and snap.on != first_reg:
         rules = rules_for(params, snap.on)
         t.rules = rules
@@ -138,6 +98,7 @@ class _Determination:
         self.eurodac = ""
         self.outcome: Outcome | None = None
         self.humanitarian: list[Deadline] = []  # and other deadlines beside the procedure's
+        self.relief: Relief | None = None  # Art. 13(3) CFMR: the second state determines
 
     # -- the result ---------------------------------------------------------------------------
     def decision(
@@ -249,6 +210,7 @@ class _Determination:
         routed = self._take_back_routes()
         if routed is not None:
             return routed
+        snap = self.snap  # Art. 13(3) CFMR may have left articles out
         security = self._security()
         if security is not None:
             return security
@@ -331,6 +293,10 @@ class _Determination:
                     break
         if not target:
             if present != self.determining:
+                relief = t.crisis and t.crisis.relief(case, self.determining, present, "38(4)")
+                if relief:
+                    self._second_state(relief)
+                    return None
                 self.take_back_to = self.determining
                 self.route = Route.TAKE_BACK
                 t.step(
@@ -341,11 +307,47 @@ class _Determination:
             return None
         self.route = Route.TAKE_BACK if target != present else Route.NONE_NEEDED
         if target != present:
+            if t.crisis is not None and basis == "36(1)(b)" and (done := self._released(target)):
+                return done
             self.take_back_to = target
             self.outcome = take_back(case, t, notifying=present, notified=target, basis=basis)
             if self.outcome.shift is not None:
                 return self._shifted(self.outcome.shift, basis, target)
         return self.decision(target, basis)
+
+    def _released(self, target: str) -> Decision | None:
+        """Art. 13(1)(a), 13(2) CFMR: ``target``, recorded responsible under 16(2), released from
+        the take back; the state of the second application becomes responsible."""
+        t, present = self.t, self.snap.present_state
+        relief = t.crisis.relief(self.case, target, present, "36(1)(b)") if t.crisis else None
+        if relief is None:
+            return None
+        t.step(cfmr("13(1)(a)"), "only a responsibility under 16(2) is released: its ground")
+        ground = self._criteria()
+        if ground.article != "16(2)" or ground.state != target:
+            t.flag(
+                "manual:13(1)(a)",
+                f"{target} is recorded responsible; the facts give Art. {ground.article} "
+                f"({ground.state}), not 16(2): Art. 13(1)(a) CFMR releases only a responsibility "
+                "under 16(2) (Eurodac 38(3)(a)); a person checks the record",
+            )
+            return None
+        t.step(
+            cfmr("13(2)"),
+            f"{target} is released from the take back ({relief.measures.decision}): {present}, "
+            "where the second application was registered, is responsible and records it in "
+            "Eurodac (Art. 16(3) Regulation (EU) 2024/1358)",
+            state=present,
+        )
+        self.route, self.take_back_to = Route.NONE_NEEDED, ""
+        return self.decision(present, cfmr("13(2)"), "16(2)", target)
+
+    def _second_state(self, relief: Relief) -> None:
+        """Art. 13(1)(b), 13(3) CFMR: the determination pending in the released state passes to
+        the state of the second application, with articles left out."""
+        second_takes_over(self.t, relief, self.case)
+        self.relief, self.determining = relief, relief.second
+        self.snap = replace(self.snap, excluded=SECOND_STATE_EXCLUDES, excluded_by=cfmr("13(3)"))
 
     def _security(self) -> Decision | None:
         sec, t = self.case.security, self.t
@@ -412,6 +414,14 @@ class _Determination:
         if first is not None:
             return first
         if "16(2)" in snap.excluded:
+            if self.relief is not None:  # 13(3) CFMR second subparagraph, or back to 38(4)
+                found = second_default(t, self.relief)
+                if found is not None:
+                    return found
+                self.determining = self.take_back_to = self.relief.released
+                self.relief, self.route = None, Route.TAKE_BACK
+                self.snap = replace(snap, excluded=frozenset())
+                return self._criteria()
             t.step("68(2)", "no criterion: the state of relocation", state=self.determining)
             return Hit(self.determining, "68(2)")
         registered = snap.first.state
@@ -527,10 +537,13 @@ class _Determination:
         if article in ("35(1)", "35(2)", "37(1)"):
             return self.decision(state, article, criterion, criterion_state)
         no_decision = snap.first.first_decision_on_substance is None
+        registered = snap.on
+        if self.relief is not None and self.determining == self.relief.second:
+            registered = request_start(t, self.relief, case)  # Art. 13(3) CFMR
         self.outcome = take_charge(
             case,
             t,
-            registered=snap.on,
+            registered=registered,
             requesting=self.determining,
             requested=state,
             article=article,

@@ -14,6 +14,9 @@ from eupact.parameters import LegalReference, ParameterSet, load_parameters, val
 from eupact.timelimits.periods import Unit
 
 _PREFIX = "responsibility."
+# the CFMR's periods the engine applies under a Council implementing decision (Arts 12-13 CFMR),
+# kept by their full names
+_CRISIS = ("crisis.art12.", "crisis.art13.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def _rules(params: ParameterSet, on: dt.date) -> Rules:
     meanings: dict[str, str] = {}
     numbers: dict[str, int] = {}
     for p in params:
-        if not p.name.startswith(_PREFIX) or p.values[0].since > on:
+        if not p.name.startswith((_PREFIX, *_CRISIS)) or p.values[0].since > on:
             continue
         short = p.name.removeprefix(_PREFIX)
         entry = p.entry_at(on)

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .decision import Flag, Step
 from .model import Application, Case, FamilyMember, Status
 from .rules import Rules
+
+if TYPE_CHECKING:
+    from .crisis import Crises
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class Trace:
     used: dict[str, str] = field(default_factory=dict)
     manual: bool = False
     candidates: tuple[str, ...] = ()
+    crisis: Crises | None = None  # the CFMR decisions read (Arts 12-13 CFMR), None without any
 
     def step(self, article: str, outcome: str, **facts: object) -> None:
         self.steps.append(Step(article, outcome, facts))  # facts shown in words when read
@@ -60,7 +65,8 @@ class Snapshot:
     minor: bool
     unaccompanied: bool
     present_state: str
-    excluded: frozenset[str] = frozenset()  # articles left out after relocation (Art. 68(2))
+    excluded: frozenset[str] = frozenset()  # articles left out (Art. 68(2), Art. 13(3) CFMR)
+    excluded_by: str = "68(2)"  # the article that leaves them out
 
 
 def status_on(member: FamilyMember, on: dt.date) -> Status | None:
