@@ -16,6 +16,7 @@ from eupact.reports.tables import Table
 from .assess import AllowSecondaryOpt, assess_cmd, report_cmd
 from .border import border_app
 from .calendar import calendar_cmd
+from .crisis import crisis_app
 from .common import (
     AsOfOpt,
     FormatOpt,
@@ -572,6 +573,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(plan_app, name="plan")
+app.add_typer(crisis_app, name="crisis")
 app.add_typer(border_app, name="border")
 app.command("state")(state_cmd)
 # `eupact compare A B`: two scenarios (a vintage, a reference number, ...) side by side

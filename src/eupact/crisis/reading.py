@@ -35,17 +35,18 @@ MAX_EUR = Decimal("1e12")
 MAX_EVENTS = 500  # acts about one crisis: twelve months of fortnightly bulletins is about 30
 
 
-class _Reader:
+class Reader:
     """Reads the fields of one act, collecting every problem before refusing."""
 
-    def __init__(self, payload: Mapping[str, Any], where: str) -> None:
+    def __init__(self, payload: Mapping[str, Any], where: str, prefix: str = "") -> None:
         self.payload = payload
         self.where = where
+        self.prefix = prefix  # e.g. "needs.": the problems name the field as written
         self.problems: list[Problem] = []
         self.used: set[str] = set()
 
     def bad(self, name: str, value: object, rule: str) -> None:
-        self.problems.append(Problem(name, value, rule, self.where))
+        self.problems.append(Problem(f"{self.prefix}{name}", value, rule, self.where))
 
     def raw(self, name: str) -> Any:
         self.used.add(name)
@@ -192,7 +193,7 @@ class _Reader:
                 )
 
 
-def read_date(value: object, name: str, reader: _Reader | None = None) -> dt.date | None:
+def read_date(value: object, name: str, reader: Reader | None = None) -> dt.date | None:
     """A date written YYYY-MM-DD (or a YAML date) between the CFMR's entry into force and 2100."""
 
     def bad(rule: str) -> None:
@@ -222,11 +223,11 @@ def read_date(value: object, name: str, reader: _Reader | None = None) -> dt.dat
 _COMMON = {"reference", "note"}
 
 
-def _plan(r: _Reader, name: str) -> PlanFigures | None:
+def _plan(r: Reader, name: str) -> PlanFigures | None:
     raw = r.mapping(name)
     if raw is None:
         return None
-    sub = _Reader(raw, r.where)
+    sub = Reader(raw, r.where)
     plan = PlanFigures(
         relocations=sub.count("relocations"),
         financial=sub.eur("financial"),
@@ -252,11 +253,11 @@ def _plan(r: _Reader, name: str) -> PlanFigures | None:
     return plan
 
 
-def _solidarity(r: _Reader) -> SolidarityAsked | None:
+def _solidarity(r: Reader) -> SolidarityAsked | None:
     raw = r.mapping("solidarity")
     if raw is None:
         return None
-    sub = _Reader(raw, r.where)
+    sub = Reader(raw, r.where)
     asked = SolidarityAsked(
         relocations=sub.count("relocations"),
         financial=sub.eur("financial"),
@@ -270,7 +271,7 @@ def _solidarity(r: _Reader) -> SolidarityAsked | None:
     return asked
 
 
-def _decision_fields(r: _Reader) -> dict[str, Any]:
+def _decision_fields(r: Reader) -> dict[str, Any]:
     window = r.raw("take_back_window")
     parsed_window: tuple[dt.date, dt.date] | None = None
     if window is not None:
@@ -320,7 +321,7 @@ def read_event(kind: object, on: object, payload: Mapping[str, Any], where: str 
             ],
             "crisis act refused",
         ) from None
-    r = _Reader(payload, where)
+    r = Reader(payload, where)
     day = read_date(on, "date", r)
     common: dict[str, Any] = {
         "reference": r.text("reference", limit=MAX_REFERENCE),
@@ -410,4 +411,4 @@ def read_events(items: object, where: str = "events") -> tuple[Event, ...]:
     return tuple(out)
 
 
-__all__ = ["MAX_EVENTS", "read_date", "read_event", "read_events"]
+__all__ = ["MAX_EVENTS", "Reader", "read_date", "read_event", "read_events"]

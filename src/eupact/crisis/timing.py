@@ -10,8 +10,11 @@ results as Art. 75 AMMR; :mod:`eupact.timelimits` computes both).
   says. The institutions' own holidays are not held: their limits move off weekends only; a
   Member State's move off its national holidays too.
 * A *period of application* (Art. 4(5), 5) begins on the day the Council implementing decision
-  sets, that day counted, and ends on the day before the same date ``n`` months later: three
-  months from 17 March end on 16 June. It never moves off a weekend (not a time limit on an act).
+  sets, that day counted, and ends on the day before the date ``n`` months later (that date
+  being the month's last day when the month is shorter, as Art. 75(c) AMMR): three months from
+  17 March end on 16 June, from 31 January on 29 April (the date three months later being
+  30 April). Chained periods therefore never exceed the 12 months of Art. 5(3) counted the same
+  way. A period never moves off a weekend (it is not a time limit on an act).
 """
 
 from __future__ import annotations
