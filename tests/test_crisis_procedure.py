@@ -481,3 +481,14 @@ def test_read_event_kinds_and_bounds() -> None:
         {**{k: v for k, v in REQUEST.items() if k not in ("kind", "date")}},
     )
     assert isinstance(act, ReasonedRequest) and act.article == "Art. 2 CFMR"
+
+
+def test_date_of_application_reading_kept_with_part_iv() -> None:
+    # the same [reading] as cycle.date_of_application_part_iv (Art. 85 AMMR): one date for both
+    params = load_parameters()
+    crisis, cycle = (
+        params["crisis.date_of_application"],
+        params["cycle.date_of_application_part_iv"],
+    )
+    assert crisis.values[-1].value == cycle.values[-1].value == D(2026, 6, 12)
+    assert {a.name for a in crisis.alternatives} == {a.name for a in cycle.alternatives}
