@@ -66,8 +66,9 @@ class CrisisRead:
     """One crisis as a reader sees it: its row, its acts, and where it stands on ``state.as_of``."""
 
     row: CrisisRow
-    events: tuple[CrisisEventRecord, ...]
+    events: tuple[CrisisEventRecord, ...]  # the acts adopted by ``state.as_of``
     state: CrisisState
+    recorded: int = 0  # every act recorded, later ones included (0: as many as ``events``)
 
     @property
     def id(self) -> int:
@@ -76,7 +77,7 @@ class CrisisRead:
     @property
     def version(self) -> int:
         """The number of acts recorded (the ETag a writer sends back as ``If-Match``)."""
-        return len(self.events)
+        return self.recorded or len(self.events)
 
     def as_dict(self, actor: Actor) -> dict[str, Any]:
         judged = self.state.as_dict()
@@ -380,9 +381,13 @@ class Crises:
     # -- reading ----------------------------------------------------------------------------
 
     def _read(self, session: Session, row: CrisisRow, on: dt.date) -> CrisisRead:
-        events = self._rows(session, row.id)
+        """The crisis as it stood on ``on``: the acts adopted by then (a day in the past is
+        not judged with acts that came later)."""
+        every = self._rows(session, row.id)
+        events = [e for e in every if e.on <= on]
         others, _ = self._others(session, row.state, row.id, on)
-        return CrisisRead(row, tuple(events), self._judge([_event(e) for e in events], on, others))
+        judged = self._judge([_event(e) for e in events], on, others)
+        return CrisisRead(row, tuple(events), judged, len(every))
 
     def get(self, actor: Actor, crisis_id: int, as_of: dt.date | None = None) -> CrisisRead:
         """One crisis, its acts and where it stands on ``as_of`` (default: today, UTC)."""
