@@ -375,6 +375,7 @@ def serve(
 
 def _load_demo(database_url: str | None, until: str) -> str:
     """A fresh demo database; the tokens go to a file next to it and the main ones are shown."""
+    from eupact.cycle.border_demo import load_border_demo
     from eupact.cycle.demo import load_demo
     from eupact.cycle.dublin_demo import load_dublin_demo
     from eupact.cycle.register_demo import load_register_demo
@@ -393,6 +394,7 @@ def _load_demo(database_url: str | None, until: str) -> str:
     tokens = load_demo(service, 2026, until)  # type: ignore[arg-type]
     load_dublin_demo(service, tokens)  # SYNTHETIC Dublin cases for /dublin
     load_register_demo(service, tokens)  # register progress: cited facts, SYNTHETIC states
+    load_border_demo(service, tokens)  # SYNTHETIC border figures for /border (~0.1 s)
     folder.mkdir(parents=True, exist_ok=True)
     listing = folder / "tokens.txt"
     listing.write_text(

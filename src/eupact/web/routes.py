@@ -29,6 +29,7 @@ from eupact.cycle.service.tokens import SESSION_LIFETIME, TokenExpired
 from eupact.errors import EupactError, Forbidden, NotFound, Problem
 from eupact.web import (
     audit_trail,
+    border_pages,
     calendar_page,
     dublin_pages,
     forms,
@@ -91,6 +92,7 @@ def web_router(service: CycleService) -> APIRouter:
     router.include_router(matching_page.router(service))
     router.include_router(dublin_pages.router(service))
     router.include_router(plan_pages.router(service))
+    router.include_router(border_pages.router(service))
 
     @router.get("/", response_class=HTMLResponse)
     def overview(request: Request) -> Response:

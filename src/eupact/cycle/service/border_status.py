@@ -94,6 +94,11 @@ class BorderStatus:
             **held.source.as_dict(),
         }
 
+    def annual_maximum(self, capacity: int, day: dt.date) -> int:
+        """The annual maximum in force on ``day`` for ``capacity`` (Art. 47(1), second
+        subparagraph: the rules' :func:`~eupact.border.acts.annual_maximum`)."""
+        return annual_maximum(capacity, day, self.ctx.parameters)
+
     # -- the rules' checks, on what a caller sends -----------------------------------------
 
     @staticmethod
@@ -178,7 +183,15 @@ class BorderStatus:
             )
         else:
             maximum = annual_maximum(capacity, r.notified_on, self.ctx.parameters)
+            held = self.recorded_on(r.geo, r.notified_on)
+            recorded = [v for d, v in held.maxima if d <= r.notified_on] if held else []
             out["maximum"] = maximum
+            out["maximum_source"] = (
+                RECORDED_LABEL
+                if recorded and recorded[-1] == maximum
+                else "the multiplier in force × the recorded capacity (Art. 47(1)); the act's "
+                "own maximum was not retrieved"
+            )
             out["condition"] = f"Art. 50: {r.examined:,} examined this year ≥ maximum {maximum:,}"
         return out
 
