@@ -28,11 +28,13 @@ from eupact.cycle.service import CycleService
 from eupact.cycle.service.crisis import Crises
 from eupact.cycle.service.crisis_plan import CrisisPlans
 from eupact.cycle.service.crisis_records import WITHHELD
+from eupact.cycle.service.dublin import DublinCases
 from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.errors import Conflict, EupactError, Forbidden, NotFound, PreconditionFailed
 
 from .api_support import PARAMETERS, SNAPSHOT
 from .databases import BACKENDS, fresh_database
+from .dublin_support import visa_case
 
 D = dt.date
 COMMISSION = Actor("test:commission", Role.COMMISSION)
@@ -383,3 +385,19 @@ def test_plan_and_offsets_read_through_the_service(desk: Desk) -> None:
     with pytest.raises(EupactError) as offsets:  # no Council decision yet (Art. 9(1))
         plans.offsets(OBSERVER, c2)
     assert "9(1)" in refused(offsets.value)[1]
+
+
+def test_the_dublin_workspace_reads_the_crisis_in_force(desk: Desk) -> None:
+    """Art. 12(2)(a) CFMR through the service: BE's take charge request, due 2 months from the
+    registration (Art. 39(1) AMMR: 10 Oct 2026 -> Thu 10 Dec 2026), is due 4 months from it
+    while BE's decision authorising Art. 12 applies (-> Wed 10 Feb 2027)."""
+    cases = DublinCases(desk.service.ctx)
+    be = state("BE")
+    desk.clock.to(D(2026, 10, 20))
+    cases.create(be, visa_case("SYN-CRISIS-BE-1", "BE", "DE", D(2026, 10, 10)))
+    (t6,) = [d for d in cases.get(be, "SYN-CRISIS-BE-1").decision.deadlines if d.id == "T6"]
+    assert (t6.due, t6.article) == (D(2026, 12, 10), "39(1)")
+    desk.decided("BE", D(2026, 9, 1))  # Art. 12 applies from 5 Sep to 4 Dec 2026
+    desk.clock.to(D(2026, 10, 20))
+    (t6,) = [d for d in cases.get(be, "SYN-CRISIS-BE-1").decision.deadlines if d.id == "T6"]
+    assert (t6.due, t6.article) == (D(2027, 2, 10), "12(2)(a) CFMR")

@@ -10,7 +10,10 @@ exchange about it, and the responsibility engine's decision on it, computed on e
   records the transfer decision, the transfer and its extensions (Art. 42, 46). Each message is
   also written into the case's facts (``procedure``), so that the engine sees it.
 - The decision is :func:`eupact.responsibility.determine` on the case as of today (UTC), or a
-  reader's ``as_of`` (not before the case's latest fact). What the service finds by itself —
+  reader's ``as_of`` (not before the case's latest fact), under the Council implementing
+  decisions of Regulation (EU) 2024/1359 the service records (Arts 12-13 CFMR: the crisis
+  state's time limits extended, transfers to it suspended, take back released; the crisis
+  procedure: :mod:`eupact.cycle.service.crisis`). What the service finds by itself —
   an acceptance or confirmation by silence (40(8), 41(4)) and responsibility moved by a missed
   time limit (39(1), 46(2)) — is shown and, read as of today, audited once
   (``dublin.observe``).
@@ -37,6 +40,7 @@ from eupact.cycle.phases import Role
 from eupact.cycle.records import utc
 from eupact.cycle.service import dublin_facts as facts_
 from eupact.cycle.service.context import Context
+from eupact.cycle.service.crisis import Crises
 from eupact.cycle.service.dublin_records import (
     CaseRead,
     DublinCaseRecord,
@@ -58,11 +62,14 @@ class DublinWorkspace:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.crises = Crises(ctx)
 
     # -- reading ----------------------------------------------------------------------------
 
     def determine(self, case: Case) -> Decision:
-        return determine(case, self.ctx.parameters)
+        """The engine's decision, under the Council implementing decisions of the CFMR the
+        service records (Arts 12-13 CFMR: the engine applies each to the dates it covers)."""
+        return determine(case, self.ctx.parameters, crises=self.crises.measures())
 
     def _messages(self, session: Session, case_id: int) -> list[dict[str, Any]]:
         rows = session.execute(
