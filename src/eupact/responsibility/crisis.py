@@ -93,6 +93,7 @@ class Relief:
     measures: AuthorisedMeasures
     released: str
     second: str
+    registered: dt.date  # the second application's registration
     request_from: dt.date  # 13(3): when the second state's take charge request time starts
     notified_before_adoption: bool  # 13(3) second subparagraph: such applications not affected
 
@@ -242,14 +243,23 @@ class Crises:
             )
 
     # -- Art. 13 ------------------------------------------------------------------------------
-    def relief(self, case: Case, released: str, second: str, route: str) -> Relief | None:
+    def relief(self, case: Case, released: str, route: str) -> Relief | None:
         """Art. 13(1): whether ``released`` is relieved of the take back (``route`` 36(1)(b) or
-        38(4)) of an applicant now applying in ``second``; every reason it is not, in the trace."""
+        38(4)) of an applicant who applied again elsewhere; the state of the second application
+        is the first other state to register one after it (a third state where the person is
+        now takes back to that one, 13(3)); every reason it is not, in the trace."""
         if released not in self.by_state and released not in self.late:
             return None
         t = self.t
-        mine = [a for a in case.applications if a.state == released]
-        now = max(case.applications, key=lambda a: (a.registered_on, a.made_on))
+        mine = [a.registered_on for a in case.applications if a.state == released]
+        after = sorted(
+            (a.registered_on, a.made_on, a.state)
+            for a in case.applications
+            if mine and a.state != released and a.registered_on >= min(mine)
+        )
+        if not after:
+            return None
+        second_on, _, second = after[0]
         for m in self._decisions(released, Derogation.TAKE_BACK_RELEASE):
             if m.situation is not Situation.MASS_ARRIVALS:
                 t.flag(
@@ -258,11 +268,11 @@ class Crises:
                     "releases from take back only in a crisis of Art. 1(4)(a)",
                 )
                 continue
-            if m.take_back_window is None or not mine:
+            if m.take_back_window is None:
                 t.flag(
                     "CFMR-13",
                     f"{m.decision} ({released}) sets no period of registration for Art. 13 "
-                    "CFMR, or no application was registered there: no release",
+                    "CFMR: no release",
                 )
                 continue
             earliest = add_months(m.adopted_on, -t.rules.period(WINDOW).n)
@@ -277,14 +287,14 @@ class Crises:
                     f"within the {t.rules.period(WINDOW).text()} before adoption "
                     "(13(1) last subparagraph)",
                 )
-            registered = min(a.registered_on for a in mine)
-            on = max(now.registered_on, m.applies_from)
+            registered = min(mine)
+            on = max(second_on, m.applies_from)
             if not low <= registered <= high:
                 why = f"registered in {released} on {registered}, outside {low} to {high}"
             elif on > self.as_of:
                 why = f"the derogation applies from {m.applies_from}, after as_of"
             elif not _applies(m, Derogation.TAKE_BACK_RELEASE, on):
-                why = f"the second application ({now.registered_on}) is after the period"
+                why = f"the second application ({second_on}) is after the period"
             elif case.procedure.transfer_done_on is not None:
                 why = f"the person was transferred back on {case.procedure.transfer_done_on}"
             else:
@@ -292,12 +302,6 @@ class Crises:
             if why:
                 t.step(cfmr("13(1)"), f"{m.decision}: no release from the take back ({why})")
                 continue
-            if now.state != second or len({a.state for a in case.applications}) > 2:
-                t.flag(
-                    "CFMR-13",
-                    f"applications in more than two states: {second}, where the person is, is "
-                    "read as the state of the second application (13(2)-(3))",
-                )
             notified = any(
                 q.kind is RequestKind.TAKE_BACK
                 and q.to_state == released
@@ -313,13 +317,13 @@ class Crises:
                         "was adopted: read as not reached by Art. 13(3) (the take back goes on)",
                     )
                     continue
-            start = now.registered_on
+            start = second_on
             if (
                 route == "38(4)"
                 and t.reading("crisis.second_state_request_from") != "second_registration"
             ):
                 start = max(start, m.applies_from)
-            return Relief(m, released, second, start, notified)
+            return Relief(m, released, second, second_on, start, notified)
         return None
 
 
@@ -342,11 +346,10 @@ def second_takes_over(t: Trace, relief: Relief, case: Case) -> None:
         )
 
 
-def request_start(t: Trace, relief: Relief, case: Case) -> dt.date:
+def request_start(t: Trace, relief: Relief) -> dt.date:
     """Art. 13(3) CFMR with Art. 39(1) AMMR: the day the second state's time to request another
     state to take charge starts (reading ``crisis.second_state_request_from``)."""
-    second = relief.second
-    registered = max(a.registered_on for a in case.applications if a.state == second)
+    second, registered = relief.second, relief.registered
     if relief.request_from > registered:
         t.flag(
             "CFMR-13",

@@ -24,7 +24,6 @@ time limits, transfers to it): :mod:`.crisis`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
@@ -43,7 +42,8 @@ from .crisis import (
 from .criteria import art34, chapter_ii
 from .deadlines import Outcome, Shift, humanitarian, take_back, take_charge
 from .decision import Deadline, Decision, Route
-from .model import Case, RequestKind
+from .later_acts import later_acts
+from .model import Case
 from .rules import rules_for
 from .snapshot import cessation, snapshot
 from .trace import Hit, Snapshot, Trace
@@ -251,8 +251,9 @@ class _Determination:
         hit = self._criteria()
         state, article = hit.state, hit.article
         criterion, criterion_state = article, state
-        override = self._overrides()
+        override = later_acts(case, t, snap)
         if override is not None:
+            self.eurodac = ""
             state, article = override
             if state == snap.present_state:  # the state where the person is takes the case
                 self.route, self.take_back_to = Route.NONE_NEEDED, ""
@@ -293,7 +294,7 @@ class _Determination:
                     break
         if not target:
             if present != self.determining:
-                relief = t.crisis and t.crisis.relief(case, self.determining, present, "38(4)")
+                relief = t.crisis and t.crisis.relief(case, self.determining, "38(4)")
                 if relief:
                     self._second_state(relief)
                     return None
@@ -319,7 +320,7 @@ class _Determination:
         """Art. 13(1)(a), 13(2) CFMR: ``target``, recorded responsible under 16(2), released from
         the take back; the state of the second application becomes responsible."""
         t, present = self.t, self.snap.present_state
-        relief = t.crisis.relief(self.case, target, present, "36(1)(b)") if t.crisis else None
+        relief = t.crisis.relief(self.case, target, "36(1)(b)") if t.crisis else None
         if relief is None:
             return None
         t.step(cfmr("13(1)(a)"), "only a responsibility under 16(2) is released: its ground")
@@ -332,21 +333,31 @@ class _Determination:
                 "under 16(2) (Eurodac 38(3)(a)); a person checks the record",
             )
             return None
+        second = relief.second
         t.step(
             cfmr("13(2)"),
-            f"{target} is released from the take back ({relief.measures.decision}): {present}, "
+            f"{target} is released from the take back ({relief.measures.decision}): {second}, "
             "where the second application was registered, is responsible and records it in "
             "Eurodac (Art. 16(3) Regulation (EU) 2024/1358)",
-            state=present,
+            state=second,
         )
         self.route, self.take_back_to = Route.NONE_NEEDED, ""
-        return self.decision(present, cfmr("13(2)"), "16(2)", target)
+        if second != present:  # the person moved on: taken back to the second state
+            self.route, self.take_back_to = Route.TAKE_BACK, second
+            self.outcome = take_back(
+                self.case, t, notifying=present, notified=second, basis=cfmr("13(2)")
+            )
+            if self.outcome.shift is not None:
+                return self._shifted(self.outcome.shift, "16(2)", target)
+        return self.decision(second, cfmr("13(2)"), "16(2)", target)
 
     def _second_state(self, relief: Relief) -> None:
         """Art. 13(1)(b), 13(3) CFMR: the determination pending in the released state passes to
         the state of the second application, with articles left out."""
         second_takes_over(self.t, relief, self.case)
         self.relief, self.determining = relief, relief.second
+        if relief.second != self.snap.present_state:  # the 38(4) take back passes to it
+            self.take_back_to, self.route = relief.second, Route.TAKE_BACK
         self.snap = replace(self.snap, excluded=SECOND_STATE_EXCLUDES, excluded_by=cfmr("13(3)"))
 
     def _security(self) -> Decision | None:
@@ -459,70 +470,6 @@ class _Determination:
         self.t.flag("AMBIG-17", "Art. 34 prevails over Arts. 29-33 and 16(2)", "dependency.place")
         return found[0]
 
-    def _overrides(self) -> tuple[str, str] | None:
-        case, t, snap = self.case, self.t, self.snap
-        acts: list[tuple[dt.date, str, str, str]] = []
-        for d in case.discretion:
-            if d.clause == "35(1)":
-                acts.append(
-                    (
-                        d.date,
-                        d.state,
-                        "35(1)",
-                        "examines the application itself (sovereignty clause)",
-                    )
-                )
-            elif d.accepted:
-                acts.append(
-                    (d.date, d.state, "35(2)", "accepted a request on humanitarian grounds")
-                )
-            else:
-                t.step(
-                    "35(2)",
-                    f"humanitarian request to {d.state}: "
-                    + (
-                        "refused"
-                        if d.accepted is False
-                        else "no answer (AMBIG-18: no acceptance by silence)"
-                    ),
-                )
-        for q in case.procedure.requests:
-            if (
-                q.kind is RequestKind.HUMANITARIAN
-                and q.reply is not None
-                and q.reply.kind == "accept"
-            ):
-                acts.append(
-                    (
-                        q.reply.date,
-                        q.to_state,
-                        "35(2)",
-                        "accepted a request on humanitarian grounds",
-                    )
-                )
-        for r in case.residence_documents_issued:
-            if r.date >= snap.on:
-                acts.append(
-                    (r.date, r.state, "37(1)", "issued a residence document to the applicant")
-                )
-        if snap.unaccompanied:
-            for b in case.best_interests_no_transfer:
-                acts.append(
-                    (
-                        b.date,
-                        b.state,
-                        "37(1)",
-                        "decided a transfer is not in the minor's best interests",
-                    )
-                )
-        if not acts:
-            return None
-        for on, state, article, why in sorted(acts):
-            t.step(article, f"{state} {why}", state=state, on=on)
-        on, state, article, _ = max(acts)
-        self.eurodac = ""
-        return state, article
-
     def _procedure(
         self, state: str, article: str, criterion: str, criterion_state: str
     ) -> Decision:
@@ -539,7 +486,7 @@ class _Determination:
         no_decision = snap.first.first_decision_on_substance is None
         registered = snap.on
         if self.relief is not None and self.determining == self.relief.second:
-            registered = request_start(t, self.relief, case)  # Art. 13(3) CFMR
+            registered = request_start(t, self.relief)  # Art. 13(3) CFMR
         self.outcome = take_charge(
             case,
             t,
