@@ -31,6 +31,7 @@ from eupact.web import (
     audit_trail,
     border_pages,
     calendar_page,
+    crisis_pages,
     dublin_pages,
     forms,
     matching_page,
@@ -91,6 +92,7 @@ def web_router(service: CycleService) -> APIRouter:
     router.include_router(what_if.router(service))
     router.include_router(matching_page.router(service))
     router.include_router(dublin_pages.router(service))
+    router.include_router(crisis_pages.router(service))
     router.include_router(plan_pages.router(service))
     router.include_router(border_pages.router(service))
 
