@@ -376,6 +376,7 @@ def serve(
 def _load_demo(database_url: str | None, until: str) -> str:
     """A fresh demo database; the tokens go to a file next to it and the main ones are shown."""
     from eupact.cycle.border_demo import load_border_demo
+    from eupact.cycle.crisis_demo import load_crisis_demo
     from eupact.cycle.demo import load_demo
     from eupact.cycle.dublin_demo import load_dublin_demo
     from eupact.cycle.register_demo import load_register_demo
@@ -395,6 +396,7 @@ def _load_demo(database_url: str | None, until: str) -> str:
     load_dublin_demo(service, tokens)  # SYNTHETIC Dublin cases for /dublin
     load_register_demo(service, tokens)  # register progress: cited facts, SYNTHETIC states
     load_border_demo(service, tokens)  # SYNTHETIC border figures for /border (~0.1 s)
+    load_crisis_demo(service, tokens)  # one SYNTHETIC crisis for /crises (~0.03 s)
     folder.mkdir(parents=True, exist_ok=True)
     listing = folder / "tokens.txt"
     listing.write_text(
