@@ -151,6 +151,7 @@ def test_reader_builds_the_decision() -> None:
     assert m.initial_until == m.applies_until  # default: the whole period (Art. 10(4))
     assert m.take_back_window == (dt.date(2026, 7, 1), dt.date(2026, 9, 14))
     assert read_crises(IT) == (m,)  # one record alone
+    assert read_crises([m.as_dict()]) == (m,)  # what AuthorisedMeasures.as_dict writes
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,7 @@ class CrisisRecord(_Facts):
     take_back_window: tuple[Date, Date] | None = None  # Art. 13(1): first and last day
     ended_on: Date | None = None  # the situation ended or the decision was repealed (Art. 6(3))
     instrumentalisation_exclusion: Literal["11(7)(a)", "11(7)(b)"] | None = None
-    identification: str = Field(default="", max_length=500)  # Art. 4(5)(c): not read by Part III
+    identification: str = Field(default="", max_length=500)  # 4(5)(c): Part III does not read it
 
 
 def _problems(r: CrisisRecord, where: str) -> list[Problem]:
@@ -144,6 +144,7 @@ def read_crises(data: object, location: str = "") -> tuple[AuthorisedMeasures, .
                 take_back_window=r.take_back_window,
                 ended_on=r.ended_on,
                 instrumentalisation_exclusion=r.instrumentalisation_exclusion,
+                identification=r.identification,
             )
         )
     if problems:
