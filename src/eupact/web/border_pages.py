@@ -162,7 +162,12 @@ def use_chart(rows: list[dict[str, Any]], lang: str, element: str) -> str:
     )
     rule = (
         alt.Chart()
-        .mark_rule(color=LIMIT_COLOUR, strokeDash=[6, 3], size=2)
+        .mark_rule(
+            color=LIMIT_COLOUR,
+            strokeDash=[6, 3],
+            size=2,
+            description=_("Adequate capacity: 100 %"),
+        )
         .encode(y=alt.datum(100))
     )
     chart = (
@@ -200,7 +205,12 @@ def state_chart(rows: list[dict[str, Any]], capacity: int | None, lang: str) -> 
     if capacity is not None:
         layers.append(
             alt.Chart()
-            .mark_rule(color=LIMIT_COLOUR, strokeDash=[6, 3], size=2)
+            .mark_rule(
+                color=LIMIT_COLOUR,
+                strokeDash=[6, 3],
+                size=2,
+                description=f"{_('Adequate capacity')}: {i18n.number(capacity, lang)}",
+            )
             .encode(y=alt.datum(capacity))
         )
     chart = (
