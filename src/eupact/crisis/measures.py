@@ -64,33 +64,36 @@ class AuthorisedMeasures:
     # the persons subject to instrumentalisation the decision identifies (Art. 4(5)(c))
     identification: str = ""
 
+    def last_day(self) -> dt.date:
+        """The last day the decision's derogations apply: its period (Art. 4(5), 5), cut short
+        by a repeal or the end of the situation (Art. 6(3)) when one is recorded."""
+        if self.ended_on is not None:
+            return min(self.applies_until, self.ended_on - dt.timedelta(days=1))
+        return self.applies_until
+
     def covers(self, derogation: Derogation, on: dt.date) -> bool:
         """Whether ``derogation`` is authorised and ``on`` falls in its period of application."""
-        if derogation not in self.derogations:
-            return False
-        last = self.applies_until
-        if derogation is Derogation.REGISTRATION and self.situation is Situation.MASS_ARRIVALS:
-            last = self.initial_until  # Art. 10(4)
-        return self.applies_from <= on <= last
+        last = self.derogation_until(derogation)
+        return last is not None and self.applies_from <= on <= last
 
     def applies_on(self, on: dt.date) -> bool:
-        """Whether ``on`` falls in the decision's period of application (Art. 4(5), 5)."""
-        return self.applies_from <= on <= self.applies_until
+        """Whether ``on`` falls in the decision's period of application (Art. 4(5), 5, 6(3))."""
+        return self.applies_from <= on <= self.last_day()
 
     def derogation_until(self, derogation: Derogation) -> dt.date | None:
         """The last day ``derogation`` may be applied under this decision (None if it is not
         authorised): the end of the period, or of the initial period for the registration
-        derogation in a 1(4)(a) crisis (Art. 10(4))."""
+        derogation in a 1(4)(a) crisis (Art. 10(4)), never after a repeal."""
         if derogation not in self.derogations:
             return None
         if derogation is Derogation.REGISTRATION and self.situation is Situation.MASS_ARRIVALS:
-            return self.initial_until
-        return self.applies_until
+            return min(self.initial_until, self.last_day())
+        return self.last_day()
 
     def situation_over_from(self) -> dt.date:
-        """The first day the state is, for eupact, no longer facing the situation: the repeal
-        (Art. 6(3)) or the day after the period's last day (Art. 5) -- until then transfers to it
-        are suspended under Art. 12(4)."""
+        """The first day the state is, for eupact, no longer facing the situation on this
+        decision alone: the repeal (Art. 6(3)) or the day after the period's last day (Art. 5);
+        :func:`transfers_resume` chains the state's following decisions."""
         return self.ended_on or self.applies_until + dt.timedelta(days=1)
 
     def as_dict(self) -> dict[str, Any]:
@@ -118,3 +121,26 @@ def in_force(
 ) -> tuple[AuthorisedMeasures, ...]:
     """The decisions whose period of application covers ``on`` for ``state`` (Art. 4(5), 5)."""
     return tuple(m for m in measures if m.state == state and m.applies_on(on))
+
+
+def transfers_resume(
+    m: AuthorisedMeasures, same_state: Iterable[AuthorisedMeasures], *, ended_only: bool = False
+) -> dt.date | None:
+    """Art. 12(4) CFMR: the first day transfers to ``m.state`` may be carried out again, the
+    state no longer facing the situation: the recorded end (repeal, Art. 6(3)), else the day after
+    the period, chained through the state's following decisions on the same situation with
+    Art. 12 that start by the next day (Art. 5(2)); None when only a recorded end counts
+    (reading ``crisis.suspension_end`` = ``ended_only``) and none is recorded."""
+    end, last = m.ended_on, m.last_day()
+    for other in sorted(same_state, key=lambda o: o.applies_from):
+        if end is not None:
+            break
+        if (
+            Derogation.TIME_LIMITS in other.derogations
+            and other.situation is m.situation
+            and other.applies_from <= last + dt.timedelta(days=1)
+        ):
+            end, last = other.ended_on, max(last, other.last_day())
+    if end is not None or ended_only:
+        return end
+    return last + dt.timedelta(days=1)

@@ -34,7 +34,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from eupact.crisis.measures import AuthorisedMeasures, Derogation, Situation
+from eupact.crisis.measures import AuthorisedMeasures, Derogation, Situation, transfers_resume
 from eupact.timelimits.periods import add_months, day
 
 from .model import Case, RequestKind
@@ -63,16 +63,6 @@ SECOND_STATE_EXCLUDES = frozenset({"16(2)", "25(5)", "33(1)", "33(2)"})
 def cfmr(article: str) -> str:
     """``12(2)(a) CFMR``: an article of the CFMR as the chain and the deadlines cite it."""
     return f"{article} CFMR"
-
-
-def _last(m: AuthorisedMeasures) -> dt.date:
-    """The last day the decision's derogations apply: its period, cut short by a repeal or the
-    end of the situation (Art. 6(3)) when recorded."""
-    return min(m.applies_until, m.ended_on - _ONE_DAY) if m.ended_on else m.applies_until
-
-
-def _applies(m: AuthorisedMeasures, derogation: Derogation, on: dt.date) -> bool:
-    return m.covers(derogation, on) and on <= _last(m)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,14 +144,14 @@ class Crises:
                 )
                 continue
             on = due if anchor == "normal_expiry" else start
-            hit = _applies(m, Derogation.TIME_LIMITS, on)
+            hit = m.covers(Derogation.TIME_LIMITS, on)
             if anchor == "running":
-                hit = start <= _last(m) and m.applies_from <= due
+                hit = start <= m.last_day() and m.applies_from <= due
             if not hit:
-                if start <= _last(m) and m.applies_from <= due:
+                if start <= m.last_day() and m.applies_from <= due:
                     self.t.flag(
                         "CFMR-12",
-                        f"{m.decision} ({state}) applies from {m.applies_from} to {_last(m)}, "
+                        f"{m.decision} ({state}) applies from {m.applies_from} to {m.last_day()}, "
                         f"while the AMMR limit of Art. {normal.article} runs from {start} to "
                         f"{due}: under the reading crisis.anchor={anchor} it is not "
                         "extended",
@@ -181,7 +171,7 @@ class Crises:
                 f"{normal.article} AMMR (12(1): the limits of Arts 39, 40, 41 and 46 at once; "
                 "'may': an authorised derogation is taken as applied)",
                 decision=m.decision,
-                applies=f"{m.applies_from} to {_last(m)}",
+                applies=f"{m.applies_from} to {m.last_day()}",
                 ammr_due=due,
             )
             return Derogated(length, m, note)
@@ -190,21 +180,8 @@ class Crises:
     def resumes(self, state: str, m: AuthorisedMeasures) -> dt.date | None:
         """Art. 12(4): the first day transfers to ``state`` may be carried out again (it no longer
         faces the situation), or None if unknown on ``as_of`` (``crisis.suspension_end``)."""
-        reading = self.t.reading("crisis.suspension_end")
-        end = m.ended_on
-        last = _last(m)
-        for other in self.by_state.get(state, ()):
-            if end is not None:
-                break
-            if (
-                Derogation.TIME_LIMITS in other.derogations
-                and other.situation is m.situation
-                and other.applies_from <= last + _ONE_DAY
-            ):
-                end, last = other.ended_on, max(last, _last(other))
-        if end is not None or reading == "ended_only":
-            return end
-        return last + _ONE_DAY
+        ended_only = self.t.reading("crisis.suspension_end") == "ended_only"
+        return transfers_resume(m, self.by_state.get(state, ()), ended_only=ended_only)
 
     def suspension(
         self,
@@ -293,7 +270,7 @@ class Crises:
                 why = f"registered in {released} on {registered}, outside {low} to {high}"
             elif on > self.as_of:
                 why = f"the derogation applies from {m.applies_from}, after as_of"
-            elif not _applies(m, Derogation.TAKE_BACK_RELEASE, on):
+            elif not m.covers(Derogation.TAKE_BACK_RELEASE, on):
                 why = f"the second application ({second_on}) is after the period"
             elif case.procedure.transfer_done_on is not None:
                 why = f"the person was transferred back on {case.procedure.transfer_done_on}"
