@@ -9,7 +9,7 @@ the parameters and says where a figure comes from:
 
 - the capacity in force on a month's last day is the recorded act's figure (Decision (EU)
   2024/2150, applicable 12 June 2026 - 14 October 2027: SECONDARY, press reports of its annex);
-  where the record holds none (21 of 26 states) the status is "capacity not available": the
+  where the record holds none (20 of the 26 bound states) the status is "capacity not available": the
   months are listed with their counts, nothing is judged (never a computed or zero stand-in);
 - the annual maximum is the multiplier in force times that capacity (``watch`` with ``maximum=
   None``, Art. 47(1) second subparagraph); where the act's recorded maximum differs, a note says so;
