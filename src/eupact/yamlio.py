@@ -13,8 +13,13 @@ _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def load(text: str) -> Any:
-    """``yaml.safe_load``, faster."""
-    return yaml.load(text, Loader=_LOADER)
+    """``yaml.safe_load``, faster; a value YAML cannot build (a date such as 2027-13-02, which
+    the loader turns into a ``ValueError``) is a YAML error like any other, so every reader
+    reports it in words."""
+    try:
+        return yaml.load(text, Loader=_LOADER)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.YAMLError(f"a value that cannot exist ({exc})") from None
 
 
 def dump(document: Any) -> str:
