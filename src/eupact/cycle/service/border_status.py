@@ -40,7 +40,7 @@ from eupact.cycle.service.border_records import (
     CommissionActRecord,
     FiguresRecord,
 )
-from eupact.data.border_inputs import CrossingFigures, MonthlyFigures, gather
+from eupact.data.border_inputs import CrossingFigures, MonthlyFigures, gather, unbound_rule
 from eupact.errors import EupactError, Problem
 
 if TYPE_CHECKING:
@@ -334,6 +334,7 @@ class BorderStatus:
         on = act_date or default_act_date(year or self.ctx.today().year, params)
         years_used = self._window(on)
         bound = self.bound()
+        self._check_inputs(inputs, bound)
         gathered = gather(years_used, bound=bound, snapshot=self.ctx.snapshot, figures=inputs)
         result = adequate_capacity(gathered.figures, act_date=on, params=params, on_missing="name")
         recorded = recorded_decision(params)
@@ -371,6 +372,27 @@ class BorderStatus:
             "same_window": comparison.same_window,
             "rows": rows,
         }
+
+    @staticmethod
+    def _check_inputs(inputs: Sequence[CrossingFigures], bound: Sequence[str]) -> None:
+        """An inputs set's rows name a bound state's year once each (the data layer would
+        otherwise keep one of two rows, or drop a state not bound, without a word)."""
+        problems: list[Problem] = []
+        seen: set[tuple[str, int]] = set()
+        for i, f in enumerate(inputs):
+            if f.geo not in bound:
+                problems.append(Problem(f"figures[{i}].geo", f.geo, unbound_rule(f.geo, bound)))
+            elif (f.geo, f.year) in seen:
+                problems.append(
+                    Problem(
+                        f"figures[{i}].year",
+                        f.year,
+                        f"{f.geo} {f.year} is given twice: each state's year once",
+                    )
+                )
+            seen.add((f.geo, f.year))
+        if problems:
+            raise EupactError(problems, "border inputs refused")
 
     def _window(self, on: dt.date) -> tuple[int, ...]:
         from eupact.border.capacity import border_act
