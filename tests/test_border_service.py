@@ -363,3 +363,29 @@ def test_capacities_side_by_side_and_the_audit_replays(desk: Desk) -> None:
                     conn.execute(text(sql))
     finally:
         engine.dispose()
+
+
+def test_months_after_the_recorded_act_are_listed_not_judged(desk: Desk) -> None:
+    """Decision (EU) 2024/2150 applies until 14 October 2027. Germany (374, recorded): September
+    2027 is judged — 400 / 374 = 1.0695 -> 107.0 %, maximum 3 x 374 = 1,122 from 13 June 2027;
+    October and November 2027 end after the act: "not available", nothing judged."""
+    later = dt.datetime.combine(dt.date(2027, 12, 5), dt.time(9), dt.UTC)
+    desk.service.clock = lambda: later
+    try:
+        desk.watch.record_figures(
+            DE,
+            [
+                month("2027-09", (300, 100), 400, 0, examined=50),
+                month("2027-10", (300, 100), 0, 0),
+                month("2027-11", (250, 100), 0, 50),
+            ],
+        )
+        (de,) = desk.watch.status(OBSERVER, "DE")["states"]
+        sep, oct_, nov = de["months"]
+        assert (sep["used_percent"], sep["maximum"], sep["capacity"]) == ("107.0", 1122, 374)
+        for m in (oct_, nov):
+            assert (m["capacity"], m["used_percent"], m["released_from"]) == (None, None, [])
+            assert "no implementing act of Art. 47(1) recorded" in m["notes"][0]
+        assert nov["in_procedure"] == 350
+    finally:
+        desk.service.clock = lambda: dt.datetime.combine(TODAY, dt.time(9), dt.UTC)

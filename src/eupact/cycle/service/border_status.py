@@ -230,33 +230,18 @@ class BorderStatus:
         year: int | None,
     ) -> dict[str, Any]:
         series = sorted(figures, key=lambda f: f.month)
-        last = notifications.month_end(series[-1].month)
-        source = self.capacity_source(geo, last)
-        by_month = {f.month: f for f in series}
+        # the months the recorded act covers (one act: one capacity) are judged by watch();
+        # the others are listed with their counts and "not available", never judged
+        held = [f for f in series if self.recorded_on(geo, notifications.month_end(f.month))]
+        shown = held[-1] if held else series[-1]
+        source = self.capacity_source(geo, notifications.month_end(shown.month))
         capacity = source["capacity"]
-        rows: list[dict[str, Any]] = []
+        judged: dict[dt.date, dict[str, Any]] = {}
         notes_out: list[str] = []
-        if capacity is None:
-            for f in series:
-                rows.append(
-                    {
-                        "geo": geo,
-                        "month": f.month.strftime("%Y-%m"),
-                        "asylum_border": f.asylum_border,
-                        "return_border": f.return_border,
-                        "in_procedure": f.in_procedure,
-                        "examined": f.examined,
-                        "capacity": None,
-                        "used_percent": None,
-                        "released_from": [],
-                        "always_bound": list(self._always_bound(f.month)),
-                        "notes": [f"capacity {NOT_AVAILABLE}: {source['why']}"],
-                    }
-                )
-        else:
-            judged = monitoring.watch(
+        if held and capacity is not None:
+            statuses = monitoring.watch(
                 geo,
-                [_monthly(f) for f in series],
+                [_monthly(f) for f in held],
                 capacity=capacity,
                 notifications=[self._notification_of(n) for n in notes if n.article == "48"],
                 authorisations=[
@@ -266,17 +251,9 @@ class BorderStatus:
                 ],
                 params=self.ctx.parameters,
             )
-            rows = [s.as_dict() for s in judged]
-            notes_out += self._maximum_notes(geo, judged)
-            for row, s in zip(rows, judged, strict=True):
-                f = by_month[s.month]
-                row["source"] = f.source
-                if s.report_due and f.staff is None:
-                    row["notes"] = [
-                        *row["notes"],
-                        "Art. 49(4): the measure is applied this month; the monthly report's "
-                        "elements (b)-(e) are not recorded",
-                    ]
+            notes_out += self._maximum_notes(geo, statuses)
+            judged = {s.month: s.as_dict() for s in statuses}
+        rows = [self._row(geo, f, judged.get(f.month)) for f in series]
         if year is not None:
             rows = [r for r in rows if r["month"].startswith(f"{year:04d}-")]
         return {
@@ -287,6 +264,33 @@ class BorderStatus:
             "notifications": [n.ref for n in notes],
             "synthetic": any(f.source == "SYNTHETIC" for f in series),
             "notes": notes_out,
+        }
+
+    def _row(self, geo: str, f: FiguresRecord, judged: dict[str, Any] | None) -> dict[str, Any]:
+        """A month as watch() judged it, or, outside the recorded act, its counts only."""
+        if judged is not None:
+            row = {**judged, "source": f.source}
+            if row["report_due"] and f.staff is None:
+                row["notes"] = [
+                    *row["notes"],
+                    "Art. 49(4): the measure is applied this month; the monthly report's "
+                    "elements (b)-(e) are not recorded",
+                ]
+            return row
+        why = self.capacity_source(geo, notifications.month_end(f.month))["why"]
+        return {
+            "geo": geo,
+            "month": f.month.strftime("%Y-%m"),
+            "asylum_border": f.asylum_border,
+            "return_border": f.return_border,
+            "in_procedure": f.in_procedure,
+            "examined": f.examined,
+            "capacity": None,
+            "used_percent": None,
+            "released_from": [],
+            "always_bound": list(self._always_bound(f.month)),
+            "source": f.source,
+            "notes": [f"capacity {NOT_AVAILABLE}: {why}"],
         }
 
     def _always_bound(self, month: dt.date) -> tuple[str, ...]:
