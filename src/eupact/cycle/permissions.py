@@ -85,15 +85,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "border.read": ALL,
     "border.record": frozenset({MS}),
     "border.decide": frozenset({C}),
-    # APR Arts. 47(2)-(3), 48-50: the border procedure's watching. A Member State records its
-    # own monthly figures and its Art. 48 and Art. 50 notifications; the Commission records its
-    # Art. 50 verification and implementing act; everyone reads the figures, the status per
-    # month and the notifications (aggregate numbers; Art. 49(3) informs the other states), the
-    # reasoning and the Art. 49(4)(c)-(e) details narrowed in the service
-    # (eupact.cycle.service.border).
-    "border.read": ALL,
-    "border.record": frozenset({MS}),
-    "border.decide": frozenset({C}),
     # The Pact's obligations register (issue 19): everyone signed in reads every party's
     # progress; a Member State records its own, the Commission, the Council and the Coordinator
     # theirs (the Commission also the agencies' and the Parliament's); which party an actor
@@ -124,7 +115,6 @@ OWN_STATE = frozenset(
         "confirmation.record",
         "pool_use.inform",
         "notification.create",
-        "border.record",
         "border.record",
         "crisis.request",
     }
