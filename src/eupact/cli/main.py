@@ -16,7 +16,6 @@ from eupact.reports.tables import Table
 from .assess import AllowSecondaryOpt, assess_cmd, report_cmd
 from .border import border_app
 from .calendar import calendar_cmd
-from .crisis import crisis_app
 from .common import (
     AsOfOpt,
     FormatOpt,
@@ -36,6 +35,7 @@ from .common import (
     readings,
     user_errors,
 )
+from .crisis import crisis_app
 from .data import data_app
 from .match import match_cmd
 from .plan import plan_app
