@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from eupact import yamlio
 from eupact.responsibility.batch import (
     MAX_LINE_BYTES,
     count_lines,
@@ -242,3 +243,162 @@ def test_every_generated_case_is_accepted_and_synthetic() -> None:
 def test_generator_refuses_an_as_of_before_the_ammr() -> None:
     with pytest.raises(ValueError, match="before the AMMR"):
         list(itertools.islice(synthetic_lines(1, 1, dt.date(2026, 6, 30)), 1))
+
+
+# --- under Council implementing decisions (CFMR Arts 12-13) -------------------------------------
+
+# SYNTHETIC decision (no such act exists): IT, mass arrivals (Art. 1(4)(a) CFMR), Art. 12
+# authorised, applies Tue 2026-09-15 to Mon 2026-12-14 (as tests/cases/responsibility/crisis/).
+IT_DECISION = "Council Implementing Decision (EU) 2026/9001 (SYNTHETIC)"
+IT_CRISIS = {
+    "state": "IT",
+    "situation": "mass_arrivals",
+    "decision": IT_DECISION,
+    "adopted_on": "2026-09-14",
+    "applies_from": "2026-09-15",
+    "applies_until": "2026-12-14",
+    "derogations": ["12"],
+}
+# another state's decision whose reference is the start of IT's: it must count for nothing here
+MT_DECISION = "Council Implementing Decision (EU) 2026/900"
+MT_CRISIS = {**IT_CRISIS, "state": "MT", "decision": MT_DECISION, "situation": "force_majeure"}
+_IN_IT = {"state": "IT", "made_on": "2026-09-16", "registered_on": "2026-09-16"}
+_VIA_EL = {"date": "2026-09-10", "state": "EL", "kind": "irregular_crossing"}
+# IT registers Wed 2026-09-16 (inside the period), the person crossed into EL (33(1): EL)
+IT_REQUESTS = {
+    "case_id": "CR-1",
+    "as_of": "2026-09-20",
+    "applicant": {"date_of_birth": "1990-01-01"},
+    "applications": [_IN_IT],
+    "entries": [_VIA_EL],
+}
+# DE registers 2026-09-16 (crossing into IT: 33(1) IT), asks IT Mon 2026-09-21, IT accepts Thu
+# 2026-10-01 (inside the period); seen on 2027-04-05
+DE_TRANSFERS_TO_IT = {
+    "case_id": "CR-2",
+    "as_of": "2027-04-05",
+    "applicant": {"date_of_birth": "1990-01-01"},
+    "applications": [{**_IN_IT, "state": "DE"}],
+    "entries": [{**_VIA_EL, "state": "IT"}],
+    "procedure": {
+        "requests": [
+            {
+                "kind": "take_charge",
+                "from_state": "DE",
+                "to_state": "IT",
+                "sent_on": "2026-09-21",
+                "article": "33(1)",
+                "reply": {"kind": "accept", "date": "2026-10-01"},
+            }
+        ]
+    },
+}
+FAMILY_IN_IT = {
+    "group": [
+        {**IT_REQUESTS, "case_id": "CR-3a", "group": "G-1"},
+        {**IT_REQUESTS, "case_id": "CR-3b", "group": "G-1"},
+    ]
+}
+
+
+@pytest.fixture(scope="module")
+def crisis_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The four lines (GOOD: AT and EL only, no decision touches it) and the decisions file."""
+    tmp = tmp_path_factory.mktemp("crisis-batch")
+    lines = [_line(d) for d in (IT_REQUESTS, DE_TRANSFERS_TO_IT, FAMILY_IN_IT, GOOD)]
+    crises = tmp / "decisions.json"
+    crises.write_bytes(orjson.dumps([IT_CRISIS, MT_CRISIS]))
+    return _file(tmp, lines), crises
+
+
+def _due(record: dict[str, object], tid: str) -> dict[str, str]:
+    decision = record["decision"]
+    assert isinstance(decision, dict)
+    return next(d for d in decision["deadlines"] if d["id"] == tid)
+
+
+def test_batch_under_a_crisis_changes_the_time_limits_it_covers(
+    tmp_path: Path, crisis_run: tuple[Path, Path]
+) -> None:
+    from eupact.responsibility import determine, read_crises
+
+    path, file = crisis_run
+    crises = read_crises(orjson.loads(file.read_bytes()))
+    summary = run_batch(path, tmp_path / "crisis", workers=1, crises=crises)
+    plain = run_batch(path, tmp_path / "plain", workers=1)
+    one, two, group, good = read_records(tmp_path / "crisis" / "decisions.jsonl")
+    p1, p2, _, p_good = read_records(tmp_path / "plain" / "decisions.jsonl")
+    # CR-1, IT's take charge request: AMMR 39(1) 2026-09-16 + 2 months = Mon 2026-11-16;
+    # CFMR 12(2)(a) + 4 months = Sat 2027-01-16 -> Mon 2027-01-18 (75(d), IT)
+    assert (_due(p1, "T6")["due"], _due(p1, "T6")["article"]) == ("2026-11-16", "39(1)")
+    assert "derogation" not in _due(p1, "T6")
+    t6 = _due(one, "T6")
+    assert (t6["due"], t6["article"]) == ("2027-01-18", "12(2)(a) CFMR")
+    for said in ("Art. 12(2)(a) CFMR", IT_DECISION, "(Art. 39(1) AMMR", "Mon 2026-11-16"):
+        assert said in t6["derogation"]
+    # CR-2, DE's transfer to IT: AMMR 46(1) 2026-10-01 + 6 months = Thu 2027-04-01, missed on
+    # 2027-04-05, DE responsible (46(2)); CFMR 12(4) + 1 year = Fri 2027-10-01, open, IT stays.
+    # IT's reply: 40(1) 2026-09-21 + 1 month = Wed 2026-10-21; 12(2)(b) + 2 months = Sat
+    # 2026-11-21 -> Mon 2026-11-23
+    assert p2["decision"]["responsible_state"] == "DE" and _due(p2, "T24")["due"] == "2027-04-01"
+    assert two["decision"]["responsible_state"] == "IT"
+    assert (_due(two, "T24")["due"], _due(two, "T24")["status"]) == ("2027-10-01", "open")
+    assert "Thu 2027-04-01" in _due(two, "T24")["derogation"]
+    assert (_due(p2, "T11")["due"], _due(two, "T11")["due"]) == ("2026-10-21", "2026-11-23")
+    # the family: both members' requests move as CR-1's
+    assert [[d["due"] for d in m["deadlines"] if d["id"] == "T6"] for m in group["decisions"]] == [
+        ["2027-01-18"],
+        ["2027-01-18"],
+    ]
+    assert good == p_good  # a case no decision concerns is decided as without any
+    # every record as the single case's JSON (eupact responsible CASE --crisis FILE)
+    assert one["decision"] == determine(read_case(IT_REQUESTS), crises=crises).as_dict()
+    # the summary: CR-1, CR-2, CR-3a, CR-3b had a time limit changed, all by IT's decision;
+    # time limits: T6 x 3 (12(2)(a)), T11 (12(2)(b)), T24 (12(4))
+    doc = json.loads((tmp_path / "crisis" / "summary.json").read_text())
+    assert doc["cases_with_a_time_limit_changed"] == 4
+    assert doc["time_limit_changed_by_decision"] == {IT_DECISION: 4, MT_DECISION: 0}
+    assert doc["time_limits_changed_by_article"] == {
+        "12(2)(a) CFMR": 3,
+        "12(2)(b) CFMR": 1,
+        "12(4) CFMR": 1,
+    }
+    assert [c["decision"] for c in doc["crisis_decisions"]] == [IT_DECISION, MT_DECISION]
+    assert doc["crisis_decisions"][0]["last_day"] == "2026-12-14"
+    assert summary.tally.derogated == 4 and plain.as_dict()["cases_with_a_time_limit_changed"] == 0
+    assert plain.as_dict()["crisis_decisions"] == []
+    # with two workers: the same files, byte for byte (the decisions reach every worker)
+    run_batch(path, tmp_path / "two", workers=2, chunk_lines=1, crises=crises)
+    for name in ("decisions.jsonl", "summary.csv", "errors.csv"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "crisis" / name).read_bytes()
+    assert json.loads((tmp_path / "two" / "summary.json").read_text())["workers"] == 2
+
+
+def test_cli_batch_reads_the_crisis_file_once_or_refuses_it_in_words(
+    tmp_path: Path, crisis_run: tuple[Path, Path]
+) -> None:
+    from typer.testing import CliRunner
+
+    from eupact.cli.main import app
+
+    path, crises = crisis_run
+    out = tmp_path / "out"
+    args = ["responsible", "--batch", str(path), "--out", str(out), "--workers", "1"]
+    done = CliRunner().invoke(app, [*args, "--crisis", str(crises)])
+    assert done.exit_code == 0, done.output
+    assert "Art. 12 CFMR" in done.stdout and "2026/9001" in done.stdout
+    assert json.loads((out / "summary.json").read_text())["cases_with_a_time_limit_changed"] == 4
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yamlio.dump([{**IT_CRISIS, "state": "GR"}, {**IT_CRISIS, "applies_until": "2026-09-01"}]),
+        encoding="utf-8",
+    )
+    refused = CliRunner().invoke(app, [*args[:4], str(tmp_path / "never"), "--crisis", str(bad)])
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.output.split())
+    assert "crises.0.state" in said and "EL = Greece" in said
+    assert "crises.1.applies_until" in said and "before applies_from" in said
+    assert "Traceback" not in said
+    assert not (tmp_path / "never").exists()  # refused before any line is read or written
+    missing = CliRunner().invoke(app, [*args, "--crisis", str(tmp_path / "none.yaml")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output

@@ -9,7 +9,8 @@
 * ``eupact responsible CASE.yaml --crisis DECISIONS.yaml`` — with Council implementing decisions
   under Regulation (EU) 2024/1359 (CFMR): Art. 12 (longer time limits of the state in crisis,
   transfers to it suspended) and Art. 13 (release from take back); a YAML or JSON list of records
-  (:func:`eupact.responsibility.read_crises`).
+  (:func:`eupact.responsibility.read_crises`). With ``--batch`` the decisions are read once and
+  every line is decided under them; the summary counts the cases with a time limit changed.
 * ``eupact responsible schema`` — the case's JSON Schema.
 * ``eupact responsible synthetic --n N --seed S --out FILE.jsonl`` — SYNTHETIC cases.
 
@@ -239,7 +240,13 @@ def _one(
     return [determine(read_case(doc, name), params, crises=crises)], ""
 
 
-def _batch(source: Path, out: Path | None, workers: int | None, chosen: dict[str, str]) -> None:
+def _batch(
+    source: Path,
+    out: Path | None,
+    workers: int | None,
+    chosen: dict[str, str],
+    crisis: Path | None = None,
+) -> None:
     from eupact.responsibility.batch import run_batch
 
     if out is None:
@@ -248,6 +255,7 @@ def _batch(source: Path, out: Path | None, workers: int | None, chosen: dict[str
         raise fail("--batch", str(source), "does not exist (a JSON-lines file of cases)")
     if workers is not None and not 1 <= workers <= 256:
         raise fail("--workers", workers, "must be between 1 and 256")
+    crises = _crises(crisis)  # read and checked once, before any line (CFMR Arts 12-13)
     n = workers or os.cpu_count() or 1
     if console.is_terminal:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -267,9 +275,10 @@ def _batch(source: Path, out: Path | None, workers: int | None, chosen: dict[str
                 n,
                 readings=chosen,
                 progress=lambda done, lines: bar.update(task, completed=done, lines=lines),
+                crises=crises,
             )
     else:
-        summary = run_batch(source, out, n, readings=chosen)
+        summary = run_batch(source, out, n, readings=chosen, crises=crises)
     s = summary.as_dict()
     if summary.synthetic:
         err_console.print("SYNTHETIC cases (case ids SYN-): not real persons", highlight=False)
@@ -281,6 +290,17 @@ def _batch(source: Path, out: Path | None, workers: int | None, chosen: dict[str
         {"item": "cases decided", "value": s["cases_decided"]},
         *({"item": f"route: {r.replace('_', ' ')}", "value": k} for r, k in s["by_route"].items()),
     ]
+    if crises:
+        rows.append(
+            {
+                "item": "cases with a time limit changed by a crisis decision (Art. 12 CFMR)",
+                "value": s["cases_with_a_time_limit_changed"],
+            }
+        )
+        rows += [
+            {"item": f"changed by {ref}", "value": k}
+            for ref, k in s["time_limit_changed_by_decision"].items()
+        ]
     label = "SYNTHETIC " if summary.synthetic else ""
     title = f"{label}batch {source.name}: {n} worker{'s' * (n != 1)}"
     print_tables(console, [Table("batch", title, ("item", "value"), rows)], Format.table)
@@ -343,17 +363,17 @@ def responsible_cmd(
     """Which Member State examines an application (Part III AMMR, Arts. 16-55): the state, the
     route, the chain of articles, every time limit and the flags — for one case, a family, or a
     JSON-lines file of cases."""
-    if crisis is not None and (batch is not None or case in WORDS):
+    if crisis is not None and batch is None and case in WORDS:
         raise fail(
             "--crisis",
             str(crisis),
-            "applies to one case file: the batch, the schema and the generator do not read "
+            "applies to one case file or to --batch: the schema and the generator do not read "
             "crisis decisions",
         )
     if batch is not None:
         if case is not None:
             raise fail("CASE", case, "give a case file or --batch, not both")
-        _batch(batch, out, workers, _params(reading)[1])
+        _batch(batch, out, workers, _params(reading)[1], crisis)
         return
     if case is None:
         raise fail(

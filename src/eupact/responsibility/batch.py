@@ -15,6 +15,14 @@ across ``workers`` processes in chunks of lines, and writes into ``out_dir``:
   (an engine error: a bug, reported as the line's error), blank; cases decided; by route; by
   state; and whether the cases are SYNTHETIC (every case id ``SYN-``).
 
+With ``crises`` (Council implementing decisions under Regulation (EU) 2024/1359, CFMR, read once
+by the caller, e.g. :func:`~eupact.responsibility.crisis_input.read_crises`), every line is
+determined under the same decisions: Art. 12 CFMR (the longer time limits of the state in crisis,
+transfers to it suspended, 12(4)) and Art. 13 (release from take back). A time limit a decision
+changed carries its ``derogation`` in ``decisions.jsonl`` as the single case's JSON does, and
+``summary.json`` lists the decisions read and counts the cases with a time limit changed, in all,
+by decision reference and by the CFMR article applied (the time limits).
+
 Hostile lines are bad lines, never crashes: a line longer than :data:`MAX_LINE_BYTES` is not
 parsed (its length is reported), invalid UTF-8 and nesting deeper than orjson's 1,024 levels are
 refused by the parser with its message, and every echoed value and rule is cut (``errors.echo``).
@@ -22,7 +30,8 @@ A line that breaks the engine is reported with the exception's type and message.
 
 With one worker everything runs in this process; with more, a process pool (``fork`` where the
 platform has it) gets chunks of :data:`CHUNK_LINES` lines, at most a few chunks ahead of the
-writer, so that memory stays flat however long the file.
+writer, so that memory stays flat however long the file. The decisions of ``crises`` (a few small
+frozen records) are given to each worker once, when it starts, never with every chunk.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ import csv
 import multiprocessing as mp
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +49,7 @@ from typing import IO, Any
 import orjson
 
 from eupact.cells import inert
+from eupact.crisis.measures import AuthorisedMeasures
 from eupact.errors import EupactError, Problem, echo
 from eupact.parameters import ParameterSet, load_parameters
 
@@ -117,11 +127,20 @@ def chunks(stream: IO[bytes], lines: int = CHUNK_LINES) -> Iterator[Chunk]:
 # --- deciding a chunk (in a worker) --------------------------------------------------------
 
 _PARAMS: ParameterSet | None = None
+_CRISES: tuple[AuthorisedMeasures, ...] = ()  # a worker's CFMR decisions, set once at its start
 
 
-def _init(readings: dict[str, str] | None) -> None:
-    global _PARAMS
+def _init(readings: dict[str, str] | None, crises: tuple[AuthorisedMeasures, ...] = ()) -> None:
+    global _PARAMS, _CRISES
     _PARAMS = load_parameters().with_readings(readings or {})
+    _CRISES = crises
+
+
+def _needle(m: AuthorisedMeasures) -> str:
+    """How a time limit's ``derogation`` names ``m`` (:meth:`~.crisis.Crises.extend`: "Art.
+    12(2)(a) CFMR, <decision> (<state>): ..."), so that a reference contained in another one
+    is not counted for it."""
+    return f", {m.decision} ({m.state}): "
 
 
 @dataclass
@@ -136,6 +155,11 @@ class Tally:
     cases: int = 0
     synthetic: int = 0
     counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    # Art. 12 CFMR: cases with a time limit a crisis decision changed; by decision reference
+    # (a case counted once per decision); time limits changed by the CFMR article applied
+    derogated: int = 0
+    by_decision: Counter[str] = field(default_factory=Counter)
+    by_article: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: Tally) -> None:
         self.lines += other.lines
@@ -146,11 +170,28 @@ class Tally:
         self.cases += other.cases
         self.synthetic += other.synthetic
         self.counts.update(other.counts)
+        self.derogated += other.derogated
+        self.by_decision.update(other.by_decision)
+        self.by_article.update(other.by_article)
 
-    def count(self, d: Decision) -> None:
+    def count(self, d: Decision, needles: Sequence[tuple[str, str]] = ()) -> None:
+        """``d`` counted; with ``needles`` ((reference, :func:`_needle`) of each crisis decision
+        of the run) its time limits a decision changed too (Art. 12 CFMR)."""
         self.cases += 1
         self.synthetic += d.case_id.startswith(PREFIX)
         self.counts[d.responsible_state, d.criterion, d.route.value] += 1
+        if needles:
+            changed = [x for x in d.deadlines if x.derogation]
+            if changed:
+                self.derogated += 1
+                self.by_decision.update(
+                    {ref for ref, needle in needles for x in changed if needle in x.derogation}
+                )
+                # the CFMR article the note opens with ("Art. 12(4) CFMR, ..."): a limit may end
+                # under another (46(2) AMMR's extensions apply on top, recital 52 CFMR)
+                self.by_article.update(
+                    x.derogation.partition(",")[0].removeprefix("Art. ") for x in changed
+                )
 
 
 @dataclass
@@ -253,18 +294,27 @@ def read_group(members: object, location: str = "", as_of: object = None) -> lis
     return cases
 
 
-def _group(n: int, members: list[Any], params: ParameterSet) -> dict[str, Any]:
+def _group(
+    n: int, members: list[Any], params: ParameterSet, crises: Sequence[AuthorisedMeasures]
+) -> dict[str, Any]:
     try:
         cases = read_group(members, f"line {n}")
     except EupactError as exc:
         raise _Refused(exc.summary, [_problem(p) for p in exc.problems]) from None
-    decisions = determine_group(cases, params)
+    decisions = determine_group(cases, params, crises=crises)
     return {"line": n, "group": cases[0].group or "", "decisions": decisions}
 
 
-def decide_chunk(chunk: Chunk, params: ParameterSet | None = None) -> ChunkResult:
-    """Every line of ``chunk``: parsed, checked (:func:`read_case`), determined."""
+def decide_chunk(
+    chunk: Chunk,
+    params: ParameterSet | None = None,
+    crises: Sequence[AuthorisedMeasures] | None = None,
+) -> ChunkResult:
+    """Every line of ``chunk``: parsed, checked (:func:`read_case`), determined under ``crises``
+    (default: the worker's, :func:`_init`; none in this process)."""
     params = params or _PARAMS or load_parameters()
+    crises = _CRISES if crises is None else tuple(crises)
+    needles = tuple((m.decision, _needle(m)) for m in crises)
     out: list[bytes] = []
     errors: list[tuple[int, str, str, str]] = []
     tally = Tally()
@@ -292,17 +342,17 @@ def decide_chunk(chunk: Chunk, params: ParameterSet | None = None) -> ChunkResul
             if len(item) > CHECK_SHAPE_BYTES and (refused := _shape(doc)):
                 raise refused
             if isinstance(doc, dict) and len(doc) == 1 and isinstance(doc.get("group"), list):
-                record = _group(n, doc["group"], params)
+                record = _group(n, doc["group"], params, crises)
                 for d in record["decisions"]:
-                    tally.count(d)
+                    tally.count(d, needles)
                 record["decisions"] = [d.as_dict() for d in record["decisions"]]
             else:
                 try:
                     case = read_case(doc, f"line {n}", bounded=True)  # shape checked above
                 except EupactError as exc:
                     raise _Refused(exc.summary, [_problem(p) for p in exc.problems]) from None
-                decision = determine(case, params)
-                tally.count(decision)
+                decision = determine(case, params, crises=crises)
+                tally.count(decision, needles)
                 record = {"line": n, "decision": decision.as_dict()}
             tally.decided += 1
         except _Refused as refused:
@@ -331,6 +381,7 @@ class BatchSummary:
     out_dir: Path
     workers: int
     tally: Tally
+    crises: tuple[AuthorisedMeasures, ...] = ()  # the CFMR decisions every line was decided with
 
     @property
     def synthetic(self) -> bool:
@@ -365,6 +416,22 @@ class BatchSummary:
             "by_state": self.by(0),
             "by_criterion": self.by(1),
             "counts": self.rows(),
+            "crisis_decisions": [
+                {
+                    "decision": m.decision,
+                    "state": m.state,
+                    "situation": m.situation.value,
+                    "applies_from": m.applies_from.isoformat(),
+                    "last_day": m.last_day().isoformat(),
+                    "derogations": sorted(x.value for x in m.derogations),
+                }
+                for m in self.crises
+            ],
+            "cases_with_a_time_limit_changed": t.derogated,
+            "time_limit_changed_by_decision": {
+                m.decision: t.by_decision[m.decision] for m in self.crises
+            },
+            "time_limits_changed_by_article": dict(sorted(t.by_article.items())),
         }
 
     @property
@@ -379,15 +446,19 @@ def _context() -> Any:
 
 
 def _results(
-    parts: Iterable[Chunk], workers: int, readings: dict[str, str] | None, ahead: int
+    parts: Iterable[Chunk],
+    workers: int,
+    readings: dict[str, str] | None,
+    ahead: int,
+    crises: tuple[AuthorisedMeasures, ...] = (),
 ) -> Iterator[tuple[Chunk, ChunkResult]]:
     """Each chunk's result, in input order."""
     if workers == 1:
         params = load_parameters().with_readings(readings or {})
         for c in parts:
-            yield c, decide_chunk(c, params)
+            yield c, decide_chunk(c, params, crises)
         return
-    with ProcessPoolExecutor(workers, _context(), _init, (readings,)) as pool:
+    with ProcessPoolExecutor(workers, _context(), _init, (readings, crises)) as pool:
         pending: deque[tuple[Chunk, Future[ChunkResult]]] = deque()
         for c in parts:
             pending.append((c, pool.submit(decide_chunk, c)))
@@ -407,9 +478,12 @@ def run_batch(
     readings: dict[str, str] | None = None,
     chunk_lines: int = CHUNK_LINES,
     progress: Progress | None = None,
+    crises: Sequence[AuthorisedMeasures] = (),
 ) -> BatchSummary:
-    """Determine every line of ``lines_path`` into ``out_dir`` (see the module's docstring)."""
+    """Determine every line of ``lines_path`` into ``out_dir`` (see the module's docstring),
+    each under the Council implementing decisions ``crises`` (CFMR Arts 12-13), if any."""
     lines_path, out_dir = Path(lines_path), Path(out_dir)
+    crises = tuple(crises)
     workers = max(1, workers or 1)
     load_parameters().with_readings(readings or {})  # a wrong reading is refused before any work
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -423,14 +497,14 @@ def run_batch(
         errors = csv.writer(errors_file, lineterminator="\n")
         errors.writerow(("line", "field", "value", "rule"))
         parts = chunks(source, max(1, chunk_lines))
-        for c, result in _results(parts, workers, readings, 3 * workers):
+        for c, result in _results(parts, workers, readings, 3 * workers, crises):
             decisions.write(result.out)
             errors.writerows([inert(x) for x in row] for row in result.errors)
             tally.add(result.tally)
             read += c.size
             if progress is not None:
                 progress(read, c.first + len(c.items) - 1)
-    summary = BatchSummary(str(lines_path), out_dir, workers, tally)
+    summary = BatchSummary(str(lines_path), out_dir, workers, tally, crises)
     write_summary(summary)
     return summary
 
