@@ -26,7 +26,8 @@ LAYERS: list[set[str]] = [
     {"key", "register"},
     {"pool"},
     {"assessment", "matching"},
-    {"border", "crisis"},  # the APR border procedure and the CFMR: pure, read by Part III and the service
+    {"crisis"},  # the CFMR: pure, read by the border procedure, Part III and the service
+    {"border"},  # the APR border procedure; border.scope reads the CFMR Art. 11 derogations
     {"reports", "boundary"},
     {"responsibility"},  # reads cases through the boundary's refusals; the service uses it
     {"cycle"},
