@@ -168,3 +168,115 @@ def test_border_tables_fit(cli, inputs: Path, monthly: Path, width: int, which: 
         "watch": ["border", "watch", str(monthly), "--state", "IT", "--notified", "2026-08-10"],
     }[which]
     check(cli(width, *args), width)
+
+
+# --- `eupact border scope`: what the border procedure requires on a day ------------------------
+
+SCOPE_MONTHS = (
+    "geo,month,asylum_border,return_border,entered,left,examined\n"
+    "IT,2026-06,60,20,80,0,30\n"
+    "IT,2026-07,85,20,30,5,50\n"
+    "IT,2026-08,70,20,10,25,60\n"
+    "IT,2026-09,100,20,40,10,70\n"
+)  # capacity 100: 105 in July (notified 07-10), 90 in August, 120 in September; 210 examined
+CRISIS = (
+    "crises:\n"
+    "  - state: IT\n"
+    "    situation: mass_arrivals\n"
+    "    decision: Council Implementing Decision (EU) 2026/901\n"
+    "    adopted_on: 2026-09-01\n"
+    "    applies_from: 2026-09-02\n"
+    "    applies_until: 2026-12-01\n"
+    '    derogations: ["11(1)", "11(2)", "11(3)", "11(4)"]\n'
+)
+
+
+@pytest.fixture(scope="module")
+def scope_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("scope")
+    (folder / "months.csv").write_text(SCOPE_MONTHS, encoding="utf-8")
+    (folder / "crises.yaml").write_text(CRISIS, encoding="utf-8")
+    return folder / "months.csv", folder / "crises.yaml"
+
+
+def _scope_args(files: tuple[Path, Path], on: str = "2026-09-30") -> list[str]:
+    months, crises = files
+    return [
+        "border", "scope", "--state", "IT", "--on", on, "--figures", str(months),
+        "--capacity", "100", "--notified", "2026-07-10", "--authorised", "2026-09-20",
+        "--crisis", str(crises),
+    ]  # fmt: skip
+
+
+def test_scope_json_is_the_api_answer(scope_files: tuple[Path, Path]) -> None:
+    from eupact.border.monitoring import CapacityNotification, MaximumAuthorisation, watch
+    from eupact.border.scope import border_scope
+    from eupact.data.border_inputs import read_monthly_figures
+    from eupact.responsibility import read_crises
+    from eupact.scenarios.model import read_yaml_file
+
+    code, out, err = invoke(*_scope_args(scope_files), "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    # 2026-09: 210 examined >= 2 x 100 and the act of 09-20: (c), (j) released; 120 >= 100 after
+    # the July notification: (j) by Art. 48 too; the crisis: (j) by 11(2), 5 %, 18 weeks
+    assert doc["mandatory"] == ["42(1)(f)", "42(3)(b)"]
+    (j,) = [g for g in doc["grounds"] if g["point"] == "42(1)(j)"]
+    assert [r["by"] for r in j["released_by"]] == ["48", "50", "11(2)"]
+    assert doc["threshold_j"]["value"] == "5 %" and doc["duration"]["amount"] == "18"
+    assert doc["priority"]["applies"] is True  # 120 > 100
+    months, crises = scope_files
+    figures = read_monthly_figures(months, bound=BOUND)
+    notice = CapacityNotification(
+        "IT", dt.date(2026, 7, 10), 105, "apply",
+        "given on the command line (the month's end count stands for (a))", others_informed=True,
+    )  # fmt: skip
+    act = MaximumAuthorisation(
+        "IT", "Commission implementing act of 2026-09-20 (Art. 50)", dt.date(2026, 9, 20)
+    )
+    status = watch("IT", figures, capacity=100, notifications=[notice], authorisations=[act])[-1]
+    decisions = read_crises(read_yaml_file(crises, "--crisis", "crisis decisions"), crises.name)
+    api = border_scope("IT", dt.date(2026, 9, 30), status=status, crises=decisions)
+    assert doc == json.loads(json.dumps(api.as_dict()))
+
+
+def test_scope_without_figures_or_crisis() -> None:
+    code, out, err = invoke("border", "scope", "--state", "el", "--on", "2026-07-01", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["state"] == "EL" and doc["mandatory"] == [
+        "42(1)(c)", "42(1)(f)", "42(1)(j)", "42(3)(b)",
+    ]  # fmt: skip
+    assert doc["threshold_j"]["value"] == "20 %" and doc["priority"]["applies"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--state", "DK", "--on", "2026-07-01"], "Protocol No 22"),
+        (["--state", "IT", "--on", "2026-06-11"], "Art. 79(2)"),
+        (["--state", "IT", "--on", "2026-02-30"], "must be a date"),
+        (["--state", "IT", "--on", "2026-07-01", "--capacity", "100"], "goes with --figures"),
+    ],
+)
+def test_scope_errors_in_words(args: list[str], words: str) -> None:
+    code, out, err = invoke("border", "scope", *args)
+    assert code == 2 and words in err and "Traceback" not in err + out
+
+
+def test_scope_errors_with_files(scope_files: tuple[Path, Path], tmp_path: Path) -> None:
+    code, _, err = invoke(*_scope_args(scope_files, on="2026-11-02"))
+    assert code == 2 and "falls in no month" in err and "2026-06 to 2026-09" in err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CRISIS.replace("mass_arrivals", "instrumentalisation"), encoding="utf-8")
+    code, _, err = invoke(
+        "border", "scope", "--state", "IT", "--on", "2026-10-01", "--crisis", str(bad)
+    )
+    assert code == 2 and "crises.0.derogations" in err and "1(4)(a)" in err
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_scope_tables_fit(cli, scope_files: tuple[Path, Path], width: int) -> None:  # noqa: F811
+    printed = cli(width, *_scope_args(scope_files))
+    check(printed, width)
+    assert "42(1)(j)" in printed.stdout and "18 weeks" in printed.stdout

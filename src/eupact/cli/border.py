@@ -1,10 +1,12 @@
 """`eupact border`: the border procedure's adequate capacity and annual maximum per Member State
-(Arts 46-47 Regulation (EU) 2024/1348, APR), computed beside the Commission's recorded act, and a
-state's months watched against them (Arts 47(2)-(3), 48-50 APR)."""
+(Arts 46-47 Regulation (EU) 2024/1348, APR), computed beside the Commission's recorded act, a
+state's months watched against them (Arts 47(2)-(3), 48-50 APR), and what the border procedure
+requires of a state on a day (Arts 44, 45, 51(2) APR with CFMR Art. 11)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any
@@ -255,38 +257,17 @@ def border_capacity(
     print_tables(console, tables, form, label="SYNTHETIC" if result.synthetic else "")
 
 
-@border_app.command("watch")
-@user_errors
-def border_watch(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="Monthly figures (CSV or XLSX: geo, month, asylum_border, return_border, "
-            "entered, left, examined)"
-        ),
-    ],
-    state: Annotated[str, typer.Option(help="Member State (Eurostat geo code, e.g. IT)")],
-    capacity: Annotated[
-        int | None,
-        typer.Option(min=0, help="Adequate capacity (default: the recorded act's figure)"),
-    ] = None,
-    maximum: Annotated[
-        int | None,
-        typer.Option(min=0, help="Annual maximum (default: the multiplier in force × capacity)"),
-    ] = None,
-    notified: Annotated[
-        list[str] | None,
-        typer.Option(help="Date the state notified that its capacity is reached (Art. 48(1))"),
-    ] = None,
-    authorised: Annotated[
-        list[str] | None,
-        typer.Option(help="Date of the Commission's Art. 50 implementing act"),
-    ] = None,
-    reading: ReadingOpt = None,
-    form: FormatOpt = Format.table,
-) -> None:
-    """A state's months in the border procedures against its adequate capacity and annual
-    maximum: what it may notify and what it is released from (Arts 47(2)-(3), 48-50 APR)."""
+def _watched(
+    file: Path,
+    state: str,
+    capacity: int | None,
+    maximum: int | None,
+    notified: list[str] | None,
+    authorised: list[str] | None,
+    params: Any,
+) -> tuple[str, int, str, tuple[Any, ...]]:
+    """A state's monthly figures read and watched (Arts 47(2)-(3), 48-50 APR): the state, the
+    capacity used and where it comes from, each month's status."""
     from eupact.border.capacity import bound_states, recorded_decision
     from eupact.border.monitoring import (
         CapacityNotification,
@@ -295,9 +276,7 @@ def border_watch(
         watch,
     )
     from eupact.data.border_inputs import read_monthly_figures, unbound_rule
-    from eupact.parameters import load_parameters
 
-    params = load_parameters().with_readings(readings(reading))
     start: dt.date = params["border.apr_applies_from"].values[-1].value
     bound = bound_states(start, params)
     geo = state.strip().upper()
@@ -352,6 +331,47 @@ def border_watch(
         authorisations=acts,
         params=params,
     )
+    return geo, capacity, source, statuses
+
+
+@border_app.command("watch")
+@user_errors
+def border_watch(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Monthly figures (CSV or XLSX: geo, month, asylum_border, return_border, "
+            "entered, left, examined)"
+        ),
+    ],
+    state: Annotated[str, typer.Option(help="Member State (Eurostat geo code, e.g. IT)")],
+    capacity: Annotated[
+        int | None,
+        typer.Option(min=0, help="Adequate capacity (default: the recorded act's figure)"),
+    ] = None,
+    maximum: Annotated[
+        int | None,
+        typer.Option(min=0, help="Annual maximum (default: the multiplier in force × capacity)"),
+    ] = None,
+    notified: Annotated[
+        list[str] | None,
+        typer.Option(help="Date the state notified that its capacity is reached (Art. 48(1))"),
+    ] = None,
+    authorised: Annotated[
+        list[str] | None,
+        typer.Option(help="Date of the Commission's Art. 50 implementing act"),
+    ] = None,
+    reading: ReadingOpt = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """A state's months in the border procedures against its adequate capacity and annual
+    maximum: what it may notify and what it is released from (Arts 47(2)-(3), 48-50 APR)."""
+    from eupact.parameters import load_parameters
+
+    params = load_parameters().with_readings(readings(reading))
+    geo, capacity, source, statuses = _watched(
+        file, state, capacity, maximum, notified, authorised, params
+    )
     month_rows = [
         {
             "month": s.month.strftime("%Y-%m"),
@@ -389,6 +409,155 @@ def border_watch(
         wide=("asylum_border", "return_border", "remarks"),
     )
     print_tables(console, [table], form)
+
+
+def _crises(path: Path | None) -> tuple[Any, ...]:
+    """The Council implementing decisions of ``--crisis`` (the records ``eupact responsible
+    --crisis`` reads; CFMR Art. 4(3), (5)), read and checked."""
+    if path is None:
+        return ()
+    from eupact.responsibility import read_crises
+    from eupact.scenarios.model import read_yaml_file
+
+    return read_crises(read_yaml_file(path, "--crisis", "crisis decisions"), path.name)
+
+
+def scope_tables(s: Any) -> list[Table]:
+    """:class:`eupact.border.scope.BorderScope` as tables: the grounds, the values in force, the
+    priority of Art. 44(2)."""
+    from eupact.border.scope import compact
+
+    ground_rows = [
+        {
+            "ground": g.point,
+            "covers": g.words,
+            "required": "always" if g.always else "yes" if g.required else "released",
+            "why": "; ".join(f"{r.why} ({', '.join(r.articles)})" for r in g.releases)
+            or ", ".join(g.articles),
+        }
+        for g in s.grounds
+    ]
+    decisions = "; ".join(s.decisions) or "none"
+    grounds = Table(
+        "grounds",
+        f"{s.state} on {s.on}: grounds of the mandatory border procedure (Art. 45(1) APR)",
+        ("ground", "covers", "required", "why"),
+        ground_rows,
+        (
+            f"Council decisions in force (CFMR): {decisions}.",
+            "always: never released (Art. 47(3), second sentence; Art. 50, fourth paragraph).",
+        ),
+    )
+    t, m = s.threshold_j, s.merits
+    merits = compact(m.points) + " (Art. 44(1)(b) APR)"
+    value_rows = [
+        {"item": "42(1)(j) threshold", "value": t.value, "articles": ", ".join(t.articles)},
+        {"item": "merits decisions", "value": merits, "articles": ", ".join(m.articles)},
+    ]
+    if m.rate is not None:
+        value_rows.append(
+            {
+                "item": "merits also up to",
+                "value": f"{m.rate.value} recognition rate",
+                "articles": ", ".join(m.rate.articles),
+            }
+        )
+    if m.instrumentalisation:
+        value_rows.append(
+            {
+                "item": "merits also",
+                "value": f"every instrumentalised applicant; exclusion {m.exclusion}",
+                "articles": "Art. 11(6)-(9) CFMR",
+            }
+        )
+    for label, d in (
+        ("maximum duration", s.duration),
+        ("after a relocation", s.duration_after_relocation),
+    ):
+        value_rows.append({"item": label, "value": d.value, "articles": ", ".join(d.articles)})
+    values = Table(
+        "values",
+        "In force that day (applications made or registered that day)",
+        ("item", "value", "articles"),
+        value_rows,
+        tuple(dict.fromkeys((*m.notes, *s.notes))),
+    )
+    p = s.priority
+    priority = Table(
+        "priority",
+        p.why,
+        ("article", "who"),
+        [{"article": a, "who": w} for a, w in (*p.categories, *p.examination)],
+        ("Art. 44(2): whom to select first for the border procedure; Art. 44(3) and CFMR "
+         "11(5): whose applications are examined first.",),
+    )  # fmt: skip
+    return [grounds, values, priority]
+
+
+@border_app.command("scope")
+@user_errors
+def border_scope_command(
+    state: Annotated[str, typer.Option(help="Member State (Eurostat geo code, e.g. IT)")],
+    on: Annotated[str, typer.Option(help="The day (YYYY-MM-DD)")],
+    figures: Annotated[
+        Path | None,
+        typer.Option(
+            help="Monthly figures (as for `border watch`): the month of --on tells the releases "
+            "of Arts 48 and 50 and the priority of Art. 44(2)"
+        ),
+    ] = None,
+    capacity: Annotated[
+        int | None,
+        typer.Option(min=0, help="Adequate capacity (default: the recorded act's figure)"),
+    ] = None,
+    notified: Annotated[
+        list[str] | None,
+        typer.Option(help="Date the state notified that its capacity is reached (Art. 48(1))"),
+    ] = None,
+    authorised: Annotated[
+        list[str] | None,
+        typer.Option(help="Date of the Commission's Art. 50 implementing act"),
+    ] = None,
+    crisis: Annotated[
+        Path | None,
+        typer.Option(help="Council implementing decisions (YAML, as `responsible --crisis`)"),
+    ] = None,
+    reading: ReadingOpt = None,
+    form: FormatOpt = Format.table,
+) -> None:
+    """What the asylum border procedure requires of a state on a day: the grounds it is
+    mandatory for and those released (Arts 45, 47, 48, 50 APR; CFMR 11(2)), the 42(1)(j)
+    threshold, the merits decisions, the maximum duration and the priority (Arts 44, 51(2) APR;
+    CFMR 11(1)-(9))."""
+    from eupact.border.scope import border_scope
+    from eupact.parameters import load_parameters
+
+    params = load_parameters().with_readings(readings(reading))
+    day = _day(on, "--on")
+    assert day is not None
+    geo = state.strip().upper()
+    status = None
+    if figures is not None:
+        geo, _, _, statuses = _watched(figures, state, capacity, None, notified, authorised, params)
+        status = next(
+            (s for s in statuses if (s.month.year, s.month.month) == (day.year, day.month)), None
+        )
+        if status is None:
+            held = f"{statuses[0].month:%Y-%m} to {statuses[-1].month:%Y-%m}"
+            raise fail("--on", on, f"falls in no month of {figures.name} ({held})")
+    else:
+        for name, given in (
+            ("--capacity", capacity),
+            ("--notified", notified),
+            ("--authorised", authorised),
+        ):
+            if given:
+                raise fail(name, given, "goes with --figures (the months it applies to)")
+    result = border_scope(geo, day, status=status, crises=_crises(crisis), params=params)
+    if form is Format.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    print_tables(console, scope_tables(result), form)
 
 
 __all__ = ["border_app"]
