@@ -18,12 +18,20 @@ from babel.dates import format_date
 from babel.messages.pofile import read_po
 from icalendar import Calendar
 
+from eupact.api.app import create_app
+from eupact.cycle.demo import load_demo
 from eupact.cycle.dublin_demo import load_dublin_demo
+from eupact.cycle.permissions import Actor
+from eupact.cycle.phases import Role
+from eupact.cycle.service import CycleService
+from eupact.cycle.service.crisis import Crises
 from eupact.cycle.service.dublin import DublinCases
+from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.responsibility import Decision, Status
 from eupact.web import dublin_text, i18n
 
-from .databases import BACKENDS
+from .databases import BACKENDS, fresh_database
+from .dublin_support import visa_case
 from .test_web import Site, _site
 from .test_web import text_of as _text_of
 
@@ -305,3 +313,216 @@ def test_the_engine_words_of_each_time_limit_are_translated(lang: str) -> None:
     assert '<span lang="en">Christmas Day</span>' in christmas
     assert weekday(dt.date(2026, 12, 25), lang) in christmas
     assert {"fr": "Italie", "de": "Italien"}[lang] in christmas
+
+
+# -- under a Council implementing decision (CFMR Art. 12) ----------------------------------------
+
+
+class _Clock:
+    """The service's clock, moved by the test (the acts are recorded on their own days)."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def to(self, day: dt.date) -> None:
+        self.now = dt.datetime.combine(day, dt.time(9), dt.UTC)
+
+
+class _ClockedSite(Site):
+    def __init__(self, url: str, clock: _Clock) -> None:  # as Site, on the test's clock
+        upgrade(url)
+        self.engine = make_engine(url)
+        self.service = CycleService(sessions(self.engine), clock=clock)
+        self.tokens = load_demo(self.service, 2026, "pledging")
+        self.app = create_app(self.service)
+        self.forms = {}
+
+
+def _member(geo: str) -> Actor:
+    return Actor(f"test:{geo}", Role.MEMBER_STATE, geo)
+
+
+D = dt.date
+IN_CRISIS = ("SYN-CRISIS-EL-1", "SYN-CRISIS-DE-2")  # EL acts; DE transfers to EL
+UNTOUCHED = "SYN-CRISIS-DE-3"  # DE asks FR: no decision concerns it
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def crisis_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Site, str]]:
+    """EL's crisis of mass arrivals (Art. 1(4)(a) CFMR) decided through the service, Art. 12
+    authorised: request Tue 1 Sep 2026, the Commission's decision and proposal Wed 2 Sep, the
+    Council's decision Fri 4 Sep applying from Sat 5 Sep for three months, to Fri 4 Dec 2026
+    (Art. 5(1) CFMR; [reading] crisis.period_months); three SYNTHETIC cases; seen on Tue 20 Oct
+    2026. The site and the Council decision's reference."""
+    clock = _Clock()
+    with fresh_database(str(request.param), tmp_path_factory.mktemp("dublin-crisis")) as url:
+        s = _ClockedSite(url, clock)
+        try:
+            crises = Crises(s.service.ctx)
+            commission = Actor("test:commission", Role.COMMISSION)
+            council = Actor("test:council", Role.COUNCIL)
+            body = {"situation": "mass_arrivals", "description": "SYNTHETIC", "derogations": ["12"]}
+            c = crises.open(_member("EL"), body, D(2026, 9, 1)).crisis_id
+            clock.to(D(2026, 9, 2))
+            decided = {"established": True, "situation": "mass_arrivals"}
+            crises.record(commission, c, "commission_decision", decided, D(2026, 9, 2))
+            crises.record(commission, c, "proposal", {"derogations": ["12"]}, D(2026, 9, 2))
+            clock.to(D(2026, 9, 4))
+            adopted = {"applies_from": "2026-09-05", "derogations": ["12"]}
+            crises.record(council, c, "council_decision", adopted, D(2026, 9, 4))
+            (m,) = crises.measures()
+            assert (m.applies_from, m.applies_until) == (D(2026, 9, 5), D(2026, 12, 4))
+            cases = DublinCases(s.service.ctx)
+            clock.to(D(2026, 9, 16))
+            de2 = {
+                "case_id": "SYN-CRISIS-DE-2",
+                "applicant": {"date_of_birth": "1990-03-04"},
+                "applications": [{"state": "DE", "made_on": "2026-09-12", "registered_on": "2026-09-14"}],
+                "entries": [{"date": "2026-09-01", "state": "EL", "kind": "irregular_crossing"}],
+            }  # fmt: skip
+            cases.create(_member("DE"), de2)  # 33(1): EL responsible
+            sent = cases.send(
+                _member("DE"), "SYN-CRISIS-DE-2", "take_charge", "EL", article="33(1)"
+            )
+            clock.to(D(2026, 9, 30))
+            cases.reply(_member("EL"), "SYN-CRISIS-DE-2", sent.id, "accept")
+            clock.to(D(2026, 10, 20))
+            cases.create(_member("EL"), visa_case("SYN-CRISIS-EL-1", "EL", "DE", D(2026, 10, 12)))
+            cases.create(_member("DE"), visa_case(UNTOUCHED, "DE", "FR", D(2026, 10, 12)))
+            yield s, m.decision
+        finally:
+            s.engine.dispose()
+
+
+def _crisis_rows(html: str) -> dict[str, str]:
+    table = html.split('id="case-crisis-deadlines"')[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("<tr")[1:]
+    return {re.search(r'<th scope="row">(T\d+)</th>', r).group(1): text_of(r) for r in rows}  # type: ignore[union-attr]
+
+
+def test_a_time_limit_a_crisis_decision_changed_says_what_it_replaced(
+    crisis_site: tuple[Site, str],
+) -> None:
+    """Art. 12(2)(a) CFMR: EL registers Mon 12 Oct 2026, inside its decision's period: its take
+    charge request to DE (visa, 29(2)) is due 4 months later, Fri 12 Feb 2027, instead of 2
+    months (39(1) AMMR: Sat 12 Dec 2026, moved to Mon 14 Dec, 75(d))."""
+    s, decision = crisis_site
+    html = s.client("EL").get("/dublin/SYN-CRISIS-EL-1").text
+    rows = _crisis_rows(html)
+    assert list(rows) == ["T6"]
+    for said in (
+        "send the take charge request to Germany",
+        "Art. 12(2)(a) CFMR",
+        decision,
+        "Greece EL",
+        "4 months",
+        "2027-02-12 (Friday)",  # the last day now
+        "2 months (Art. 39(1) AMMR)",  # the limit it replaced ...
+        "2026-12-14 (Monday)",  # ... and the day that limit would have ended
+    ):
+        assert said in rows["T6"], (said, rows["T6"])
+    main = html.split('id="case-deadlines"')[1].split("</table>")[0]
+    t6 = text_of(main.split('id="deadline-T6-2026-10-12"')[1].split("</tr>")[0])
+    assert "changed by a crisis decision (Art. 12 CFMR)" in t6  # in words, linked to the row
+    assert 'href="#crisis-T6-2026-10-12"' in main and 'id="crisis-T6-2026-10-12"' in html
+    assert (
+        "Greece, where the application was registered, becomes responsible (Art. 12(3) CFMR)" in t6
+    )
+    assert "transfers suspended" not in text_of(html).lower()  # no transfer to EL in this case
+    listed = text_of(rows_of(s.client("EL").get("/dublin").text)[0])
+    assert "SYN-CRISIS-EL-1" in listed and "2027-02-12 (Friday)" in listed
+    assert "T6, Art. 12(2)(a) CFMR · changed by a crisis decision (Art. 12 CFMR)" in listed
+
+
+def test_transfers_to_the_state_in_crisis_are_suspended_and_the_year_shown(
+    crisis_site: tuple[Site, str],
+) -> None:
+    """DE registers Mon 14 Sep 2026 and asks EL Wed 16 Sep; EL accepts Wed 30 Sep. EL's reply
+    (12(2)(b) CFMR): 2 months from receipt, Mon 16 Nov, not 1 month (40(1) AMMR: Fri 16 Oct).
+    The transfer to EL (12(4) CFMR): suspended from the acceptance, Wed 30 Sep, to the period's
+    last day, Fri 4 Dec 2026 (no end recorded: transfers resume the next day); one year from the
+    acceptance, Thu 30 Sep 2027, not 6 months (46(1) AMMR: Tue 30 Mar 2027)."""
+    s, decision = crisis_site
+    assert s.client("EL").get("/dublin/SYN-CRISIS-DE-2").status_code == 200  # the requested state
+    html = s.client("DE").get("/dublin/SYN-CRISIS-DE-2").text
+    rows = _crisis_rows(html)
+    assert list(rows) == ["T11", "T24"]
+    assert "Art. 12(2)(b) CFMR" in rows["T11"] and "2026-11-16 (Monday)" in rows["T11"]
+    assert "1 month (Art. 40(1) AMMR)" in rows["T11"] and "2026-10-16 (Friday)" in rows["T11"]
+    for said in ("transfer to Greece", "Art. 12(4) CFMR", decision, "1 year", "2027-09-30 (Thursday)",
+                 "6 months (Art. 46(1) AMMR)", "2027-03-30 (Tuesday)"):  # fmt: skip
+        assert said in rows["T24"], (said, rows["T24"])
+    suspended = text_of(html.split('id="case-crisis-suspended"')[1].split("</ul>")[0])
+    assert (
+        "Transfers to Greece are suspended from 2026-09-30 (Wednesday) to 2026-12-04 (Friday) "
+        f"under {decision} , unless it agrees to receive the person for individual reasons."
+    ) in suspended
+    assert "Transfers suspended (Art. 12(4) CFMR)" in text_of(html)
+    assert "within one year of the acceptance" in text_of(html)  # what follows after the year
+    t24 = text_of(html.split('id="deadline-T24-2026-09-30"')[1].split("</tr>")[0])
+    assert "Germany becomes responsible (Art. 12(4) CFMR, Art. 37(1))" in t24
+    # a case no decision concerns: the AMMR's limit, no crisis section
+    plain = s.client("DE").get(f"/dublin/{UNTOUCHED}").text
+    assert 'id="case-crisis"' not in plain and "crisis decision" not in plain
+    assert "Art. 39(1)" in text_of(plain.split('id="case-deadlines"')[1].split("</table>")[0])
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_the_crisis_section_in_french_and_german(crisis_site: tuple[Site, str], lang: str) -> None:
+    s, decision = crisis_site
+    gettext = i18n.translations(lang).gettext
+    messages = _dublin_messages()
+    assert "Time limits changed by a crisis decision (CFMR)" in messages
+    for who, ref in (("EL", "SYN-CRISIS-EL-1"), ("DE", "SYN-CRISIS-DE-2")):
+        html = s.client(who, lang).get(f"/dublin/{ref}").text
+        shown = _without_english(main_of(html))
+        for message in messages:
+            literal = max(re.split(r"%\(\w+\)s", message), key=len).strip(" .:;,()")
+            if len(literal) < 8 or gettext(message) == message:
+                continue
+            assert literal not in shown, (lang, ref, message)
+        assert decision not in shown  # the decision's reference is marked English ...
+        assert f'<span lang="en">{decision}</span>' in html  # ... and shown
+    words = {
+        "fr": ("Échéances modifiées par une décision de crise", "Transferts suspendus", "Grèce"),
+        "de": ("Durch einen Krisenbeschluss geänderte Fristen", "Überstellungen ausgesetzt",
+               "Griechenland"),
+    }[lang]  # fmt: skip
+    page = text_of(html)
+    assert all(w in page for w in words), (words, page)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_a_derogation_note_in_parts_or_whole_in_english(lang: str) -> None:
+    note = (
+        "Art. 12(4) CFMR, Council Implementing Decision (EU) 2026/9001 (SYNTHETIC) (IT): 1 year "
+        "instead of 6 months (Art. 46(1) AMMR, which would end Thu 2027-04-01)"
+    )
+    parts = dublin_text.derogation(note, lang)
+    assert parts is not None
+    assert (parts["article"], parts["state"], parts["normal_article"]) == (
+        "12(4) CFMR",
+        "IT",
+        "46(1)",
+    )
+    assert str(parts["decision"]) == (
+        '<span lang="en">Council Implementing Decision (EU) 2026/9001 (SYNTHETIC)</span>'
+    )
+    assert 'datetime="2027-04-01"' in str(parts["normal_due"])
+    assert {"en": "6 months", "fr": "6 mois", "de": "6 Monate"}[lang] in str(parts["normal_period"])
+    assert dublin_text.derogation("", lang) is None
+    odd = dublin_text.derogation("Art. 12 CFMR changed it somehow", lang)
+    assert odd == {"text": '<span lang="en">Art. 12 CFMR changed it somehow</span>'}
+    for said in (
+        "IT, where the application was registered, becomes responsible (12(3) CFMR)",
+        "DE becomes responsible (12(4) CFMR, 37(1))",
+        "silence is confirmation (41(4)); 12(3) CFMR does not name point (c)",
+        "silence is acceptance, including the duty to arrange the arrival (40(8)); "
+        "responsibility lies with it (12(3) CFMR)",
+    ):
+        assert "lang=" not in str(dublin_text.shown(said, lang)), said

@@ -9,7 +9,10 @@
   chain of articles in order with the facts each read, every time limit (its article, who acts,
   whose calendar moved its last day, start, period, last day, status, what follows if missed,
   the days moved past and why), the flags and readings, and whether it may be taken as a
-  responsibility offset (Art. 63(8)) with the reasons it may not;
+  responsibility offset (Art. 63(8)) with the reasons it may not; where a Council implementing
+  decision under Regulation (EU) 2024/1359 (CFMR) changed a time limit (Art. 12(2), 12(4) CFMR),
+  the article applied, the decision and the AMMR limit it replaced with the day that limit would
+  have ended, and the transfers suspended to the state facing the crisis (Art. 12(4) CFMR);
 - ``/dublin/deadlines.ics`` — the unit's open time limits as iCalendar (one all-day event each).
 
 Every read goes through the service (:class:`~eupact.cycle.service.dublin.DublinCases`) with the
@@ -67,7 +70,19 @@ def _deadline(d: Deadline, lang: str, today: dt.date) -> dict[str, Any]:
         "done_on": d.done_on.isoformat() if d.done_on else None,
         "if_missed": shown(d.if_missed, lang),
         "skipped": [dublin_text.skipped(s, lang) for s in d.skipped],
+        # Art. 12 CFMR: what a Council implementing decision changed (None: the AMMR's own limit)
+        "crisis": dublin_text.derogation(d.derogation, lang),
     }
+
+
+def suspensions(d: Decision, lang: str) -> list[dict[str, Any]]:
+    """Art. 12(4) CFMR: the transfers to the state facing the crisis the determination
+    suspended (the engine's steps ``12(4) CFMR`` that name the day transfers resume)."""
+    return [
+        dublin_text.suspension(s.outcome, str(s.values.get("decision", "")), lang)
+        for s in d.chain
+        if s.article == "12(4) CFMR" and "resumes" in s.values
+    ]
 
 
 def step_facts(step: Step, lang: str) -> list[tuple[str, Markup]]:
@@ -132,6 +147,7 @@ def case_detail(read: CaseRead, lang: str) -> dict[str, Any]:
             for s in d.chain
         ],
         "deadlines": [_deadline(x, lang, d.as_of) for x in d.deadlines],
+        "suspended": suspensions(d, lang),
         "flags": [{"code": f.code, "text": f.text, "reading": f.reading} for f in d.flags],
         "readings": list(d.readings),
         "offsets_eligible": d.offsets_eligible,
@@ -252,5 +268,6 @@ __all__ = [
     "list_context",
     "router",
     "sort_rows",
+    "suspensions",
     "synthetic",
 ]

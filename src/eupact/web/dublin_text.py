@@ -1,7 +1,10 @@
 """The responsibility engine's English words on the Dublin pages, in the page's language: what each
 time limit asks and what follows if it is missed (:mod:`eupact.responsibility.deadlines`), its
-period and the event it runs from, the days a last day was moved past (Art. 75(d)), and the reasons
-a case may not be a responsibility offset (Art. 63(8)).
+period and the event it runs from, the days a last day was moved past (Art. 75(d)), the reasons
+a case may not be a responsibility offset (Art. 63(8)), and what a Council implementing decision
+under Regulation (EU) 2024/1359 (CFMR) changed: a time limit's ``derogation`` (Art. 12(2) and
+12(4) CFMR: the article, the decision, the AMMR limit it replaced and the day that limit would
+have ended) and the suspension of transfers to the state facing the crisis (Art. 12(4)).
 
 As :mod:`eupact.web.generated_text`: an ordered list of templates over the engine's fixed
 phrasing, each with its French and German forms in the Babel catalogues (the ``N_`` messages
@@ -92,6 +95,27 @@ _TEMPLATES: tuple[tuple[str, str], ...] = (
         rf"(?P<s_state>{S}) becomes responsible \(46\(2\), 37\(1\)\)",
         N_("%(s_state)s becomes responsible (Art. 46(2), 37(1))"),
     ),
+    # -- what follows if it is missed, under a crisis decision (Art. 12(3), (4) CFMR) --
+    (
+        rf"(?P<s_state>{S}), where the application was registered, becomes responsible \(12\(3\) CFMR\)",
+        N_(
+            "%(s_state)s, where the application was registered, becomes responsible (Art. 12(3) CFMR)"
+        ),
+    ),
+    (
+        r"silence is acceptance, including the duty to arrange the arrival \(40\(8\)\); responsibility lies with it \(12\(3\) CFMR\)",
+        N_(
+            "silence is acceptance, including the duty to arrange the arrival (Art. 40(8)); responsibility lies with the requested state (Art. 12(3) CFMR)"
+        ),
+    ),
+    (
+        r"silence is confirmation \(41\(4\)\); 12\(3\) CFMR does not name point \(c\)",
+        N_("silence is confirmation (Art. 41(4)); Art. 12(3) CFMR does not name point (c)"),
+    ),
+    (
+        rf"(?P<s_state>{S}) becomes responsible \((?P<article>12\([34]\)) CFMR, 37\(1\)\)",
+        N_("%(s_state)s becomes responsible (Art. %(article)s CFMR, Art. 37(1))"),
+    ),
     # -- the event a period runs from --
     (r"registration", N_("registration")),
     (r"detention started", N_("detention started")),
@@ -134,6 +158,19 @@ _TEMPLATES: tuple[tuple[str, str], ...] = (
 TEMPLATES = tuple((re.compile(p), m) for p, m in _TEMPLATES)
 
 WEEKEND = {"Saturday": N_("a Saturday"), "Sunday": N_("a Sunday")}
+
+# The engine's note on a time limit a Council implementing decision changed (Art. 12 CFMR,
+# eupact.responsibility.crisis.Crises.extend), and its step suspending transfers (Art. 12(4))
+DEROGATION = re.compile(
+    rf"Art\. (?P<article>\S+ CFMR), (?P<decision>.+) \((?P<state>{S})\): (?P<period>.+?) "
+    r"instead of (?P<normal>.+?) \(Art\. (?P<normal_article>\S+) AMMR, which would end "
+    rf"(?:[A-Z][a-z]{{2}} )?(?P<normal_due>{DATE})\)"
+)
+SUSPENDED = re.compile(
+    rf"transfers to (?P<state>{S}), facing .+?, are suspended from (?P<begins>{DATE}) "
+    rf"(?:to (?P<until>{DATE})|while it faces it \(no end recorded\)), unless it agrees to "
+    r"receive the person for individual reasons"
+)
 HOLIDAY = re.compile(rf"(?P<name>.+) in (?P<state>{S})")
 
 
@@ -201,4 +238,42 @@ def skipped(entry: str, lang: str) -> Markup:
     return when + colon + reason
 
 
-__all__ = ["dated", "english", "shown", "skipped", "weekday"]
+def derogation(note: str, lang: str) -> dict[str, object] | None:
+    """What a Council implementing decision changed in a time limit (its ``derogation``, Art.
+    12(2), 12(4) CFMR), in parts for the page: the CFMR article applied, the decision (its
+    reference kept in English, ``lang="en"``), the state facing the crisis, the period under the
+    decision, and the AMMR limit it replaced with its article and the day it would have ended;
+    None for a time limit no decision changed. A note of another shape is shown whole in English
+    (``text``)."""
+    if not note:
+        return None
+    found = DEROGATION.fullmatch(note.strip())
+    if found is None:
+        return {"text": english(note)}
+    return {
+        "article": found["article"],
+        "decision": english(found["decision"]),
+        "state": found["state"],
+        "period": shown(found["period"], lang),
+        "normal_period": shown(found["normal"], lang),
+        "normal_article": found["normal_article"],
+        "normal_due": dated(found["normal_due"], lang),
+    }
+
+
+def suspension(outcome: str, decision: str, lang: str) -> dict[str, object]:
+    """Art. 12(4) CFMR, the engine's step: transfers to the state facing the crisis suspended
+    from a day until another (``until``, None when no end is recorded), under ``decision``; or
+    the step whole in English (``text``) if it says something else."""
+    found = SUSPENDED.fullmatch(outcome.strip())
+    if found is None:
+        return {"text": english(outcome)}
+    return {
+        "state": found["state"],
+        "begins": dated(found["begins"], lang),
+        "until": dated(found["until"], lang) if found["until"] else None,
+        "decision": english(decision),
+    }
+
+
+__all__ = ["dated", "derogation", "english", "shown", "skipped", "suspension", "weekday"]
