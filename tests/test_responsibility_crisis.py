@@ -169,7 +169,7 @@ def test_reader_builds_the_decision() -> None:
         (
             {"situation": "force_majeure"},
             "crises.0.derogations",
-            "only for a crisis of Art. 1(4)(a)",
+            "a 1(4)(a) crisis of extraordinary scale only",
         ),
         ({"situation": "instrumentalisation"}, "crises.0.derogations", "not instrumentalisation"),
         ({"take_back_window": None}, "crises.0.take_back_window", "13(1)"),

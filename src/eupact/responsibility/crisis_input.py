@@ -21,6 +21,7 @@ from pydantic import BeforeValidator, Field, ValidationError
 
 from eupact.boundary.refusal import problems_of
 from eupact.crisis.measures import AuthorisedMeasures, Derogation, Situation
+from eupact.crisis.rules import derogations_allowed, exclusion_problems
 from eupact.errors import EupactError, Problem
 from eupact.parameters import load_parameters
 from eupact.timelimits.periods import add_months
@@ -70,17 +71,15 @@ def _problems(r: CrisisRecord, where: str) -> list[Problem]:
         bad("initial_until", r.initial_until, "must fall in the period of application (10(4))")
     if r.ended_on is not None and r.ended_on < r.applies_from:
         bad("ended_on", r.ended_on, f"before applies_from ({r.applies_from}) (Art. 6(3))")
-    if Derogation.TIME_LIMITS in r.derogations and r.situation is Situation.INSTRUMENTALISATION:
-        bad(
-            "derogations",
-            "12",
-            "Art. 12 CFMR is for a crisis of Art. 1(4)(a) or force majeure, not instrumentalisation",
-        )
-    if Derogation.TAKE_BACK_RELEASE in r.derogations:
-        if r.situation is not Situation.MASS_ARRIVALS:
-            bad("derogations", "13", "Art. 13 CFMR is only for a crisis of Art. 1(4)(a)")
-        if r.take_back_window is None:
-            bad("take_back_window", None, "Art. 13 needs the period of registration (13(1))")
+    # which derogation each situation allows, and the 11(7) choice: the crisis rules' one table
+    for field, value, rule in derogations_allowed(r.derogations, r.situation, "derogations"):
+        bad(field, value, rule)
+    for field, value, rule in exclusion_problems(
+        frozenset(r.derogations), r.instrumentalisation_exclusion, "11(8) CFMR"
+    ):
+        bad(field, value, rule)
+    if Derogation.TAKE_BACK_RELEASE in r.derogations and r.take_back_window is None:
+        bad("take_back_window", None, "Art. 13 needs the period of registration (13(1))")
     if r.take_back_window is not None:
         first, last = r.take_back_window
         months = cast(int, load_parameters()[WINDOW].at(r.adopted_on))
