@@ -172,6 +172,25 @@ def test_reader_builds_the_decision() -> None:
             "a 1(4)(a) crisis of extraordinary scale only",
         ),
         ({"situation": "instrumentalisation"}, "crises.0.derogations", "not instrumentalisation"),
+        (
+            {"situation": "force_majeure", "derogations": ["11(3)"], "take_back_window": None},
+            "crises.0.derogations",
+            "Art. 11(3): a 1(4)(a) crisis only",
+        ),
+        (
+            {"derogations": ["11(6)"], "take_back_window": None},
+            "crises.0.derogations",
+            "Art. 11(6)",
+        ),
+        (
+            {
+                "situation": "instrumentalisation",
+                "derogations": ["11(6)"],
+                "take_back_window": None,
+            },
+            "crises.0.instrumentalisation_exclusion",
+            "11(7)(a) or 11(7)(b)",
+        ),
         ({"take_back_window": None}, "crises.0.take_back_window", "13(1)"),
         (
             {"take_back_window": [dt.date(2026, 5, 13), dt.date(2026, 9, 14)]},
