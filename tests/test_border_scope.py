@@ -194,6 +194,13 @@ def test_art_50_releases_c_and_j_never_f_and_uam() -> None:
     assert "Art. 50 APR" in release_50.articles and "Art. 47(3) APR" in release_50.articles
 
 
+def test_art_50_release_starts_on_the_day_of_the_act_not_at_the_start_of_its_month() -> None:
+    september = MONTHS["2026-09"]  # the act is of 2026-09-20
+    assert september.authorised_on == D(2026, 9, 20)
+    assert released_by(border_scope("IT", D(2026, 9, 19), status=september), C) == []
+    assert released_by(border_scope("IT", D(2026, 9, 20), status=september), C) == ["50"]
+
+
 def test_a_release_parameter_can_never_release_f_or_uam() -> None:
     # even a what-if that lists 42(1)(f) among the Art. 50 releases leaves it mandatory
     ps = PS.with_values({"border.watch.release_50.points": [C, J, F, UAM]}, "test: release (f) too")

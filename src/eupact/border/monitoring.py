@@ -172,6 +172,9 @@ class MonthStatus:
     report_due: bool  # Art. 49(4): the measure is applied this month
     articles: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    authorised_on: dt.date | None = (
+        None  # the day of that act: a day of the month before it is not released
+    )
 
     @property
     def used(self) -> Fraction | None:
@@ -206,6 +209,7 @@ class MonthStatus:
             "maximum_reached": self.maximum_reached,
             "may_notify_maximum": self.may_notify_maximum,
             "authorised_by": self.authorised_by,
+            "authorised_on": self.authorised_on.isoformat() if self.authorised_on else None,
             "released_50": self.released_50,
             "released_from": list(self.released_from),
             "always_bound": list(self.always_bound),
@@ -421,6 +425,7 @@ def _month_status(
         maximum_reached=max_reached,
         may_notify_maximum=max_reached,
         authorised_by=act.act if act is not None and released_50 else None,
+        authorised_on=act.adopted_on if act is not None and released_50 else None,
         released_50=released_50,
         released_from=tuple(p for p in released if p not in always),
         always_bound=always,

@@ -158,7 +158,11 @@ def _releases(
                 f"Notified on {status.notified_on}: the release from the Art. 48(2) measure "
                 f"applies from {start.isoformat()} (Art. 48(4) APR)."
             )
-        if status.released_50 and status.authorised_by:
+        if (
+            status.released_50
+            and status.authorised_by
+            and (status.authorised_on is None or on >= status.authorised_on)
+        ):
             limit = f"{status.maximum:,}" if status.maximum is not None else "not set"
             why = (
                 f"{status.authorised_by}; {status.examined_year:,} applications examined since 1 "
