@@ -15,6 +15,7 @@ from typing import Any
 
 from eupact.errors import fail
 from eupact.parameters import ParameterSet, load_parameters
+from eupact.register.load import load_register
 from eupact.timelimits.periods import add_months
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -205,6 +206,20 @@ def annual_maximum(capacity: int, on: dt.date, params: ParameterSet | None = Non
     return factor * capacity
 
 
+#: The register's entry for the Commission's review of the numbers (Art. 77, third paragraph):
+#: the date lives there, once.
+NUMBERS_REVIEW = "register.apr.77.border_numbers_review"
+
+
+def numbers_review(after: dt.date) -> tuple[dt.date | None, str]:
+    """The first day on or after ``after`` by which the Commission must assess whether the
+    numbers of Art. 46 and Art. 47(1), second subparagraph, are still adequate (Art. 77 APR,
+    third paragraph), read from the obligations register, and the article it cites."""
+    (duty,) = (o for o in load_register() if o.id == NUMBERS_REVIEW)
+    found = duty.due_dates(after, after.replace(year=after.year + 10))
+    return (found[0] if found else None), duty.cite()
+
+
 __all__ = [
     "BorderAct",
     "Phase",
@@ -214,5 +229,6 @@ __all__ = [
     "border_act",
     "bound_states",
     "default_act_date",
+    "numbers_review",
     "recorded_citation",
 ]

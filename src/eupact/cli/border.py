@@ -77,7 +77,20 @@ def _acts_table(year: int, acts: Any, chosen: Any) -> Table:
             *notes,
             "Capacity in place: before 12 June 2026 for the first act, within six months of "
             "adoption for later ones (Art. 47(5)); maxima: Art. 47(1), second subparagraph.",
+            _review_note(year),
         ),
+    )
+
+
+def _review_note(year: int) -> str:
+    """When the Commission next assesses the numbers behind these figures (Art. 77 APR)."""
+    from eupact.border.acts import numbers_review
+
+    due, cited = numbers_review(dt.date(year, 1, 1))
+    when = f"by {due.isoformat()}" if due else "no date held"
+    return (
+        f"The 30,000 and the maxima are reviewed by the Commission {when}, then every three "
+        f"years ({cited}, third paragraph; the obligations register)."
     )
 
 
