@@ -3,7 +3,10 @@ records: a Member State's reasoned request (Art. 2, 8(1), 10(6)), the Commission
 assessment (3(3)), its implementing decision (3(8)), its proposal (4(1)-(2), 5(2), 6(3)), the
 Council's implementing decision (4(3), (5)) and a new one (5(2)), an extension on the Commission's
 confirmation (5(1)), a proposal to repeal and the repeal (6(3)), a report (6(4)), the
-Coordinator's bulletin (Art. 7) and a recommendation for an expedited procedure (3(2), 4(4), 14).
+Coordinator's bulletin (Art. 7) and a recommendation for an expedited procedure (3(2), 4(4), 14);
+after the decision, a contributing state's notification that it took responsibility above its
+fair share (9(5), first subparagraph) and the Commission's implementing act authorising it to
+reduce its future fair shares (9(5), second subparagraph).
 
 Reading them from plain data is :mod:`eupact.crisis.reading`'s; whether the acts follow one
 another as the law says is :func:`eupact.crisis.procedure.replay`'s question. Pure: no I/O.
@@ -35,6 +38,8 @@ class Kind(StrEnum):
     REPORT = "report"  # Art. 6(4)
     BULLETIN = "bulletin"  # Art. 7
     RECOMMENDATION = "recommendation"  # Art. 3(2), 4(4), 14(1)
+    CREDIT_NOTIFICATION = "credit_notification"  # Art. 9(5), first subparagraph
+    CREDIT_AUTHORISATION = "credit_authorisation"  # Art. 9(5), second subparagraph
 
 
 ARTICLES = {
@@ -50,6 +55,8 @@ ARTICLES = {
     Kind.REPORT: "Art. 6(4) CFMR",
     Kind.BULLETIN: "Art. 7 CFMR",
     Kind.RECOMMENDATION: "Art. 3(2), 4(4), 14(1) CFMR",
+    Kind.CREDIT_NOTIFICATION: "Art. 9(4), 9(5) first subparagraph CFMR",
+    Kind.CREDIT_AUTHORISATION: "Art. 9(4), 9(5) second subparagraph CFMR",
 }
 EXCLUSIONS = ("11(7)(a)", "11(7)(b)")  # Art. 2(2)(d), 11(7)-(8)
 
@@ -216,6 +223,27 @@ class Recommendation(Event):
     categories: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreditNotification(Event):
+    """Art. 9(5), first subparagraph: a contributing state notifies the Commission that it took
+    responsibility for ``applications`` above its fair share (9(1)(b)) and the reduction of its
+    fair share it intends under the upcoming annual cycles (9(4)(a))."""
+
+    state: str
+    applications: int
+    reduction: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreditAuthorisation(Event):
+    """Art. 9(5), second subparagraph: the Commission's implementing act (``reference``)
+    confirming that ``state`` contributed above its fair share and authorising it to reduce its
+    fair share by ``applications`` within the period of 9(4)(b)."""
+
+    state: str
+    applications: int
+
+
 CLASSES: dict[Kind, type[Event]] = {
     Kind.REQUEST: ReasonedRequest,
     Kind.ASSESSMENT_NOTIFIED: AssessmentNotified,
@@ -229,6 +257,8 @@ CLASSES: dict[Kind, type[Event]] = {
     Kind.REPORT: Report,
     Kind.BULLETIN: Bulletin,
     Kind.RECOMMENDATION: Recommendation,
+    Kind.CREDIT_NOTIFICATION: CreditNotification,
+    Kind.CREDIT_AUTHORISATION: CreditAuthorisation,
 }
 _KIND_OF = {cls: kind for kind, cls in CLASSES.items()}
 
@@ -256,6 +286,8 @@ __all__ = [
     "Bulletin",
     "CommissionDecision",
     "CouncilDecision",
+    "CreditAuthorisation",
+    "CreditNotification",
     "Event",
     "Extension",
     "Kind",

@@ -17,7 +17,8 @@
 * 9(4)-(5): a state that took responsibility above its fair share may, on notifying the
   Commission and after the Commission's implementing act, reduce its future fair shares by as
   many applications, within five years of the date the decision is no longer in force
-  (:class:`CrisisCredit`).
+  (:class:`~eupact.pool.credits.CrisisCredit`, in the pool layer because the annual cycle's
+  outcome applies it; :func:`credits_of` reads a crisis's notifications and acts).
 
 What the fair share is here is a [reading] (``crisis.offsets.fair_share``). Pure.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -35,13 +36,16 @@ from eupact.errors import EupactError, Problem, fail
 from eupact.key.reference_key import round_fraction
 from eupact.parameters import ParametersAt
 from eupact.pool.allocation import PoolNumbers, allocate, apportion
+from eupact.pool.credits import CrisisCredit, credit_expiry
 from eupact.pool.limits import MAX_EUR, MAX_PERSONS
 from eupact.pool.offset_cases import OffsetCase, case_problems
 from eupact.pool.offsets import CapRule, offsets_cap
-from eupact.timelimits import Unit, day, period_end
+from eupact.timelimits import day
 
+from .events import CreditAuthorisation, CreditNotification
 from .measures import AuthorisedMeasures, Derogation
 from .plan import SolidarityResponsePlan
+from .state import CrisisState
 
 ARTICLE = "Art. 9 CFMR; Art. 63(6)-(9) AMMR mutatis mutandis"
 
@@ -53,70 +57,6 @@ class Contribution:
     relocations: int = 0  # relocation pledges toward the state in crisis (pool and additional)
     money: Decimal = Decimal(0)  # financial and alternative pledges toward it, EUR
     eligible: int | None = None  # applications it holds that qualify (63(8)); None: not known
-
-
-@dataclass(frozen=True, slots=True)
-class CrisisCredit:
-    """Applications a state took above its fair share (9(1)(b)), to reduce from future fair
-    shares (9(4)(a) annual cycles, (b) later crisis decisions) once the Commission has
-    authorised it by implementing act on the state's notification (9(5)), up to ``expires_on``
-    (five years from the date the decision is no longer in force, 9(4)(b))."""
-
-    state: str
-    applications: int
-    decision: str
-    no_longer_in_force: dt.date
-    expires_on: dt.date
-    basis: str = "Art. 9(1)(b) CFMR"
-    notified_on: dt.date | None = None
-    authorised_by: str = ""  # the Commission implementing act (9(5))
-    authorised_on: dt.date | None = None
-    used: int = 0
-
-    def usable_on(self, on: dt.date) -> int:
-        """What may still be reduced on ``on``: nothing before the Commission's act or after
-        the five years."""
-        if self.authorised_on is None or on < self.authorised_on or on > self.expires_on:
-            return 0
-        return self.applications - self.used
-
-    def authorise(self, act: str, on: dt.date, notified_on: dt.date) -> CrisisCredit:
-        """The Commission's implementing act on the state's notification (9(5))."""
-        if not act.strip():
-            raise fail("authorised_by", act, "name the Commission implementing act (Art. 9(5))")
-        if on < notified_on:
-            raise fail(
-                "authorised_on", on, f"is before the notification of {notified_on} (Art. 9(5))"
-            )
-        if on > self.expires_on:
-            raise fail(
-                "authorised_on",
-                on,
-                f"the credit expired on {self.expires_on.isoformat()} (Art. 9(4)(b))",
-            )
-        return replace(self, notified_on=notified_on, authorised_by=act, authorised_on=on)
-
-    def reduce(self, fair_share: int, on: dt.date) -> tuple[int, CrisisCredit]:
-        """Reduce a fair share of ``fair_share`` applications on ``on`` (9(4)): the reduction
-        and the credit left."""
-        if fair_share < 0:
-            raise fail("fair_share", fair_share, "must be 0 or more")
-        cut = min(fair_share, self.usable_on(on))
-        return cut, replace(self, used=self.used + cut)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "state": self.state,
-            "applications": self.applications,
-            "decision": self.decision,
-            "basis": self.basis,
-            "no_longer_in_force": self.no_longer_in_force.isoformat(),
-            "expires_on": self.expires_on.isoformat(),
-            "notified_on": self.notified_on.isoformat() if self.notified_on else None,
-            "authorised_by": self.authorised_by,
-            "authorised_on": self.authorised_on.isoformat() if self.authorised_on else None,
-            "used": self.used,
-        }
 
 
 @dataclass(frozen=True)
@@ -268,7 +208,7 @@ def crisis_offsets(
     uncovered = rest - sum(above.values())
     end = measures.situation_over_from()
     years = int(params("crisis.credits.years"))
-    expires = period_end(end, years, Unit.YEARS)
+    expires = credit_expiry(end, years)
     credits = tuple(
         CrisisCredit(g, n, measures.decision, end, expires) for g, n in above.items() if n > 0
     )
@@ -296,11 +236,41 @@ def crisis_offsets(
     )
 
 
+def credits_of(state: CrisisState, params: ParametersAt) -> tuple[CrisisCredit, ...]:
+    """The credits of Art. 9(4)-(5) a crisis's acts record: one per contributing state that
+    notified (9(5), first subparagraph), for the reduction it intends, then for the number the
+    Commission's implementing act authorises (second subparagraph; usable from its day); the
+    window runs five years from the day the last Council decision is no longer in force
+    (9(4)(b), ``crisis.credits.years``)."""
+    if not state.measures:
+        return ()
+    measures = state.measures[-1]
+    end = measures.situation_over_from()
+    expires = credit_expiry(end, int(params("crisis.credits.years")))
+    acts = {e.state: e for e in state.events if isinstance(e, CreditAuthorisation)}
+    out = []
+    for notice in state.events:
+        if not isinstance(notice, CreditNotification):
+            continue
+        act = acts.get(notice.state)
+        credit = CrisisCredit(
+            notice.state,
+            act.applications if act else notice.reduction,
+            measures.decision,
+            end,
+            expires,
+            notified_on=notice.on,
+        )
+        out.append(credit.authorise(act.reference, act.on, notice.on) if act else credit)
+    return tuple(out)
+
+
 __all__ = [
     "ARTICLE",
     "Contribution",
     "CrisisCredit",
     "CrisisOffsets",
+    "credits_of",
     "crisis_offsets",
     "eligible_applications",
 ]

@@ -18,6 +18,12 @@ machine: :func:`replay` reads the acts of one crisis in order and says where it 
   initial decision's period (10(4)).
 * Art. 6-7: repeal (6(3)); reports every three months (6(4)); bulletins every two weeks (Art. 7).
 * Art. 14 recommendations and Art. 16(3)'s revision of the national strategy within a year.
+* Art. 9(4)-(5): after a Council decision, a contributing state's notification that it took
+  responsibility above its fair share (not the state in crisis; one per state; within the five
+  years of 9(4)(b)), then the Commission's implementing act authorising at most the reduction
+  notified (:class:`~eupact.pool.credits.CrisisCredit`); whether the number exceeds what the
+  offsets of 9(1)(b) put above the state's fair share needs the pool's pledges and is the
+  service's check.
 
 A Commission or Council act after its two weeks is *flagged*, not refused: the law puts the
 institutions under a duty to act in time, it does not make a late act invalid; the act stays
@@ -35,11 +41,14 @@ from eupact.errors import EupactError, Problem
 from eupact.parameters import ParameterSet, load_parameters
 from eupact.timelimits import day
 
+from .credit_acts import credit_problems
 from .events import (
     AssessmentNotified,
     Bulletin,
     CommissionDecision,
     CouncilDecision,
+    CreditAuthorisation,
+    CreditNotification,
     Event,
     Extension,
     NewDecision,
@@ -206,6 +215,8 @@ def _step(run: Run, act: Event) -> Problems:
     if isinstance(act, Bulletin):
         run.bulletins.append(act)
         return []
+    if isinstance(act, CreditNotification | CreditAuthorisation):
+        return credit_problems(run, act)
     raise AssertionError(act.kind)  # every kind is handled above
 
 

@@ -297,6 +297,44 @@ def _decision_fields(r: Reader) -> dict[str, Any]:
     }
 
 
+def _geo(r: Reader) -> str:
+    state = r.raw("state")
+    if not isinstance(state, str) or len(state.strip()) != 2 or not state.strip().isalpha():
+        r.bad("state", state, "must be a Member State's Eurostat geo code, e.g. IT (EL = Greece)")
+        return ""
+    return state.strip().upper()
+
+
+def _credit_fields(r: Reader, k: Kind) -> dict[str, Any]:
+    """Art. 9(5): the contributing state, the applications above its fair share (notified) or
+    authorised, and for a notification the reduction it intends (all of them if not given)."""
+    out: dict[str, Any] = {"state": _geo(r)}
+    before = len(r.problems)
+    out["applications"] = r.count("applications")
+    if r.raw("applications") is None:
+        r.bad("applications", None, "is required: a whole number of applications (Art. 9(5))")
+    elif out["applications"] == 0 and len(r.problems) == before:
+        r.bad("applications", 0, "must be 1 or more: the applications above the fair share")
+    if k is Kind.CREDIT_NOTIFICATION:
+        given = r.raw("reduction") is not None
+        reduction = r.count("reduction") if given else out["applications"]
+        if reduction > out["applications"]:
+            r.bad(
+                "reduction",
+                reduction,
+                f"cannot exceed the {out['applications']} application(s) notified above the "
+                "fair share (Art. 9(4)(a), 9(5))",
+            )
+        out["reduction"] = reduction
+    elif not str(r.payload.get("reference") or "").strip():
+        r.bad(
+            "reference",
+            r.payload.get("reference"),
+            "is required: the Commission implementing act authorising the reduction (Art. 9(5))",
+        )
+    return out
+
+
 def read_event(kind: object, on: object, payload: Mapping[str, Any], where: str = "") -> Event:
     """One act of the procedure from plain data: ``kind`` (a :class:`Kind` value), the day of the
     act and the act's other fields. Refuses, with every problem at once, an unknown kind or
@@ -371,6 +409,8 @@ def read_event(kind: object, on: object, payload: Mapping[str, Any], where: str 
         specific = {"effective_on": r.date("effective_on")}
     elif k is Kind.RECOMMENDATION:
         specific = {"categories": r.text("categories", required=True)}
+    elif k in (Kind.CREDIT_NOTIFICATION, Kind.CREDIT_AUTHORISATION):
+        specific = _credit_fields(r, k)
     r.unknown(_COMMON | r.used)
     if r.problems or day is None:
         raise EupactError(r.problems, f"{k.value} refused")

@@ -5,6 +5,11 @@ Who is exempt is who *benefits* (Art. 58(1), 59(4), 60(3) third subparagraph) as
 released toward benefitting states with systemic shortcomings (60(3), fourth subparagraph)
 leaves "to implement" and the offsets owed.
 
+A state's authorised crisis credits (CFMR Art. 9(4)(a), 9(5); :mod:`eupact.pool.credits`) reduce
+its mandatory fair share of the year: the relocations by the applications the cycle uses, the
+financial equivalent by as many relocations at ``pool.equivalence.relocation_eur`` (Art. 12(3)
+AMMR, the equivalence ``balance`` and the offsets already use), neither below zero.
+
 Every figure is kept with what produced it; :meth:`PoolOutcome.explain` turns any of them into an
 :class:`~eupact.explain.Explanation` naming the inputs, the rule, the article and the data.
 """
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -23,6 +28,7 @@ from eupact.key.reference_key import ReferenceKey, round_fraction, to_money
 from eupact.pool.acts import CouncilAct
 from eupact.pool.allocation import Allocation, allocate
 from eupact.pool.benefit import NOBODY, Standing
+from eupact.pool.credits import CreditUse, CrisisCredit, check_credits, use_credits
 from eupact.pool.offsets import CapRule, OffsetAssessment, assess_offsets, offsets_cap
 from eupact.pool.pledges import Deduction, DeductionStatus, Pledge, PledgeKind
 from eupact.pool.proposal import SarReserve, sar_reserve
@@ -57,6 +63,11 @@ FIELD_RULES: dict[str, tuple[str, str]] = {
         "(EUR)",
     ),
     "offset_obligation": ("Art. 63(3), (4), (7) AMMR", "see the offsets assessment"),
+    "crisis_credit_relocations": (
+        "Art. 9(4)(a), 9(5) CFMR",
+        "the authorised crisis credit this cycle uses: min(fair share by the key, what is left "
+        "of the credit and the [reading] crisis.credits.use_per_cycle allows)",
+    ),
 }
 
 
@@ -87,6 +98,11 @@ class StateOutcome:
     to_implement_financial: Decimal = ZERO
     to_implement_alternative: Decimal = ZERO
     alternative_note: str = ""
+    # CFMR Art. 9(4)(a), 9(5): taken off the fair share by an authorised crisis credit (the
+    # fair share fields above are after it); the financial part at the relocation equivalence.
+    crisis_credit_relocations: int = 0
+    crisis_credit_financial: Decimal = ZERO
+    crisis_credit_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +133,8 @@ class PoolOutcome:
     sar: SarReserve | None
     equivalence: Decimal
     standing: Standing = NOBODY
+    # CFMR Art. 9(4)(a): what each state's crisis credits take off its fair share this year
+    credits: Mapping[str, CreditUse] = field(default_factory=dict)
 
     @property
     def benefitting_states(self) -> tuple[str, ...]:
@@ -128,6 +146,8 @@ class PoolOutcome:
         if row is None:
             raise fail("state", geo, "not among the participating states", summary="cannot explain")
         if field in ("fair_share_relocations", "fair_share_financial"):
+            if geo in self.credits:
+                return self._explain_credit(geo, field)
             return self.fair_shares.explain(geo, field.removeprefix("fair_share_"))
         if field == "offset_obligation":
             return self.offsets.explain(self.key, geo)
@@ -154,7 +174,16 @@ class PoolOutcome:
                 "fair_share_financial",
             )
         }
-        notes = tuple(n for n in (row.exemption, row.deduction_pending, row.alternative_note) if n)
+        notes = tuple(
+            n
+            for n in (
+                row.exemption,
+                row.deduction_pending,
+                row.alternative_note,
+                row.crisis_credit_note,
+            )
+            if n
+        )
         return Explanation(
             quantity=f"{field} of {geo}",
             value=show(getattr(row, field)),
@@ -171,6 +200,46 @@ class PoolOutcome:
             ),
             sources=(self.key.population.source, self.key.gdp.source),
             notes=(*notes, f"act: {self.act.citation}"),
+        )
+
+    def _explain_credit(self, geo: str, field: str) -> Explanation:
+        """A fair share reduced by a crisis credit (CFMR Art. 9(4)(a), 9(5))."""
+        row, use = self.states[geo], self.credits[geo]
+        by_key = self.fair_shares.rows[geo]
+        money = field == "fair_share_financial"
+        value = (
+            f"EUR {show(row.fair_share_financial)}" if money else show(row.fair_share_relocations)
+        )
+        inputs = {
+            "fair share by the key (Art. 57(3), 66 AMMR)": (
+                f"EUR {show(by_key.financial)}" if money else show(by_key.relocations)
+            ),
+            "crisis credit used this cycle (relocations)": show(use.used),
+            "crisis credit left after this cycle": show(use.left),
+        }
+        if money:
+            inputs["relocation equivalence (Art. 12(3) AMMR)"] = f"EUR {show(self.equivalence)}"
+        for i, (credit, n) in enumerate(use.credits, start=1):
+            inputs[f"credit {i}"] = f"{n} used of {credit.cited()}"
+        return Explanation(
+            quantity=f"{field} of {geo}",
+            value=value,
+            rule="eupact.pool.credits.use_credits",
+            article="Art. 57(3), 66 AMMR; Art. 9(4)(a), 9(5) CFMR",
+            formula=(
+                "max(0, fair share by the key − credit used × equivalence)"
+                if money
+                else "fair share by the key − credit used (the credit never takes it below 0)"
+            ),
+            inputs=inputs,
+            parameters=(
+                ParameterUse.of(self.key.params, "crisis.credits.use_per_cycle"),
+                ParameterUse.of(self.key.params, "crisis.credits.first_cycle"),
+                ParameterUse.of(self.key.params, "crisis.credits.years"),
+                ParameterUse.of(self.key.params, "pool.equivalence.relocation_eur"),
+            ),
+            sources=(self.key.population.source, self.key.gdp.source),
+            notes=(use.note(), f"act: {self.act.citation}"),
         )
 
     def explain_totals(self) -> Explanation:
@@ -211,6 +280,7 @@ def _state_row(
     release_money: bool,
     offsets_accepted: int,
     year_over: bool,
+    credit: CreditUse | None = None,
 ) -> StateOutcome:
     reloc_pledge = mine.get(PledgeKind.RELOCATION)
     relocations = int(reloc_pledge.amount) if reloc_pledge else 0
@@ -262,12 +332,16 @@ def _state_row(
     if converted:
         money_fin, money_alt = money_fin + money_alt, ZERO
     row = fair.rows[geo]
+    # CFMR Art. 9(4)(a): the credit comes off the fair share, at the relocation equivalence.
+    cut = credit.used if credit else 0
+    cut_eur = min(row.financial, cut * per_relocation) if cut else ZERO
+    fair_financial = row.financial - cut_eur
     return StateOutcome(
         geo=geo,
         role="benefitting" if benefit is not None else "contributing",
         share=row.share,
-        fair_share_relocations=row.relocations,
-        fair_share_financial=row.financial,
+        fair_share_relocations=row.relocations - cut,
+        fair_share_financial=fair_financial,
         pledged_relocations=relocations,
         pledged_financial=financial,
         pledged_alternative=alternative,
@@ -279,13 +353,16 @@ def _state_row(
         exemption=exemption,
         to_implement_relocations=to_reloc - rel_reloc,
         to_implement_total=to_reloc * per_relocation + to_fin + to_alt - released_total,
-        balance=total + offsets_accepted * per_relocation - row.financial,
+        balance=total + offsets_accepted * per_relocation - fair_financial,
         released_relocations=rel_reloc,
         released_total=released_total,
         offsets_accepted=offsets_accepted,
         to_implement_financial=money_fin,
         to_implement_alternative=money_alt,
         alternative_note=waiting,
+        crisis_credit_relocations=cut,
+        crisis_credit_financial=cut_eur,
+        crisis_credit_note=credit.note() if credit else "",
     )
 
 
@@ -336,19 +413,29 @@ def compute_outcome(
     offsets_accepted: Mapping[str, int] | None = None,
     sar_share: Fraction | None = None,
     sar_states: tuple[str, ...] = (),
+    crisis_credits: Iterable[CrisisCredit] = (),
 ) -> PoolOutcome:
     """The pool's outcome per state and in total. Inputs must be validated
     (:func:`~eupact.pool.pledges.validate_pledges`, :func:`~eupact.pool.pledges.validate_deductions`,
     :func:`~eupact.pool.benefit.validate_standing`). ``standing`` says who benefits (nobody
     unless a state used the pool under Art. 58 or 59). ``offsets_accepted``: responsibility
     offsets each state has taken on request or offer (Art. 63(1)–(2), 69), which count toward
-    its fair share (recital 33) at one relocation each."""
+    its fair share (recital 33) at one relocation each. ``crisis_credits``: the crisis credits
+    the Commission authorised (CFMR Art. 9(5)), each with what earlier cycles used
+    (:func:`~eupact.pool.credits.carry_credits`); what this year may use of them reduces the
+    states' fair shares (9(4)(a); see :mod:`eupact.pool.credits`)."""
     accepted = dict(offsets_accepted or {})
     # As of the standing's date: before the year's end nothing unrequested is converted yet.
     year_over = standing.on is None or standing.on > dt.date(act.year, 12, 31)
     params = key.params
     per_relocation = Decimal(params("pool.equivalence.relocation_eur"))
     fair = allocate(key, act.reference, "mandatory fair share", "Art. 57(3), 66 AMMR")
+    credits = tuple(crisis_credits)
+    uses: dict[str, CreditUse] = {}
+    if credits:
+        check_credits(credits, key.states)
+        by_key = {g: r.relocations for g, r in fair.rows.items()}
+        uses, _ = use_credits(credits, act.year, by_key, params)
     deductions = tuple(deductions)
     granted = {d.state: d for d in deductions if d.status is DeductionStatus.GRANTED}
     pending = _pending(deductions)
@@ -368,6 +455,7 @@ def compute_outcome(
             release_money,
             accepted.get(geo, 0),
             year_over,
+            uses.get(geo),
         )
         for geo in key.states
     }
@@ -405,5 +493,14 @@ def compute_outcome(
     share = sar_share if sar_share is not None else act.sar_share
     sar = sar_reserve(key, act.reference, share, sar_states)
     return PoolOutcome(
-        act, key, fair, rows, _totals(act, rows.values()), offsets, sar, per_relocation, standing
+        act,
+        key,
+        fair,
+        rows,
+        _totals(act, rows.values()),
+        offsets,
+        sar,
+        per_relocation,
+        standing,
+        uses,
     )
