@@ -44,24 +44,6 @@ SITUATION_WORDS = {
     IN: "a crisis of instrumentalisation (Art. 1(4)(b))",
     FM: "force majeure (Art. 1(5))",
 }
-USED = (
-    "crisis.bound_member_states",
-    "crisis.date_of_application",
-    "crisis.assessment_window_months",
-    "crisis.commission_decision_weeks",
-    "crisis.council_decision_weeks",
-    "crisis.time_limits.weekend_shift",
-    "crisis.period_months",
-    "crisis.extension_months",
-    "crisis.extensions_per_decision",
-    "crisis.new_decision_months",
-    "crisis.maximum_months",
-    "crisis.report_months",
-    "crisis.bulletin_weeks",
-    "crisis.strategy_revision_years",
-    "crisis.registration.early_days",
-    "crisis.art13.window_months",
-)
 
 
 def request_problems(r: ReasonedRequest, at: ParametersAt) -> Problems:
