@@ -19,6 +19,15 @@ from eupact.reports.tables import Table
 from .common import FormatOpt, ReadingOpt, console, err_console, readings, user_errors
 from .render import Format, print_tables
 
+NotifiedOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="Date the state notified that its capacity is reached (Art. 48(1))"),
+]
+AuthorisedOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="Date of the Commission's Art. 50 implementing act"),
+]
+
 border_app = typer.Typer(
     help="The border procedure: adequate capacity and annual maximum (Arts 46-50 APR).",
     no_args_is_help=True,
@@ -366,14 +375,8 @@ def border_watch(
         int | None,
         typer.Option(min=0, help="Annual maximum (default: the multiplier in force × capacity)"),
     ] = None,
-    notified: Annotated[
-        list[str] | None,
-        typer.Option(help="Date the state notified that its capacity is reached (Art. 48(1))"),
-    ] = None,
-    authorised: Annotated[
-        list[str] | None,
-        typer.Option(help="Date of the Commission's Art. 50 implementing act"),
-    ] = None,
+    notified: NotifiedOpt = None,
+    authorised: AuthorisedOpt = None,
     reading: ReadingOpt = None,
     form: FormatOpt = Format.table,
 ) -> None:
@@ -523,14 +526,8 @@ def border_scope_command(
         int | None,
         typer.Option(min=0, help="Adequate capacity (default: the recorded act's figure)"),
     ] = None,
-    notified: Annotated[
-        list[str] | None,
-        typer.Option(help="Date the state notified that its capacity is reached (Art. 48(1))"),
-    ] = None,
-    authorised: Annotated[
-        list[str] | None,
-        typer.Option(help="Date of the Commission's Art. 50 implementing act"),
-    ] = None,
+    notified: NotifiedOpt = None,
+    authorised: AuthorisedOpt = None,
     crisis: Annotated[
         Path | None,
         typer.Option(help="Council implementing decisions (YAML, as `responsible --crisis`)"),
