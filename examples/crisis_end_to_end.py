@@ -33,53 +33,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sys
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import httpx
 from icalendar import Calendar
 
+from eupact.api.client import Caller
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
 from eupact.cycle.service.crisis import Crises
 from eupact.cycle.store.db import make_engine, sessions, upgrade
 
-V1 = "/api/v1"
 CANDIDATES = ("IT", "MT", "CY", "ES", "EL", "HR", "BG")  # the state in crisis: one with none yet
 OTHER = "FR"  # a state in no crisis, holding the same kind of Dublin case
 SYN = "SYNTHETIC example"
-
-
-class Caller:
-    """A Member State or an institution calling the API with its token."""
-
-    def __init__(self, http: httpx.Client, token: str, who: str) -> None:
-        self.http, self.token, self.who = http, token, who
-
-    def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        if method != "GET":
-            headers.setdefault("Idempotency-Key", str(uuid.uuid4()))
-        try:
-            r = self.http.request(method, f"{V1}{path}", headers=headers, **kwargs)
-        except httpx.TransportError as exc:
-            no_server(str(self.http.base_url), exc)
-        if r.status_code != expect:
-            sys.exit(
-                f"{self.who} {method} {path}: expected {expect}, got {r.status_code}: {r.text}"
-            )
-        return r.json() if "json" in r.headers.get("content-type", "") else r.content
-
-
-def no_server(base_url: str, exc: Exception) -> NoReturn:
-    sys.exit(
-        f"no eupact server answers at {base_url} ({exc}); start one with "
-        "`eupact serve --database-url URL` and pass the same URL here"
-    )
 
 
 def step(n: int | str, text: str) -> None:

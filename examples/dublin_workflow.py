@@ -25,48 +25,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sys
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import httpx
 from icalendar import Calendar
 
+from eupact.api.client import Caller
 from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
 from eupact.cycle.store.db import make_engine, sessions, upgrade
-
-V1 = "/api/v1"
-
-
-class Unit:
-    """A Dublin unit (or an institution) calling the API with its token."""
-
-    def __init__(self, http: httpx.Client, token: str, who: str) -> None:
-        self.http, self.token, self.who = http, token, who
-
-    def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
-        if method != "GET":
-            headers.setdefault("Idempotency-Key", str(uuid.uuid4()))
-        try:
-            r = self.http.request(method, f"{V1}{path}", headers=headers, **kwargs)
-        except httpx.TransportError as exc:
-            no_server(str(self.http.base_url), exc)
-        if r.status_code != expect:
-            sys.exit(
-                f"{self.who} {method} {path}: expected {expect}, got {r.status_code}: {r.text}"
-            )
-        return r.json() if "json" in r.headers.get("content-type", "") else r.text
-
-
-def no_server(base_url: str, exc: Exception) -> NoReturn:
-    sys.exit(
-        f"no eupact server answers at {base_url} ({exc}); start one with "
-        "`eupact serve --database-url URL` and pass the same URL here"
-    )
 
 
 def visa_case(ref: str, registered: dt.date) -> dict[str, Any]:
@@ -103,7 +73,7 @@ def limit(d: dict[str, Any] | None) -> str:
     return f"{d['id']} {d['what']} (Art. {d['article']}) by {d['acting_state']}, due {d['due']}"
 
 
-def story(units: dict[str, Unit], today: dt.date, tag: str) -> bool:
+def story(units: dict[str, Caller], today: dt.date, tag: str) -> bool:
     it, de, fr, commission = units["IT"], units["DE"], units["FR"], units["commission"]
     day = lambda n: (today - dt.timedelta(days=n)).isoformat()  # noqa: E731
 
@@ -253,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     today = service.clock().date()
     if args.base_url:
         with httpx.Client(base_url=args.base_url, timeout=30) as http:
-            units = {who: Unit(http, t, who) for who, t in made.items()}
+            units = {who: Caller(http, t, who) for who, t in made.items()}
             ok = story(units, today, tag)
     else:
         from fastapi.testclient import TestClient
@@ -261,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         from eupact.api.app import create_app
 
         with TestClient(create_app(service)) as http:
-            units = {who: Unit(http, t, who) for who, t in made.items()}
+            units = {who: Caller(http, t, who) for who, t in made.items()}
             ok = story(units, today, tag)
     service.engine.dispose()
     return 0 if ok else 1
