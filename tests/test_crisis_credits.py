@@ -13,19 +13,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from eupact.cycle.permissions import Actor
+from eupact.cycle.phases import Phase, Role
+from eupact.cycle.service.crisis import Crises
 from eupact.errors import EupactError
 from eupact.parameters import load_parameters
 from eupact.pool.credits import CrisisCredit, carry_credits, use_credits
 from eupact.pool.outcome import compute_outcome
 from eupact.pool.pledges import Pledge, PledgeKind
+from eupact.web.routes import SESSION_COOKIE
 
+from .api_support import World, Worlds, assert_problem
 from .conftest import tiny_act, tiny_key
+from .databases import BACKENDS
 
 D = dt.date
 ACT_DAY = D(2025, 12, 19)
+AUTHORISED = D(2025, 12, 1)  # before the 2026 pool year (a unit test of the rule's dates)
+EXPIRES = D(2031, 1, 1)
 
 
 def params_with(**readings: str):
@@ -36,8 +46,8 @@ def credit(
     applications: int,
     *,
     state: str = "AT",
-    authorised_on: D = D(2025, 12, 1),
-    expires_on: D = D(2031, 1, 1),
+    authorised_on: D = AUTHORISED,
+    expires_on: D = EXPIRES,
     used: int = 0,
     decision: str = "Council Implementing Decision (EU) 2026/1 (test)",
 ) -> CrisisCredit:
@@ -193,3 +203,258 @@ def test_unauthorised_or_foreign_credits(two) -> None:
     with pytest.raises(EupactError) as info:
         outcome(two, replace(credit(150), used=151))
     assert info.value.problems[0].field == "used"
+
+
+# -- the pledges file of `eupact cycle run` ------------------------------------------------------
+
+
+def test_cycle_run_reads_the_credits_of_the_pledges_file(tmp_path) -> None:
+    """The same example pledges with and without DE's credit of 150 authorised on 1 Dec 2025:
+    DE's fair share 150 relocations and 150 × EUR 20,000 = EUR 3,000,000 lower; the note cites
+    9(4)(a) and the act; a credit the file's as_of predates is not counted."""
+    import yaml
+
+    from eupact.cycle.examples import example_pledges_path
+    from eupact.cycle.run import run_cycle
+
+    doc = yaml.safe_load(example_pledges_path(2026).read_text(encoding="utf-8"))
+    doc.pop("as_of", None)
+    row = {
+        "state": "DE",
+        "applications": 150,
+        "decision": "Council Implementing Decision (EU) 2026/1 (test)",
+        "no_longer_in_force": "2026-01-01",
+        "notified_on": "2025-11-20",
+        "authorised_by": "C(2025) 9 (test)",
+        "authorised_on": "2025-12-01",
+    }
+    plain, credited = tmp_path / "plain.yaml", tmp_path / "credited.yaml"
+    plain.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    credited.write_text(yaml.safe_dump({**doc, "crisis_credits": [row]}), encoding="utf-8")
+    before = run_cycle(2026, plain, assess=False).outcome.states["DE"]
+    after = run_cycle(2026, credited, assess=False).outcome.states["DE"]
+    assert before.fair_share_relocations - after.fair_share_relocations == 150
+    assert before.fair_share_financial - after.fair_share_financial == Decimal(3_000_000)
+    assert "9(4)(a)" in after.crisis_credit_note and "C(2025) 9 (test)" in after.crisis_credit_note
+    early = run_cycle(2026, credited, assess=False, as_of=D(2025, 11, 30)).outcome.states["DE"]
+    assert early.fair_share_relocations == before.fair_share_relocations
+    bad = {**row, "state": "DK", "applications": 0}
+    credited.write_text(yaml.safe_dump({**doc, "crisis_credits": [bad]}), encoding="utf-8")
+    with pytest.raises(EupactError) as info:
+        run_cycle(2026, credited, assess=False)
+    assert {p.field for p in info.value.problems} >= {"applications"}
+
+
+# -- through the service and the API, on SQLite and PostgreSQL -----------------------------------
+#
+# The 2026 cycle after its Council act: DE pledged 100 relocations and EUR 100,000,000, FR 50
+# relocations. IT's crisis: needs 1,000 relocations, the Council decision applies from Fri
+# 11 Sep 2026 for three months, to Thu 10 Dec 2026 (Art. 5(1)); no longer in force from
+# 11 Dec 2026, so a credit may be claimed until 11 Dec 2031 (9(4)(b), five years). DE's money
+# counts toward its fair share of the plan (the [reading] offsets.cap.contributions_counted),
+# its relocations alone toward the pledges: the offsets put some of DE's applications above
+# its fair share (9(1)(b)); the service computes that number X (its own test:
+# tests/test_crisis_plan.py), and the credit may not exceed it.
+
+
+class Clock:
+    def __init__(self, day: dt.date) -> None:
+        self.to(day)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def to(self, day: dt.date) -> None:
+        self.now = dt.datetime.combine(day, dt.time(9), dt.UTC)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    worlds = Worlds(request, tmp_path_factory.mktemp("credits"))
+    try:
+        w = worlds(str(request.param), "pledging")
+        w.pledge("DE", "financial", 100_000_000)
+        w.advance(Phase.COUNCIL_ACT_ADOPTED)
+        clock = Clock(D(2026, 9, 1))
+        w.service.clock = clock
+        yield w, clock
+    finally:
+        worlds.close()
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, (response.status_code, response.text[:600])
+    return response.json()
+
+
+def post(w: World, clock: Clock, cid: int, who: str, day: str, **act: Any) -> Any:
+    clock.to(max(D.fromisoformat(day), clock.now.date()))
+    return w.call("POST", f"/crises/{cid}/events", who, json={**act, "date": day})
+
+
+def fair(w: World, who: str = "commission") -> dict[str, Any]:
+    rows = ok(w.call("GET", "/cycles/2026/outcome", who))["rows"]
+    return next(r for r in rows if r["geo"] == "DE")
+
+
+def test_notification_and_act_reduce_the_outcome(world) -> None:
+    w, clock = world
+    body = {
+        "date": "2026-09-01",
+        "situation": "mass_arrivals",
+        "description": "arrivals tripled",
+        "derogations": ["12"],
+        "solidarity": {"relocations": 1000},
+    }
+    cid = ok(w.call("POST", "/crises", "IT", json=body), 201)["crisis"]["id"]
+    plan = {"relocations": 1000, "from_pool_relocations": 150, "additional_relocations": 850}
+    decision = "Council Implementing Decision (EU) 2026/7777 (test)"
+    for who, day, act in [
+        (
+            "commission",
+            "2026-09-03",
+            {"kind": "commission_decision", "established": True, "situation": "mass_arrivals"},
+        ),
+        ("commission", "2026-09-03", {"kind": "proposal", "derogations": ["12"], "plan": plan}),
+        (
+            "council",
+            "2026-09-10",
+            {
+                "kind": "council_decision",
+                "applies_from": "2026-09-11",
+                "derogations": ["12"],
+                "plan": plan,
+                "reference": decision,
+            },
+        ),
+    ]:
+        ok(post(w, clock, cid, who, day, **act), 201)
+    states = ok(w.call("GET", f"/crises/{cid}/offsets", "observer"))["computed"]["states"]
+    x, y = states["DE"]["above_fair_share"], states["FR"]["above_fair_share"]
+    assert x > 0 and y > 0 and "IT" not in states
+    before = fair(w)
+    version = ok(w.call("GET", f"/crises/{cid}", "observer"))["version"]
+
+    # refused, in words, changing nothing
+    note = {"kind": "credit_notification"}
+    assert_problem(
+        post(w, clock, cid, "DE", "2026-10-01", **note, state="FR", applications=1),
+        403,
+        "state",
+        "only for itself",
+    )
+    assert_problem(
+        post(w, clock, cid, "commission", "2026-10-01", **note, state="DE", applications=1),
+        403,
+        "kind",
+        "Member State",
+    )
+    assert_problem(
+        post(
+            w,
+            clock,
+            cid,
+            "DE",
+            "2026-10-01",
+            kind="credit_authorisation",
+            state="DE",
+            applications=1,
+            reference="C(2026) 1",
+        ),
+        403,
+        "role",
+        "",
+    )
+    assert_problem(
+        post(
+            w,
+            clock,
+            cid,
+            "commission",
+            "2026-10-01",
+            kind="credit_authorisation",
+            state="DE",
+            applications=1,
+            reference="C(2026) 1",
+        ),
+        422,
+        "state",
+        "notification",
+    )  # the act before the notification (9(5))
+    assert_problem(
+        post(w, clock, cid, "DE", "2026-10-01", **note, applications=x + 1),
+        422,
+        "applications",
+        "more than the Art. 9(1)(b)",
+    )
+    assert_problem(
+        post(w, clock, cid, "IT", "2026-10-01", **note, applications=1),
+        422,
+        "applications",
+        "not a contributing state",
+    )
+    assert ok(w.call("GET", f"/crises/{cid}", "observer"))["version"] == version
+
+    # DE notifies all X (9(5), first subparagraph); the Commission authorises them
+    ok(post(w, clock, cid, "DE", "2026-10-01", **note, applications=x), 201)
+    view = ok(w.call("GET", f"/crises/{cid}", "observer"))
+    (c,) = view["credits"]
+    assert (c["state"], c["applications"], c["authorised_on"]) == ("DE", x, None)
+    assert (c["no_longer_in_force"], c["expires_on"]) == ("2026-12-11", "2031-12-11")
+    assert fair(w) == before  # notified only: nothing reduced before the act (9(5))
+    act = {"kind": "credit_authorisation", "state": "DE", "reference": "C(2026) 7001 (test)"}
+    assert_problem(
+        post(w, clock, cid, "commission", "2026-11-02", **act, applications=x + 1),
+        422,
+        "applications",
+        "more than",
+    )
+    ok(post(w, clock, cid, "commission", "2026-11-02", **act, applications=x), 201)
+    assert_problem(
+        post(w, clock, cid, "commission", "2026-11-03", **act, applications=1),
+        422,
+        "state",
+        "already authorised",
+    )
+
+    # the outcome, the API's and a Member State's alike: X off the fair share, X × EUR 20,000
+    for who in ("commission", "DE"):
+        after = fair(w, who)
+        assert after["fair_share_relocations"] == before["fair_share_relocations"] - x
+        assert Decimal(str(after["fair_share_eur"])) == Decimal(
+            str(before["fair_share_eur"])
+        ) - x * Decimal(20_000)
+        assert "9(4)(a)" in after["notes"] and "C(2026) 7001 (test)" in after["notes"]
+    audit = [
+        e
+        for e in w.service.audit_log(w.actor("commission"), 0, 10_000)[0]
+        if e.action.startswith("crisis.credit_")
+    ]
+    assert [(e.action, e.article) for e in audit] == [
+        ("crisis.credit_notification", "Art. 9(4), 9(5) first subparagraph CFMR"),
+        ("crisis.credit_authorisation", "Art. 9(4), 9(5) second subparagraph CFMR"),
+    ]
+
+    # the dashboard's pool page, in English and in French
+    session_id, _ = w.service.tokens.open_session(w.tokens["observer"])
+    client = TestClient(w.app, follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, session_id)
+    assert f"reduced by {x}: crisis credit (Art. 9(4)(a) CFMR)" in client.get("/pool").text
+    client.cookies.set("eupact_lang", "fr")
+    assert f"réduite de {x} : crédit de crise" in client.get("/pool").text
+
+    # five years from 11 Dec 2026: the last day still, the day after refused (9(4)(b));
+    # in the service (the API's test tokens expire long before 2032)
+    crises = Crises(w.service.ctx)
+    fr, commission = Actor("test:FR", Role.MEMBER_STATE, "FR"), w.actor("commission")
+    clock.to(D(2032, 1, 5))
+    with pytest.raises(EupactError) as late:
+        crises.record(fr, cid, "credit_notification", {"applications": 1}, D(2031, 12, 12))
+    assert late.value.problems[0].field == "date"
+    assert "until 2031-12-11" in late.value.problems[0].rule
+    crises.record(fr, cid, "credit_notification", {"applications": 1}, D(2031, 12, 11))
+    act = {"state": "FR", "applications": 1, "reference": "C(2031) 1 (test)"}
+    with pytest.raises(EupactError) as late:
+        crises.record(commission, cid, "credit_authorisation", act, D(2031, 12, 12))
+    assert late.value.problems[0].field == "authorised_on"
+    assert "expired on 2031-12-11" in late.value.problems[0].rule

@@ -37,6 +37,8 @@ ACT_KINDS = (
     "report",
     "bulletin",
     "recommendation",
+    "credit_notification",
+    "credit_authorisation",
 )
 ActKind = Literal[
     "assessment_notified",
@@ -50,6 +52,8 @@ ActKind = Literal[
     "report",
     "bulletin",
     "recommendation",
+    "credit_notification",
+    "credit_authorisation",
 ]
 
 
@@ -113,7 +117,10 @@ class CrisisActIn(BaseModel):
     takes (the others are refused): a Commission decision ``established`` and ``situation``; a
     proposal or a Council decision its ``derogations`` and ``plan``; a Council decision its
     ``applies_from``/``applies_until``; an extension its ``until``; a repeal its
-    ``effective_on``; a recommendation its ``categories``."""
+    ``effective_on``; a recommendation its ``categories``; a contributing Member State's
+    credit notification (Art. 9(5), its own) its ``applications`` above its fair share and the
+    ``reduction`` it intends; the Commission's credit authorisation the ``state``, the
+    ``applications`` authorised and, as ``reference``, its implementing act."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -158,6 +165,9 @@ class CrisisActIn(BaseModel):
     until: Day | None = None
     effective_on: Day | None = None
     categories: Note | None = None
+    state: State | None = None  # a credit's contributing state (Art. 9(5))
+    applications: Persons | None = None
+    reduction: Persons | None = None
 
     def fields(self) -> dict[str, Any]:
         """The act's fields as the procedure reads them (dates written YYYY-MM-DD)."""

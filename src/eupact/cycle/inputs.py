@@ -1,6 +1,10 @@
 """Reading pledges and deductions files (YAML, JSON or CSV) into validated domain objects
 (Art. 57(3), 61, 62 AMMR), with the uses of the pool that make states benefit (Art. 58, 59) and
-the Commission's findings of systemic shortcomings (Art. 60(3)).
+the Commission's findings of systemic shortcomings (Art. 60(3)) and, optionally, the crisis
+credits the Commission authorised (``crisis_credits``, CFMR Art. 9(4)(a), 9(5)): each the state,
+the applications authorised, the Council implementing decision and the day it is no longer in
+force, the notification's day, the Commission implementing act and its day, and what earlier
+cycles already used (``used``, default 0).
 
 Each row is read by the boundary's model of its concept (:class:`eupact.boundary.PledgeIn`,
 :class:`eupact.boundary.DeductionRecord`: the same as the API's and the dashboard's), and each
@@ -13,7 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +26,40 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eupact import yamlio
 from eupact.boundary import DeductionRecord, PledgeIn, Refused, problems_of
-from eupact.boundary.benefit import FindingIn, NotificationRecord, UseOfPoolIn, read_day
+from eupact.boundary.benefit import Day, FindingIn, NotificationRecord, UseOfPoolIn, read_day
+from eupact.boundary.limits import MAX_PERSONS
+from eupact.boundary.models import Label, StateCode
 from eupact.errors import EupactError, Problem, fail, kind_of, reason_of
+from eupact.parameters import ParametersAt
 from eupact.pool.benefit import Notification, ShortcomingsFinding, UseOfPool
+from eupact.pool.credits import CrisisCredit, credit_expiry
 from eupact.pool.pledges import Deduction, Pledge
+
+
+class CrisisCreditIn(BaseModel):
+    """One authorised crisis credit (CFMR Art. 9(4)(a), 9(5)) as a pledges file writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: StateCode
+    applications: int = Field(ge=1, le=MAX_PERSONS)
+    decision: Label = Field(min_length=1)
+    no_longer_in_force: Day
+    notified_on: Day
+    authorised_by: Label = Field(min_length=1)
+    authorised_on: Day
+    used: int = Field(default=0, ge=0, le=MAX_PERSONS)
+
+    def credit(self, params: ParametersAt) -> CrisisCredit:
+        """The credit, its window five years from the decision's end (9(4)(b),
+        ``crisis.credits.years``), authorised as the file says (checked: 9(5))."""
+        years = int(params("crisis.credits.years"))
+        expires = credit_expiry(self.no_longer_in_force, years)
+        base = CrisisCredit(
+            self.state, self.applications, self.decision, self.no_longer_in_force, expires
+        )
+        done = base.authorise(self.authorised_by, self.authorised_on, self.notified_on)
+        return replace(done, used=self.used)
 
 
 @dataclass(frozen=True)
@@ -42,6 +76,7 @@ class PledgesFile:
     notifications: tuple[Notification, ...] = ()
     shortcomings: tuple[ShortcomingsFinding, ...] = ()
     as_of: dt.date | None = None
+    crisis_credits: tuple[CrisisCreditIn, ...] = ()  # CFMR Art. 9(4)(a), 9(5)
 
 
 class FileHeader(BaseModel):
@@ -58,6 +93,7 @@ class FileHeader(BaseModel):
     uses_of_pool: list[Any] = Field(default_factory=list)
     notifications: list[Any] = Field(default_factory=list)
     shortcomings: list[Any] = Field(default_factory=list)
+    crisis_credits: list[Any] = Field(default_factory=list)  # CFMR Art. 9(4)(a), 9(5)
     # The date the figures stand at (who benefits by then); every event recorded if absent.
     as_of: str | None = None
 
@@ -260,6 +296,12 @@ def _pledges_file(
     header = found
     uses, notifications, findings = _events(header, path.name, problems)
     as_of = _as_of(header, path.name, problems)
+    credits = []
+    for i, raw in enumerate(header.crisis_credits):
+        try:
+            credits.append(CrisisCreditIn.model_validate(raw))
+        except ValidationError as exc:
+            problems += problems_of(exc, f"{path.name}, crisis_credits[{i}]")
     if problems:
         raise EupactError(problems, f"pledges file {path} refused; nothing was computed")
     return PledgesFile(
@@ -273,6 +315,7 @@ def _pledges_file(
         notifications=notifications,
         shortcomings=findings,
         as_of=as_of,
+        crisis_credits=tuple(credits),
     )
 
 

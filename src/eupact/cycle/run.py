@@ -140,6 +140,13 @@ def run_cycle(
         who.barred_from_deduction,
     )
     reconvened = file.forum_reconvened if forum_reconvened is None else forum_reconvened
+    # CFMR Art. 9(4)(a), 9(5): the crisis credits the file records, authorised by its as_of
+    day = as_of or file.as_of
+    credits = tuple(
+        c
+        for c in (r.credit(params) for r in file.crisis_credits)
+        if day is None or (c.authorised_on is not None and c.authorised_on <= day)
+    )
     outcome = compute_outcome(
         key,
         act,
@@ -149,6 +156,7 @@ def run_cycle(
         standing=who,
         sar_share=sar_share,
         sar_states=sar,
+        crisis_credits=credits,
     )
     return CycleResult(year, act, snapshot, key, proposal, outcome, file, parameters, assessment)
 

@@ -117,7 +117,14 @@ def outcome_table(outcome: PoolOutcome) -> Table:
                 "offset_obligation": outcome.offsets.obligations.get(geo, 0),
                 "released_eur": r.released_total,
                 "notes": "; ".join(
-                    n for n in (r.exemption, r.deduction_pending, r.alternative_note) if n
+                    n
+                    for n in (
+                        r.exemption,
+                        r.deduction_pending,
+                        r.alternative_note,
+                        r.crisis_credit_note,  # CFMR Art. 9(4)(a), 9(5)
+                    )
+                    if n
                 ),
             }
         )

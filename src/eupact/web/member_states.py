@@ -83,6 +83,7 @@ def state_page(service: CycleService, actor: Actor, year: int, geo: str) -> dict
     }
     # the outcome's row: the fair share, pledged, deducted, offsets owed (Art. 12(6) before the act)
     data["own"], data["outcome_withheld"], data["exempt"] = None, "", ""
+    data["credit"] = 0  # CFMR Art. 9(4)(a): taken off the fair share by a crisis credit
     try:
         read = service.outcome(actor, year)
         rows = outcome_document(read.outcome, read.own_state)["rows"]
@@ -90,6 +91,8 @@ def state_page(service: CycleService, actor: Actor, year: int, geo: str) -> dict
         if data["own"] is None and geo in key.rows:
             data["outcome_withheld"] = "before the Council act a Member State sees its own row only"
         row = read.outcome.states.get(geo)
+        if data["own"] is not None and row is not None:
+            data["credit"] = row.crisis_credit_relocations
         if data["own"] is not None and row is not None and row.exemption:
             data["exempt"] = "benefitting" if row.role == "benefitting" else "full deduction"
     except EupactError as exc:

@@ -96,6 +96,7 @@ def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
     outcome: dict[str, Any] | None = None
     withheld = ""
     exemptions: dict[str, str] = {}
+    credits: dict[str, int] = {}
     try:
         read = service.outcome(actor, year)
         outcome = outcome_document(read.outcome, read.own_state)
@@ -106,11 +107,19 @@ def pool(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
             for g, r in read.outcome.states.items()
             if r.exemption
         }
+        # CFMR Art. 9(4)(a): what an authorised crisis credit took off the fair share
+        credits = {
+            g: r.crisis_credit_relocations
+            for g, r in read.outcome.states.items()
+            if r.crisis_credit_relocations
+        }
     except EupactError as exc:
         withheld = exc.problems[0].rule if exc.problems else str(exc)
     rows = {r["geo"]: dict(r) for r in key_rows(service, year)}
     for r in (outcome or {}).get("rows", []):
-        rows.setdefault(r["geo"], {"geo": r["geo"]}).update(r, exempt=exemptions.get(r["geo"], ""))
+        rows.setdefault(r["geo"], {"geo": r["geo"]}).update(
+            r, exempt=exemptions.get(r["geo"], ""), credit=credits.get(r["geo"], 0)
+        )
     return {
         "act": act,
         "phase": phase,
@@ -237,6 +246,8 @@ def workspace(service: CycleService, actor: Actor, year: int) -> dict[str, Any]:
         "share_pct": plain(key.percent(geo)),
         "own": own,
         "exempt": exempt,
+        # CFMR Art. 9(4)(a): what an authorised crisis credit took off the fair share
+        "credit": row.crisis_credit_relocations if row is not None and own else 0,
         "benefit": benefit_view,
         "may_use_pool": geo in standing.may_use,
         "deduction_eligible": geo in act.deduction_eligible_states,

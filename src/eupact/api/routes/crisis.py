@@ -141,8 +141,11 @@ def record_act(
 ) -> Any:
     """An institution's act: the Commission's notice, decision, proposal, extension, repeal
     proposal, report or recommendation; the Council's decision, new decision or repeal; the
-    Coordinator's bulletin. A late act is recorded and flagged; an act out of order or against
-    the CFMR is refused with its article."""
+    Coordinator's bulletin; the Commission's credit authorisation (Art. 9(5)); and, by a
+    contributing Member State for itself, its credit notification (Art. 9(5), first
+    subparagraph), refused above what the crisis offsets put above its fair share (9(1)(b)). A
+    late act is recorded and flagged; an act out of order or against the CFMR is refused with
+    its article."""
     crises = crises_of(request, service)
     version = None
     if if_match is not None:

@@ -14,6 +14,11 @@ acts about it, everyone signed in reads where it stands.
   (3(8), 4(3)) is recorded and *flagged* — the law sets a duty to act in time, not a condition
   of validity. The other crises of the same state are the replay's ``others``: their periods
   may not overlap (Art. 5).
+- Crisis credits (Art. 9(4)-(5)): a contributing Member State records its own notification
+  (the ``crisis.request`` permission: a Member State, for itself), the Commission its
+  implementing act; both are refused above what the crisis offsets put above the state's fair
+  share (:mod:`eupact.cycle.service.crisis_credits`, which also gives the annual cycle's outcome
+  the credits authorised).
 - Acts are appended, never changed (``crisis_events``, append-only in the database); each write
   goes through the unit of work (one transaction, its Idempotency-Key, its audit entry naming
   the act's article). ``if_match``: the number of acts the writer read (the crisis's ETag).
@@ -38,11 +43,14 @@ from sqlalchemy.orm import Session
 
 from eupact.crisis.events import ARTICLES, Event, Kind
 from eupact.crisis.measures import AuthorisedMeasures, in_force
+from eupact.crisis.offsets import credits_of
 from eupact.crisis.procedure import replay
 from eupact.crisis.reading import MAX_EVENTS, read_event
 from eupact.crisis.state import CrisisState, Phase
 from eupact.cycle.permissions import Actor, authorize
+from eupact.cycle.phases import Role
 from eupact.cycle.service.context import Context
+from eupact.cycle.service.crisis_credits import check_above_fair_share
 from eupact.cycle.service.crisis_records import (
     RECORDED_BY,
     ROLE_NAMES,
@@ -53,6 +61,7 @@ from eupact.cycle.service.crisis_records import (
 )
 from eupact.cycle.store.crisis import CrisisEventRow, CrisisRow
 from eupact.errors import Conflict, EupactError, Forbidden, NotFound, PreconditionFailed, Problem
+from eupact.pool.credits import CrisisCredit
 
 #: Phases in which a crisis is still open: its state submits no second request meanwhile.
 OPEN = frozenset(
@@ -69,6 +78,8 @@ class CrisisRead:
     events: tuple[CrisisEventRecord, ...]  # the acts adopted by ``state.as_of``
     state: CrisisState
     recorded: int = 0  # every act recorded, later ones included (0: as many as ``events``)
+    # Art. 9(4)-(5) CFMR: the credits the acts record (authorised or only notified)
+    credits: tuple[CrisisCredit, ...] = ()
 
     @property
     def id(self) -> int:
@@ -93,6 +104,8 @@ class CrisisRead:
             "next": open_dues[0].as_dict() if open_dues else None,
             "next_report": _next(self.state, "report"),
             "next_bulletin": _next(self.state, "bulletin"),
+            # Art. 9(4)-(5): the contributing states' notifications and the Commission's acts
+            "credits": [c.as_dict() for c in self.credits],
             "acts": [e.shown(actor) for e in self.events],
         }
 
@@ -106,6 +119,9 @@ def _next(state: CrisisState, prefix: str) -> dict[str, Any] | None:
 
 def _event(record: CrisisEventRecord) -> Event:
     return read_event(record.kind, record.on.isoformat(), record.payload, f"act {record.seq}")
+
+
+event_of = _event  # for the crisis credits (eupact.cycle.service.crisis_credits)
 
 
 def _crisis_not_found(crisis_id: object) -> NotFound:
@@ -155,6 +171,14 @@ class Crises:
             if e.crisis_id in events:
                 events[e.crisis_id].append(CrisisEventRecord.of(e, states[e.crisis_id]))
         return [(r, events[r.id]) for r in rows]
+
+    def stored(self, session: Session) -> list[tuple[CrisisRow, list[CrisisEventRecord]]]:
+        """Every crisis and its acts as stored (read in ``session``)."""
+        return self._all(session)
+
+    def judge(self, acts: Sequence[Event], on: dt.date) -> CrisisState:
+        """Where the crisis of ``acts`` stands on ``on`` (the replay, its other crises not read)."""
+        return self._judge(acts, on)
 
     def _judge(
         self,
@@ -269,7 +293,14 @@ class Crises:
     ) -> CrisisEventRecord:
         """An institution records its act about a crisis (see :data:`RECORDED_BY`); refused
         when out of order or against the CFMR, flagged (and recorded) when late."""
-        authorize(actor, "crisis.record")
+        payload = dict(fields) if isinstance(fields, dict) else fields
+        if kind == Kind.CREDIT_NOTIFICATION.value and actor.role is Role.MEMBER_STATE:
+            # Art. 9(5): a contributing Member State notifies for itself only
+            if isinstance(payload, dict):
+                payload = {**payload, "state": payload.get("state", actor.state)}
+            authorize(actor, "crisis.request", _state_of(payload, actor))
+        else:
+            authorize(actor, "crisis.record")
         try:
             k = Kind(kind)
         except ValueError:
@@ -310,7 +341,8 @@ class Crises:
                 "not allowed",
             )
         day = self._day(on)
-        act = read_event(k, day.isoformat(), fields, k.value)
+        act = read_event(k, day.isoformat(), payload, k.value)
+        check_above_fair_share(self, actor, crisis_id, act)  # Art. 9(4)-(5), credits only
 
         def work(session: Session) -> CrisisEventRecord:
             row = self._crisis(session, crisis_id)
@@ -387,7 +419,8 @@ class Crises:
         events = [e for e in every if e.on <= on]
         others, _ = self._others(session, row.state, row.id, on)
         judged = self._judge([_event(e) for e in events], on, others)
-        return CrisisRead(row, tuple(events), judged, len(every))
+        credits = credits_of(judged, self.ctx.parameters.at(row.requested_on))
+        return CrisisRead(row, tuple(events), judged, len(every), credits)
 
     def get(self, actor: Actor, crisis_id: int, as_of: dt.date | None = None) -> CrisisRead:
         """One crisis, its acts and where it stands on ``as_of`` (default: today, UTC)."""
@@ -430,7 +463,8 @@ class Crises:
                 for m in self._judge([_event(e) for e in evs], today).measures
             )
             judged = self._judge([_event(e) for e in events], today, others)
-            out.append(CrisisRead(row, tuple(events), judged))
+            credits = credits_of(judged, self.ctx.parameters.at(row.requested_on))
+            out.append(CrisisRead(row, tuple(events), judged, 0, credits))
         return sorted(out, key=lambda r: (r.row.requested_on, r.row.id), reverse=True)
 
     def ics(self, actor: Actor, crisis_id: int) -> bytes:

@@ -11,7 +11,10 @@ Who records which act (the article that gives the institution the act):
   a period (5(1)), the proposal to repeal (6(3)), its reports (6(4)), a recommendation of an
   expedited procedure (3(2), 4(4), 14(1));
 - the Council: its implementing decision (4(3), (5)), a new one (5(2)) and the repeal (6(3));
-- the EU Solidarity Coordinator: the bulletin on relocation every two weeks (Art. 7).
+- the EU Solidarity Coordinator: the bulletin on relocation every two weeks (Art. 7);
+- a contributing Member State, for itself: its notification that it took responsibility above
+  its fair share (Art. 9(5), first subparagraph); the Commission: the implementing act
+  authorising it to reduce its future fair shares (9(5), second subparagraph).
 
 What other Member States and observers see of a reasoned request: its state, its day, the
 situation and the solidarity and derogations asked, not its reasoning (the description of
@@ -55,6 +58,8 @@ RECORDED_BY: dict[Kind, Role] = {
     Kind.NEW_DECISION: CO,
     Kind.REPEAL: CO,
     Kind.BULLETIN: SC,
+    Kind.CREDIT_NOTIFICATION: MS,  # a contributing state, for itself (Art. 9(5))
+    Kind.CREDIT_AUTHORISATION: C,
 }
 ROLE_NAMES = {
     MS: "the Member State concerned",

@@ -16,6 +16,7 @@ from eupact.cycle.permissions import Actor, authorize, embargoed, visible_states
 from eupact.cycle.phases import Phase
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
+from eupact.cycle.service.crisis_credits import cycle_credits
 from eupact.cycle.service.cycles import Cycles
 from eupact.cycle.store.models import AuditRow, CycleRow, TokenRow
 from eupact.errors import NotFound, Problem
@@ -46,8 +47,11 @@ def compute_outcome_of(
 ) -> PoolOutcome:
     """The pool's outcome from the pledges and deductions recorded for ``year``, with who
     benefits as of ``on`` (default: today; Art. 60(3): a benefitting state need not implement
-    its pledges) and the reconvened Forum counted once its pledging is closed (Art. 63(3))."""
+    its pledges) and the reconvened Forum counted once its pledging is closed (Art. 63(3)); the
+    crisis credits the Commission authorised by then reduce the fair shares (CFMR Art. 9(4)(a),
+    9(5); :func:`~eupact.cycle.service.crisis_credits.cycle_credits`)."""
     pool = ctx.pool(year)
+    day = on or ctx.today()
     return compute_outcome(
         pool.key,
         pool.act,
@@ -57,6 +61,7 @@ def compute_outcome_of(
         standing=standing_of(ctx, year, session, on),
         offsets_accepted=repo.voluntary_offsets_accepted(session, year),
         sar_states=pool.sar_states,
+        crisis_credits=cycle_credits(ctx, session, year, day),
     )
 
 
