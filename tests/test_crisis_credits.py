@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Phase, Role
@@ -40,6 +42,12 @@ EXPIRES = D(2031, 1, 1)
 
 def params_with(**readings: str):
     return load_parameters().with_readings(readings).at(ACT_DAY)
+
+
+PARAMS = {
+    policy: params_with(**{"crisis.credits.use_per_cycle": policy})
+    for policy in ("as_needed", "evenly")
+}
 
 
 def credit(
@@ -203,6 +211,31 @@ def test_unauthorised_or_foreign_credits(two) -> None:
     with pytest.raises(EupactError) as info:
         outcome(two, replace(credit(150), used=151))
     assert info.value.problems[0].field == "used"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 3000), min_size=1, max_size=7),
+    st.lists(st.integers(1, 2500), min_size=1, max_size=3),
+    st.sampled_from(["as_needed", "evenly"]),
+)
+def test_invariants_over_the_years(fair_shares: list[int], sizes: list[int], policy: str) -> None:
+    """Whatever the fair shares and credits: no fair share below zero, never more used than
+    authorised, a cycle never uses more than the fair share, what is used once is not used
+    again, nothing after expiry (2032 onwards for credits expiring 31 Dec 2031)."""
+    p = PARAMS[policy]
+    credits: tuple[CrisisCredit, ...] = tuple(
+        credit(n, expires_on=D(2031, 12, 31), decision=f"CID {i}") for i, n in enumerate(sizes)
+    )
+    for year, fs in zip(range(2026, 2034), fair_shares, strict=False):
+        uses, after = use_credits(credits, year, {"AT": fs}, p)
+        used = uses["AT"].used if "AT" in uses else 0
+        assert 0 <= used <= fs
+        assert sum(c.used for c in after) - sum(c.used for c in credits) == used
+        assert all(0 <= c.used <= c.applications for c in after)
+        if year >= 2032:
+            assert used == 0
+        credits = after
 
 
 # -- the pledges file of `eupact cycle run` ------------------------------------------------------
@@ -442,6 +475,8 @@ def test_notification_and_act_reduce_the_outcome(world) -> None:
     assert f"reduced by {x}: crisis credit (Art. 9(4)(a) CFMR)" in client.get("/pool").text
     client.cookies.set("eupact_lang", "fr")
     assert f"réduite de {x} : crédit de crise" in client.get("/pool").text
+    client.cookies.set("eupact_lang", "de")
+    assert f"um {x} gemindert: Anrechnung aus einer Krise" in client.get("/pool").text
 
     # five years from 11 Dec 2026: the last day still, the day after refused (9(4)(b));
     # in the service (the API's test tokens expire long before 2032)
