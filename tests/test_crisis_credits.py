@@ -477,6 +477,12 @@ def test_notification_and_act_reduce_the_outcome(world) -> None:
     assert f"réduite de {x} : crédit de crise" in client.get("/pool").text
     client.cookies.set("eupact_lang", "de")
     assert f"um {x} gemindert: Anrechnung aus einer Krise" in client.get("/pool").text
+    session_id, _ = w.service.tokens.open_session(w.tokens["DE"])
+    own = TestClient(w.app, follow_redirects=False)
+    own.cookies.set(SESSION_COOKIE, session_id)
+    for path, anchor in (("/workspace/DE", 'id="crisis-credit"'), ("/state/DE", "state-crisis")):
+        page = own.get(path).text
+        assert anchor in page and f"reduced by {x}: crisis credit" in page, path
 
     # five years from 11 Dec 2026: the last day still, the day after refused (9(4)(b));
     # in the service (the API's test tokens expire long before 2032)
