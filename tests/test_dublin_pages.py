@@ -28,6 +28,7 @@ from eupact.cycle.service.crisis import Crises
 from eupact.cycle.service.dublin import DublinCases
 from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.responsibility import Decision, Status
+from eupact.responsibility.decision import CrisisChange, Suspension
 from eupact.web import dublin_text, i18n
 
 from .databases import BACKENDS, fresh_database
@@ -497,13 +498,23 @@ def test_the_crisis_section_in_french_and_german(crisis_site: tuple[Site, str], 
     assert all(w in page for w in words), (words, page)
 
 
+IT_YEAR = CrisisChange(
+    cfmr_article="12(4)",
+    decision="Council Implementing Decision (EU) 2026/9001 (SYNTHETIC)",
+    state="IT",
+    period="1 year",
+    replaced_article="46(1)",
+    replaced_period="6 months",
+    ammr_due=D(2027, 4, 1),
+)
+
+
 @pytest.mark.parametrize("lang", ["en", "fr", "de"])
-def test_a_derogation_note_in_parts_or_whole_in_english(lang: str) -> None:
-    note = (
-        "Art. 12(4) CFMR, Council Implementing Decision (EU) 2026/9001 (SYNTHETIC) (IT): 1 year "
-        "instead of 6 months (Art. 46(1) AMMR, which would end Thu 2027-04-01)"
-    )
-    parts = dublin_text.derogation(note, lang)
+def test_a_crisis_change_in_parts_from_the_engines_data(lang: str) -> None:
+    """Art. 12(4) CFMR: the transfer to IT (in crisis) within 1 year of the acceptance, not 6
+    months (46(1) AMMR, which would have ended Thu 1 Apr 2027): the page's parts are the data's
+    fields, the periods in the page's language, the decision's reference marked English."""
+    parts = dublin_text.derogation(IT_YEAR, lang)
     assert parts is not None
     assert (parts["article"], parts["state"], parts["normal_article"]) == (
         "12(4) CFMR",
@@ -515,9 +526,8 @@ def test_a_derogation_note_in_parts_or_whole_in_english(lang: str) -> None:
     )
     assert 'datetime="2027-04-01"' in str(parts["normal_due"])
     assert {"en": "6 months", "fr": "6 mois", "de": "6 Monate"}[lang] in str(parts["normal_period"])
-    assert dublin_text.derogation("", lang) is None
-    odd = dublin_text.derogation("Art. 12 CFMR changed it somehow", lang)
-    assert odd == {"text": '<span lang="en">Art. 12 CFMR changed it somehow</span>'}
+    assert {"en": "1 year", "fr": "1 an", "de": "1 Jahr"}[lang] in str(parts["period"])
+    assert dublin_text.derogation(None, lang) is None
     for said in (
         "IT, where the application was registered, becomes responsible (12(3) CFMR)",
         "DE becomes responsible (12(4) CFMR, 37(1))",
@@ -526,3 +536,19 @@ def test_a_derogation_note_in_parts_or_whole_in_english(lang: str) -> None:
         "responsibility lies with it (12(3) CFMR)",
     ):
         assert "lang=" not in str(dublin_text.shown(said, lang)), said
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_suspension_in_parts_from_the_engines_data(lang: str) -> None:
+    """Art. 12(4) CFMR: transfers to EL suspended from Wed 30 Sep 2026; resuming Sat 5 Dec
+    2026, the last day suspended is Fri 4 Dec; with no end recorded, no last day."""
+    known = Suspension(
+        "EL", "mass_arrivals", "CID 2026/1 (SYNTHETIC)", D(2026, 9, 30), D(2026, 12, 5)
+    )
+    parts = dublin_text.suspension(known, lang)
+    assert parts["state"] == "EL"
+    assert 'datetime="2026-09-30"' in str(parts["begins"])
+    assert 'datetime="2026-12-04"' in str(parts["until"])
+    assert str(parts["decision"]) == '<span lang="en">CID 2026/1 (SYNTHETIC)</span>'
+    open_ended = Suspension("EL", "mass_arrivals", "CID 2026/1", D(2026, 9, 30), None)
+    assert dublin_text.suspension(open_ended, lang)["until"] is None

@@ -374,6 +374,28 @@ def test_batch_under_a_crisis_changes_the_time_limits_it_covers(
     assert json.loads((tmp_path / "two" / "summary.json").read_text())["workers"] == 2
 
 
+def test_the_tally_counts_from_the_structured_change() -> None:
+    """CR-2 under IT's decision: T11 (IT's reply, 12(2)(b) CFMR) and T24 (the transfer to IT,
+    12(4) CFMR) changed, both by IT_DECISION: one case, two time limits, counted from each
+    deadline's ``derogation_detail`` (its ``cfmr_article``, its ``decision``), MT's decision
+    (a reference IT's begins with) for nothing."""
+    from eupact.responsibility import determine, read_crises
+    from eupact.responsibility.batch import Tally
+
+    crises = read_crises([IT_CRISIS, MT_CRISIS])
+    d = determine(read_case(DE_TRANSFERS_TO_IT), crises=crises)
+    details = {x.id: x.derogation_detail for x in d.deadlines if x.derogation_detail}
+    assert {k: v.cfmr_article for k, v in details.items()} == {"T11": "12(2)(b)", "T24": "12(4)"}
+    tally = Tally()
+    tally.count(d, True)
+    assert (tally.cases, tally.derogated) == (1, 1)
+    assert tally.by_decision == {IT_DECISION: 1}
+    assert tally.by_article == {"12(2)(b) CFMR": 1, "12(4) CFMR": 1}
+    plain = Tally()
+    plain.count(d)  # a run without decisions does not look
+    assert (plain.cases, plain.derogated, plain.by_article) == (1, 0, {})
+
+
 def test_cli_batch_reads_the_crisis_file_once_or_refuses_it_in_words(
     tmp_path: Path, crisis_run: tuple[Path, Path]
 ) -> None:

@@ -285,6 +285,94 @@ def test_a_crisis_never_moves_a_time_limit_earlier(index: int, data: Any) -> Non
         assert before is None or d.due >= before, (d, before)
 
 
+# -- what changed, as data (Deadline.derogation_detail, the 12(4) step's Suspension) -------------
+IT_DECISION = "Council Implementing Decision (EU) 2026/9001 (SYNTHETIC)"
+
+
+def _golden(case_id: str) -> Any:
+    golden = next(c for _, c in CASES if c["case"]["case_id"] == case_id)
+    params = load_parameters()
+    if golden.get("readings"):
+        params = params.with_readings(golden["readings"])
+    return determine(read_case(golden["case"]), params, crises=_crises(golden))
+
+
+def test_a_changed_time_limit_is_data_and_its_note_is_made_from_it() -> None:
+    """cr-12-4-relief: DE asks IT Mon 2026-09-21, IT accepts Thu 2026-10-01. T24, the transfer to
+    IT (12(4) CFMR): 1 year, not 6 months (46(1) AMMR: 2026-10-01 + 6 months = Thu 2027-04-01).
+    T11, IT's reply (12(2)(b)): 2 months, not 1 month (40(1): 2026-09-21 + 1 month = Wed
+    2026-10-21). The suspension: from the acceptance, 2026-10-01, to the decision's last day,
+    Mon 2026-12-14 (no end recorded: transfers resume Tue 2026-12-15)."""
+    from eupact.responsibility.crisis import suspended
+    from eupact.responsibility.decision import CrisisChange, Suspension
+
+    d = _golden("cr-12-4-relief")
+    by_id = {x.id: x for x in d.deadlines}
+    year = CrisisChange(
+        "12(4)", IT_DECISION, "IT", "1 year", "46(1)", "6 months", dt.date(2027, 4, 1)
+    )
+    assert by_id["T24"].derogation_detail == year
+    assert by_id["T24"].derogation == (
+        f"Art. 12(4) CFMR, {IT_DECISION} (IT): 1 year instead of 6 months (Art. 46(1) AMMR, "
+        "which would end Thu 2027-04-01)"
+    )
+    reply = by_id["T11"].derogation_detail
+    assert reply == CrisisChange(
+        "12(2)(b)", IT_DECISION, "IT", "2 months", "40(1)", "1 month", dt.date(2026, 10, 21)
+    )
+    assert by_id["T11"].as_dict()["derogation_detail"] == {
+        "cfmr_article": "12(2)(b)",
+        "decision": IT_DECISION,
+        "state": "IT",
+        "period": "2 months",
+        "replaced_article": "40(1)",
+        "replaced_period": "1 month",
+        "ammr_due": "2026-10-21",
+    }
+    assert by_id["T24"].as_dict()["derogation"] == by_id["T24"].derogation
+    assert by_id["T24"].as_dict()["derogation_detail"]["cfmr_article"] == "12(4)"
+    (step,) = [s for s in d.chain if s.detail is not None]
+    held = Suspension(
+        "IT", "mass_arrivals", IT_DECISION, dt.date(2026, 10, 1), dt.date(2026, 12, 15)
+    )
+    assert (step.article, step.detail) == ("12(4) CFMR", held)
+    assert held.until == dt.date(2026, 12, 14)
+    assert step.outcome == suspended(held)
+    assert "suspended from 2026-10-01 to 2026-12-14" in step.outcome
+    assert step.as_dict()["suspension"] == {
+        "state": "IT",
+        "situation": "mass_arrivals",
+        "decision": IT_DECISION,
+        "from": "2026-10-01",
+        "until": "2026-12-14",
+    }
+    assert all("suspension" not in s.as_dict() for s in d.chain if s.detail is None)
+
+
+def test_a_suspension_with_no_end_recorded_has_no_last_day() -> None:
+    """cr-12-4-ended-only (reading crisis.suspension_end=ended_only, no end recorded): transfers
+    to IT suspended from 2026-10-01 with no known end."""
+    d = _golden("cr-12-4-ended-only")
+    (step,) = [s for s in d.chain if s.detail is not None]
+    assert step.detail is not None
+    assert (step.detail.begins, step.detail.resumes, step.detail.until) == (
+        dt.date(2026, 10, 1),
+        None,
+        None,
+    )
+    assert step.as_dict()["suspension"]["until"] is None
+    assert "while it faces it (no end recorded)" in step.outcome
+
+
+def test_the_ammr_limit_unchanged_has_no_detail() -> None:
+    """Without a decision: no ``derogation`` nor ``derogation_detail``, no suspension step."""
+    golden = next(c for _, c in CASES if c["case"]["case_id"] == "cr-12-4-relief")
+    d = determine(read_case(golden["case"]))
+    assert all(x.derogation_detail is None and x.derogation == "" for x in d.deadlines)
+    assert all("derogation_detail" not in x.as_dict() for x in d.deadlines)
+    assert all(s.detail is None for s in d.chain)
+
+
 # -- the command --------------------------------------------------------------------------------
 def _files(tmp_path: Path, decisions: object) -> tuple[str, str]:
     """The first golden case (IT registers Wed 2026-09-16, EL on 33(1)) and ``decisions``."""
@@ -306,10 +394,24 @@ def test_cli_crisis_option_extends_the_request_limit(tmp_path: Path) -> None:
     t6 = next(d for d in orjson.loads(out.stdout)["deadlines"] if d["id"] == "T6")
     # 2026-09-16 + 4 months = Sat 2027-01-16 -> Mon 2027-01-18 (CFMR Art. 12(2)(a), AMMR 75(d))
     assert (t6["due"], t6["article"]) == ("2027-01-18", "12(2)(a) CFMR")
-    assert "2026/9001" in t6["derogation"]
+    # the note in words as before, and the same as data: 2026-09-16 + 2 months = Mon 2026-11-16
+    assert t6["derogation"] == (
+        f"Art. 12(2)(a) CFMR, {IT_DECISION} (IT): 4 months instead of 2 months (Art. 39(1) "
+        "AMMR, which would end Mon 2026-11-16)"
+    )
+    assert t6["derogation_detail"] == {
+        "cfmr_article": "12(2)(a)",
+        "decision": IT_DECISION,
+        "state": "IT",
+        "period": "4 months",
+        "replaced_article": "39(1)",
+        "replaced_period": "2 months",
+        "ammr_due": "2026-11-16",
+    }
     out = CliRunner().invoke(app, ["responsible", case, "-f", "json"])
     t6 = next(d for d in orjson.loads(out.stdout)["deadlines"] if d["id"] == "T6")
     assert t6["due"] == "2026-11-16" and "derogation" not in t6  # without --crisis: AMMR
+    assert "derogation_detail" not in t6
     out = CliRunner().invoke(app, ["responsible", case, "--crisis", crises, "--explain"])
     assert out.exit_code == 0, out.output
     assert "12(2)(a)" in out.stdout and "crisis.anchor=start" in out.stdout

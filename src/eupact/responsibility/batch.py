@@ -19,9 +19,10 @@ With ``crises`` (Council implementing decisions under Regulation (EU) 2024/1359,
 by the caller, e.g. :func:`~eupact.responsibility.crisis_input.read_crises`), every line is
 determined under the same decisions: Art. 12 CFMR (the longer time limits of the state in crisis,
 transfers to it suspended, 12(4)) and Art. 13 (release from take back). A time limit a decision
-changed carries its ``derogation`` in ``decisions.jsonl`` as the single case's JSON does, and
-``summary.json`` lists the decisions read and counts the cases with a time limit changed, in all,
-by decision reference and by the CFMR article applied (the time limits).
+changed carries its ``derogation`` (in words) and ``derogation_detail`` (the same as data) in
+``decisions.jsonl`` as the single case's JSON does, and ``summary.json`` lists the decisions read
+and counts the cases with a time limit changed, in all, by decision reference and by the CFMR
+article applied (the time limits), read from ``derogation_detail``.
 
 Hostile lines are bad lines, never crashes: a line longer than :data:`MAX_LINE_BYTES` is not
 parsed (its length is reported), invalid UTF-8 and nesting deeper than orjson's 1,024 levels are
@@ -136,13 +137,6 @@ def _init(readings: dict[str, str] | None, crises: tuple[AuthorisedMeasures, ...
     _CRISES = crises
 
 
-def _needle(m: AuthorisedMeasures) -> str:
-    """How a time limit's ``derogation`` names ``m`` (:meth:`~.crisis.Crises.extend`: "Art.
-    12(2)(a) CFMR, <decision> (<state>): ..."), so that a reference contained in another one
-    is not counted for it."""
-    return f", {m.decision} ({m.state}): "
-
-
 @dataclass
 class Tally:
     """What a chunk (or the whole run) counted."""
@@ -174,24 +168,20 @@ class Tally:
         self.by_decision.update(other.by_decision)
         self.by_article.update(other.by_article)
 
-    def count(self, d: Decision, needles: Sequence[tuple[str, str]] = ()) -> None:
-        """``d`` counted; with ``needles`` ((reference, :func:`_needle`) of each crisis decision
-        of the run) its time limits a decision changed too (Art. 12 CFMR)."""
+    def count(self, d: Decision, crises: bool = False) -> None:
+        """``d`` counted; with ``crises`` (the run has crisis decisions) its time limits a
+        decision changed too (Art. 12 CFMR), read from their structured ``derogation_detail``."""
         self.cases += 1
         self.synthetic += d.case_id.startswith(PREFIX)
         self.counts[d.responsible_state, d.criterion, d.route.value] += 1
-        if needles:
-            changed = [x for x in d.deadlines if x.derogation]
+        if crises:
+            changed = [x.derogation_detail for x in d.deadlines if x.derogation_detail]
             if changed:
                 self.derogated += 1
-                self.by_decision.update(
-                    {ref for ref, needle in needles for x in changed if needle in x.derogation}
-                )
-                # the CFMR article the note opens with ("Art. 12(4) CFMR, ..."): a limit may end
-                # under another (46(2) AMMR's extensions apply on top, recital 52 CFMR)
-                self.by_article.update(
-                    x.derogation.partition(",")[0].removeprefix("Art. ") for x in changed
-                )
+                self.by_decision.update({x.decision for x in changed})  # once per case
+                # the CFMR article applied ("12(4) CFMR"): a limit may end under another
+                # (46(2) AMMR's extensions apply on top, recital 52 CFMR)
+                self.by_article.update(x.cited for x in changed)
 
 
 @dataclass
@@ -314,7 +304,7 @@ def decide_chunk(
     (default: the worker's, :func:`_init`; none in this process)."""
     params = params or _PARAMS or load_parameters()
     crises = _CRISES if crises is None else tuple(crises)
-    needles = tuple((m.decision, _needle(m)) for m in crises)
+    changes = bool(crises)
     out: list[bytes] = []
     errors: list[tuple[int, str, str, str]] = []
     tally = Tally()
@@ -344,7 +334,7 @@ def decide_chunk(
             if isinstance(doc, dict) and len(doc) == 1 and isinstance(doc.get("group"), list):
                 record = _group(n, doc["group"], params, crises)
                 for d in record["decisions"]:
-                    tally.count(d, needles)
+                    tally.count(d, changes)
                 record["decisions"] = [d.as_dict() for d in record["decisions"]]
             else:
                 try:
@@ -352,7 +342,7 @@ def decide_chunk(
                 except EupactError as exc:
                     raise _Refused(exc.summary, [_problem(p) for p in exc.problems]) from None
                 decision = determine(case, params, crises=crises)
-                tally.count(decision, needles)
+                tally.count(decision, changes)
                 record = {"line": n, "decision": decision.as_dict()}
             tally.decided += 1
         except _Refused as refused:

@@ -115,7 +115,7 @@ class Clock:
             if_missed=if_missed,
             done_on=done,
             skipped=tuple(f"{day.isoformat()} {why}" for day, why in tl.skipped),
-            derogation=derogation.note if derogation else "",
+            derogation_detail=derogation.change if derogation else None,
         )
         self.out.append(d)
         return d

@@ -35,13 +35,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from eupact.crisis.measures import AuthorisedMeasures, Derogation, Situation, transfers_resume
-from eupact.timelimits.periods import add_months, day
+from eupact.timelimits.periods import add_months
 
+from .decision import CrisisChange, Step, Suspension
 from .model import Case, RequestKind
 from .rules import Length
 from .trace import Hit, Trace
 
-_ONE_DAY = dt.timedelta(days=1)
 # Art. 12(2) and (4): the CFMR's period and what it covers, by point
 _PERIODS = {
     "12(2)(a)": "crisis.art12.take_charge_request_months",
@@ -68,11 +68,12 @@ def cfmr(article: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Derogated:
     """A time limit Art. 12 changes: the CFMR's period (its article ``12(2)(a) CFMR``), the
-    decision, and for the deadline the decision and the AMMR limit it replaces."""
+    decision, and for the deadline what changed, as data (:class:`~.decision.CrisisChange`: the
+    decision, the AMMR limit it replaces and the day that limit would have ended)."""
 
     length: Length
     measures: AuthorisedMeasures
-    note: str
+    change: CrisisChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,10 +160,14 @@ class Crises:
                     )
                 continue
             length = replace(self.t.rules.period(_PERIODS[point]), article=cfmr(point))
-            note = (
-                f"Art. {point} CFMR, {m.decision} ({state}): {length.text()} instead "
-                f"of {normal.text()} (Art. {normal.article} AMMR, which would end "
-                f"{day(due)})"
+            change = CrisisChange(
+                cfmr_article=point,
+                decision=m.decision,
+                state=state,
+                period=length.text(),
+                replaced_article=normal.article,
+                replaced_period=normal.text(),
+                ammr_due=due,
             )
             self.t.step(
                 length.article,
@@ -174,7 +179,7 @@ class Crises:
                 applies=f"{m.applies_from} to {m.last_day()}",
                 ammr_due=due,
             )
-            return Derogated(length, m, note)
+            return Derogated(length, m, change)
         return None
 
     def resumes(self, state: str, m: AuthorisedMeasures) -> dt.date | None:
@@ -197,13 +202,14 @@ class Crises:
         the case: a transfer recorded during the suspension goes to a person)."""
         resume = self.resumes(responsible, m)
         begins = max(start, m.applies_from)
-        until = f"to {resume - _ONE_DAY}" if resume else "while it faces it (no end recorded)"
-        self.t.step(
-            cfmr("12(4)"),
-            f"transfers to {responsible}, facing {_FACING[m.situation]}, are suspended from "
-            f"{begins} {until}, unless it agrees to receive the person for individual reasons",
-            decision=m.decision,
-            resumes=resume or "not known",
+        held = Suspension(responsible, m.situation.value, m.decision, begins, resume)
+        self.t.steps.append(
+            Step(
+                cfmr("12(4)"),
+                suspended(held),
+                {"decision": m.decision, "resumes": resume or "not known"},
+                held,
+            )
         )
         if done is not None and begins <= done and (resume is None or done < resume):
             self.t.flag(
@@ -304,6 +310,15 @@ class Crises:
         return None
 
 
+def suspended(s: Suspension) -> str:
+    """Art. 12(4) CFMR in words: the chain's step, from its data."""
+    until = f"to {s.until}" if s.until else "while it faces it (no end recorded)"
+    return (
+        f"transfers to {s.state}, facing {_FACING[Situation(s.situation)]}, are suspended from "
+        f"{s.begins} {until}, unless it agrees to receive the person for individual reasons"
+    )
+
+
 def second_takes_over(t: Trace, relief: Relief, case: Case) -> None:
     """Art. 13(3) CFMR, first subparagraph, in the chain: the second state determines."""
     released, second = relief.released, relief.second
@@ -372,4 +387,5 @@ __all__ = [
     "request_start",
     "second_default",
     "second_takes_over",
+    "suspended",
 ]

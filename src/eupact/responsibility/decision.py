@@ -39,6 +39,7 @@ class Step:
     article: str
     outcome: str
     values: Mapping[str, object] = field(default_factory=dict)
+    detail: Suspension | None = None  # the step's data where a page needs it (Art. 12(4) CFMR)
 
     @property
     def facts(self) -> tuple[tuple[str, str], ...]:
@@ -46,7 +47,14 @@ class Step:
         return tuple((k, _words(v)) for k, v in self.values.items())
 
     def as_dict(self) -> dict[str, Any]:
-        return {"article": self.article, "outcome": self.outcome, "facts": dict(self.facts)}
+        found: dict[str, Any] = {
+            "article": self.article,
+            "outcome": self.outcome,
+            "facts": dict(self.facts),
+        }
+        if self.detail is not None:  # the key only on a step with data (Art. 12(4) CFMR)
+            found["suspension"] = self.detail.as_dict()
+        return found
 
 
 def _words(value: object) -> str:
@@ -55,6 +63,79 @@ def _words(value: object) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(_words(v) for v in value) or "none"
     return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisChange:
+    """What a Council implementing decision under Regulation (EU) 2024/1359 (CFMR) changed in a
+    time limit, as data: the CFMR article applied (``12(2)(a)``-``(d)``, Art. 12(2); ``12(4)``,
+    the transfer to the state in crisis), the decision, the state facing the situation, the
+    CFMR's period in words (``4 months``), and the AMMR limit it replaced (article, period) with
+    the day that limit would have ended. Built by :meth:`~.crisis.Crises.extend` only where a
+    decision changes a limit; :meth:`text` is the note the CLI and the JSON's ``derogation``
+    show, :meth:`as_dict` the JSON's ``derogation_detail``."""
+
+    cfmr_article: str  # "12(2)(a)", without "CFMR"
+    decision: str
+    state: str
+    period: str
+    replaced_article: str  # the AMMR's, "39(1)", without "AMMR"
+    replaced_period: str
+    ammr_due: dt.date  # the AMMR limit's last day, after the Art. 75(d) shift
+
+    @property
+    def cited(self) -> str:
+        """``12(2)(a) CFMR``: the article as the deadline and the chain cite it."""
+        return f"{self.cfmr_article} CFMR"
+
+    def text(self) -> str:
+        """The change in words: 'Art. 12(2)(a) CFMR, <decision> (IT): 4 months instead of 2
+        months (Art. 39(1) AMMR, which would end Mon 2026-11-16)'."""
+        return (
+            f"Art. {self.cited}, {self.decision} ({self.state}): {self.period} instead of "
+            f"{self.replaced_period} (Art. {self.replaced_article} AMMR, which would end "
+            f"{day(self.ammr_due)})"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cfmr_article": self.cfmr_article,
+            "decision": self.decision,
+            "state": self.state,
+            "period": self.period,
+            "replaced_article": self.replaced_article,
+            "replaced_period": self.replaced_period,
+            "ammr_due": self.ammr_due.isoformat(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Suspension:
+    """Art. 12(4) CFMR, first sentence, as data: transfers to ``state`` (facing ``situation``,
+    a :class:`~eupact.crisis.measures.Situation` value) suspended under ``decision`` from
+    ``begins`` until transfers resume on ``resumes`` (None: no end recorded, the state is taken
+    to face the situation still). The detail of the chain's ``12(4) CFMR`` step."""
+
+    state: str
+    situation: str
+    decision: str
+    begins: dt.date
+    resumes: dt.date | None
+
+    @property
+    def until(self) -> dt.date | None:
+        """The suspension's last day (the day before transfers resume), None if not known."""
+        return self.resumes - dt.timedelta(days=1) if self.resumes else None
+
+    def as_dict(self) -> dict[str, Any]:
+        until = self.until
+        return {
+            "state": self.state,
+            "situation": self.situation,
+            "decision": self.decision,
+            "from": self.begins.isoformat(),
+            "until": until.isoformat() if until else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +158,13 @@ class Deadline:
     done_on: dt.date | None = None
     skipped: tuple[str, ...] = ()  # the days moved past and why
     # a Council implementing decision changed it (Art. 12 CFMR): the CFMR article, the decision
-    # and the AMMR limit it replaces; "" for the AMMR's own limit
-    derogation: str = ""
+    # and the AMMR limit it replaces; None for the AMMR's own limit
+    derogation_detail: CrisisChange | None = None
+
+    @property
+    def derogation(self) -> str:
+        """The change in words (:meth:`CrisisChange.text`), "" for the AMMR's own limit."""
+        return self.derogation_detail.text() if self.derogation_detail else ""
 
     def as_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -97,8 +183,9 @@ class Deadline:
             "done_on": self.done_on.isoformat() if self.done_on else None,
             "skipped": list(self.skipped),
         }
-        if self.derogation:  # the key only where a crisis changed the limit: the AMMR's unchanged
-            found["derogation"] = self.derogation
+        if self.derogation_detail:  # the keys only where a crisis changed the limit
+            found["derogation"] = self.derogation_detail.text()  # in words, as before
+            found["derogation_detail"] = self.derogation_detail.as_dict()
         return found
 
 
@@ -175,4 +262,13 @@ class Decision:
         }
 
 
-__all__ = ["Deadline", "Decision", "Flag", "Route", "Status", "Step"]
+__all__ = [
+    "CrisisChange",
+    "Deadline",
+    "Decision",
+    "Flag",
+    "Route",
+    "Status",
+    "Step",
+    "Suspension",
+]

@@ -71,18 +71,14 @@ def _deadline(d: Deadline, lang: str, today: dt.date) -> dict[str, Any]:
         "if_missed": shown(d.if_missed, lang),
         "skipped": [dublin_text.skipped(s, lang) for s in d.skipped],
         # Art. 12 CFMR: what a Council implementing decision changed (None: the AMMR's own limit)
-        "crisis": dublin_text.derogation(d.derogation, lang),
+        "crisis": dublin_text.derogation(d.derogation_detail, lang),
     }
 
 
 def suspensions(d: Decision, lang: str) -> list[dict[str, Any]]:
     """Art. 12(4) CFMR: the transfers to the state facing the crisis the determination
-    suspended (the engine's steps ``12(4) CFMR`` that name the day transfers resume)."""
-    return [
-        dublin_text.suspension(s.outcome, str(s.values.get("decision", "")), lang)
-        for s in d.chain
-        if s.article == "12(4) CFMR" and "resumes" in s.values
-    ]
+    suspended (the data of the engine's ``12(4) CFMR`` steps)."""
+    return [dublin_text.suspension(s.detail, lang) for s in d.chain if s.detail is not None]
 
 
 def step_facts(step: Step, lang: str) -> list[tuple[str, Markup]]:

@@ -2,9 +2,10 @@
 time limit asks and what follows if it is missed (:mod:`eupact.responsibility.deadlines`), its
 period and the event it runs from, the days a last day was moved past (Art. 75(d)), the reasons
 a case may not be a responsibility offset (Art. 63(8)), and what a Council implementing decision
-under Regulation (EU) 2024/1359 (CFMR) changed: a time limit's ``derogation`` (Art. 12(2) and
-12(4) CFMR: the article, the decision, the AMMR limit it replaced and the day that limit would
-have ended) and the suspension of transfers to the state facing the crisis (Art. 12(4)).
+under Regulation (EU) 2024/1359 (CFMR) changed: a time limit's ``derogation_detail`` (Art. 12(2)
+and 12(4) CFMR: the article, the decision, the AMMR limit it replaced and the day that limit
+would have ended) and the suspension of transfers to the state facing the crisis (Art. 12(4)),
+both read from the engine's data, never parsed from its words.
 
 As :mod:`eupact.web.generated_text`: an ordered list of templates over the engine's fixed
 phrasing, each with its French and German forms in the Babel catalogues (the ``N_`` messages
@@ -24,6 +25,7 @@ from functools import cache
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from eupact.responsibility.decision import CrisisChange, Suspension
 from eupact.web import i18n
 from eupact.web.i18n import N_
 
@@ -159,18 +161,6 @@ TEMPLATES = tuple((re.compile(p), m) for p, m in _TEMPLATES)
 
 WEEKEND = {"Saturday": N_("a Saturday"), "Sunday": N_("a Sunday")}
 
-# The engine's note on a time limit a Council implementing decision changed (Art. 12 CFMR,
-# eupact.responsibility.crisis.Crises.extend), and its step suspending transfers (Art. 12(4))
-DEROGATION = re.compile(
-    rf"Art\. (?P<article>\S+ CFMR), (?P<decision>.+) \((?P<state>{S})\): (?P<period>.+?) "
-    r"instead of (?P<normal>.+?) \(Art\. (?P<normal_article>\S+) AMMR, which would end "
-    rf"(?:[A-Z][a-z]{{2}} )?(?P<normal_due>{DATE})\)"
-)
-SUSPENDED = re.compile(
-    rf"transfers to (?P<state>{S}), facing .+?, are suspended from (?P<begins>{DATE}) "
-    rf"(?:to (?P<until>{DATE})|while it faces it \(no end recorded\)), unless it agrees to "
-    r"receive the person for individual reasons"
-)
 HOLIDAY = re.compile(rf"(?P<name>.+) in (?P<state>{S})")
 
 
@@ -238,41 +228,34 @@ def skipped(entry: str, lang: str) -> Markup:
     return when + colon + reason
 
 
-def derogation(note: str, lang: str) -> dict[str, object] | None:
-    """What a Council implementing decision changed in a time limit (its ``derogation``, Art.
-    12(2), 12(4) CFMR), in parts for the page: the CFMR article applied, the decision (its
+def derogation(change: CrisisChange | None, lang: str) -> dict[str, object] | None:
+    """What a Council implementing decision changed in a time limit (its ``derogation_detail``,
+    Art. 12(2), 12(4) CFMR), in parts for the page: the CFMR article applied, the decision (its
     reference kept in English, ``lang="en"``), the state facing the crisis, the period under the
     decision, and the AMMR limit it replaced with its article and the day it would have ended;
-    None for a time limit no decision changed. A note of another shape is shown whole in English
-    (``text``)."""
-    if not note:
+    None for a time limit no decision changed."""
+    if change is None:
         return None
-    found = DEROGATION.fullmatch(note.strip())
-    if found is None:
-        return {"text": english(note)}
     return {
-        "article": found["article"],
-        "decision": english(found["decision"]),
-        "state": found["state"],
-        "period": shown(found["period"], lang),
-        "normal_period": shown(found["normal"], lang),
-        "normal_article": found["normal_article"],
-        "normal_due": dated(found["normal_due"], lang),
+        "article": change.cited,
+        "decision": english(change.decision),
+        "state": change.state,
+        "period": shown(change.period, lang),
+        "normal_period": shown(change.replaced_period, lang),
+        "normal_article": change.replaced_article,
+        "normal_due": dated(change.ammr_due, lang),
     }
 
 
-def suspension(outcome: str, decision: str, lang: str) -> dict[str, object]:
-    """Art. 12(4) CFMR, the engine's step: transfers to the state facing the crisis suspended
-    from a day until another (``until``, None when no end is recorded), under ``decision``; or
-    the step whole in English (``text``) if it says something else."""
-    found = SUSPENDED.fullmatch(outcome.strip())
-    if found is None:
-        return {"text": english(outcome)}
+def suspension(held: Suspension, lang: str) -> dict[str, object]:
+    """Art. 12(4) CFMR, the engine's step as data: transfers to the state facing the crisis
+    suspended from a day until another (``until``, None when no end is recorded), under the
+    decision."""
     return {
-        "state": found["state"],
-        "begins": dated(found["begins"], lang),
-        "until": dated(found["until"], lang) if found["until"] else None,
-        "decision": english(decision),
+        "state": held.state,
+        "begins": dated(held.begins, lang),
+        "until": dated(held.until, lang) if held.until else None,
+        "decision": english(held.decision),
     }
 
 
