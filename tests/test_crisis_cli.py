@@ -98,7 +98,7 @@ def test_plan_fits_80_columns_and_json(monkeypatch: pytest.MonkeyPatch, tmp_path
         ("events: []\n", "reasoned request"),
         ("events:\n  - {kind: request, date: '2027-13-02'}\n", "YYYY-MM-DD"),
         ("colour: red\n", "not a field of a crisis file"),
-        ("events:\n  - {kind: request, date: 2027-13-02}\n", "date that does not exist"),
+        ("events:\n  - {kind: request, date: 2027-13-02}\n", "a date or value that does not exist"),
         ("events: [\n", "not readable YAML"),
     ],
 )

@@ -19,7 +19,7 @@ def load(text: str) -> Any:
     try:
         return yaml.load(text, Loader=_LOADER)
     except (ValueError, OverflowError) as exc:
-        raise yaml.YAMLError(f"a value that cannot exist ({exc})") from None
+        raise yaml.YAMLError(f"a date or value that does not exist ({exc})") from None
 
 
 def dump(document: Any) -> str:
