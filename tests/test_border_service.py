@@ -21,6 +21,11 @@ from eupact.cycle.permissions import Actor
 from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
 from eupact.cycle.service.border import BorderWatch
+from eupact.cycle.store.border import (
+    BorderCommissionActRow,
+    BorderFiguresRow,
+    BorderNotificationRow,
+)
 from eupact.cycle.store.db import make_engine, sessions, upgrade
 from eupact.errors import Conflict, EupactError, Forbidden, NotFound, PreconditionFailed
 
@@ -355,14 +360,74 @@ def test_capacities_side_by_side_and_the_audit_replays(desk: Desk) -> None:
     assert rows["IT"]["computed"] is None and rows["IT"]["computed_label"] == "not available"
     assert cap["computed"]["not_held"] and cap["act"]["window"] == [2021, 2022, 2023]
     assert desk.service.verify_audit()["ok"] is True
-    engine = make_engine(desk.url)
-    try:
-        for table in ("border_figures", "border_notifications", "border_commission_acts"):
-            for sql in (f"UPDATE {table} SET geo = 'FR'", f"DELETE FROM {table}"):
-                with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
-                    conn.execute(text(sql))
-    finally:
-        engine.dispose()
+
+
+# One row of each table, written behind the service's back on a database of its own: triggers
+# fire only on rows, and this test must not depend on what the module's other tests recorded
+# (under xdist they may run on another worker).
+_NOW = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+
+
+def _rows() -> dict[str, Any]:
+    return {
+        "border_figures": BorderFiguresRow(
+            geo="IT",
+            month=dt.date(2026, 7, 1),
+            asylum_border=1,
+            return_border=0,
+            entered=1,
+            left=0,
+            examined=1,
+            source="api",
+            actor="test",
+            recorded_at=_NOW,
+            version=1,
+        ),
+        "border_notifications": BorderNotificationRow(
+            ref="n1",
+            geo="IT",
+            article="48",
+            notified_on=dt.date(2026, 7, 31),
+            year=2026,
+            source="api",
+            actor="test",
+            recorded_at=_NOW,
+            version=1,
+        ),
+        "border_commission_acts": BorderCommissionActRow(
+            ref="a1",
+            notification_ref="n1",
+            geo="IT",
+            kind="verification",
+            act_date=dt.date(2026, 8, 3),
+            year=2026,
+            outcome="verified",
+            reference="x",
+            source="api",
+            actor="test",
+            recorded_at=_NOW,
+            version=1,
+        ),
+    }
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_border_tables_are_append_only(backend: str, tmp_path: Path) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        rows = _rows()
+        try:
+            with sessions(engine)() as session, session.begin():
+                session.add_all(rows.values())
+            for table in rows:
+                for sql in (f"UPDATE {table} SET geo = 'FR'", f"DELETE FROM {table}"):
+                    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+                        conn.execute(text(sql))
+                with engine.connect() as conn:
+                    assert conn.execute(text(f"SELECT geo FROM {table}")).scalars().all() == ["IT"]
+        finally:
+            engine.dispose()
 
 
 def test_months_after_the_recorded_act_are_listed_not_judged(desk: Desk) -> None:
