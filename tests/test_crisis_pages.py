@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html as markup
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from icalendar import Calendar
@@ -73,6 +74,8 @@ def test_one_crisis_with_its_timeline_derogations_and_plan(site: tuple[Site, int
     assert STATE not in plan["indicative_contributions"]
     de = plan["indicative_contributions"]["DE"]["relocations"]
     assert f"{de:,}" in markup.unescape(_text_of(shares))
+    needs = Decimal(plan["needs"]["financial"])  # money in the language's notation, cents shown
+    assert f"{needs:,.2f}" in page and f">{plan['needs']['financial']}<" not in html
     acts = html.split('id="crisis-acts"')[1].split("</ol>")[0]
     assert acts.count("<li>") == read.version
     assert "read by the institutions and the requesting state only" in page  # a visitor
