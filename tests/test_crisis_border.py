@@ -124,6 +124,23 @@ def test_border_procedure_plus_six_weeks_not_on_top_of_sixteen(params: Parameter
     assert border_duration("IT", D(2027, 10, 1), [MA], params).amount == 18
 
 
+def test_after_a_relocation_the_reading_may_keep_sixteen_weeks() -> None:
+    # [reading] crisis.border.after_relocation = relocation_weeks_only: APR 51(2) third
+    # subparagraph's 16 weeks, the CFMR 11(1) six weeks not used at all; registered Mon
+    # 2027-05-03 + 16 weeks = Mon 2027-08-23
+    ps = load_parameters().with_readings(
+        {"crisis.border.after_relocation": "relocation_weeks_only"}
+    )
+    at = ps.at(D(2027, 4, 1))
+    a = border_duration(
+        "IT", D(2027, 5, 1), [MA], at, after_relocation=True, registered_on=D(2027, 5, 3)
+    )
+    assert (a.amount, a.due, a.derogation) == (16, D(2027, 8, 23), False)
+    assert "crisis.border.after_relocation" in a.note
+    # without a relocation the reading changes nothing: 12 + 6 = 18
+    assert border_duration("IT", D(2027, 5, 1), [MA], at).amount == 18
+
+
 def test_j_threshold_and_merits(params: ParametersAt) -> None:
     a = j_threshold("IT", D(2027, 5, 1), [MA], params)
     assert (a.amount, a.value) == (Fraction(1, 20), "5 %")

@@ -186,6 +186,15 @@ def border_duration(
         if after_relocation
         else "crisis.ordinary.border_weeks"
     )
+    not_after_relocation = (
+        after_relocation and params("crisis.border.after_relocation") == "relocation_weeks_only"
+    )
+    if not_after_relocation and m is not None:
+        note = (
+            f"Art. 11(1) CFMR not used after a relocation: {relocated} weeks "
+            "([reading] crisis.border.after_relocation)"
+        )
+        m = None
     if m is not None:
         extended = base + int(params("crisis.border.extension_weeks"))
         weeks = max(extended, ordinary_weeks)
@@ -193,7 +202,8 @@ def border_duration(
         name = "crisis.border.extension_weeks"
         note = (
             f"{base} + {params('crisis.border.extension_weeks')} weeks; not added to the "
-            f"{relocated} weeks after a relocation (11(1), second sentence)"
+            f"{relocated} weeks after a relocation (11(1), second sentence; [reading] "
+            "crisis.border.after_relocation)"
         )
     due = counted = None
     if registered_on is not None:
