@@ -22,18 +22,13 @@ The cases are SYNTHETIC: made up for this example, pseudonymous references, no p
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
-import tempfile
 import uuid
-from pathlib import Path
 from typing import Any
 
-import httpx
 from icalendar import Calendar
 
-from eupact.api.client import Caller
+from eupact.api.client import Caller, api_client, example_arguments
 from eupact.cycle.phases import Role
 from eupact.cycle.service import CycleService
 from eupact.cycle.store.db import make_engine, sessions, upgrade
@@ -198,41 +193,14 @@ def tokens(url: str) -> tuple[CycleService, dict[str, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url",
-        default=None,
-        help="default: EUPACT_DATABASE_URL, else a new SQLite file in a temporary directory",
-    )
-    parser.add_argument(
-        "--base-url",
-        default=None,
-        help="a running `eupact serve` on that database (default: the API in this process)",
-    )
-    args = parser.parse_args(argv)
-    url = (
-        args.database_url
-        or os.environ.get("EUPACT_DATABASE_URL")
-        or (f"sqlite:///{Path(tempfile.mkdtemp(prefix='eupact-dublin-')) / 'dublin.db'}")
-    )
+    url, base_url = example_arguments(argv, __doc__, "dublin")
     service, made = tokens(url)
     print(f"database: {url.split('@')[-1]}")
     tag = uuid.uuid4().hex[:6].upper()
     today = service.clock().date()
-    if args.base_url:
-        with httpx.Client(base_url=args.base_url, timeout=30) as http:
-            units = {who: Caller(http, t, who) for who, t in made.items()}
-            ok = story(units, today, tag)
-    else:
-        from fastapi.testclient import TestClient
-
-        from eupact.api.app import create_app
-
-        with TestClient(create_app(service)) as http:
-            units = {who: Caller(http, t, who) for who, t in made.items()}
-            ok = story(units, today, tag)
+    with api_client(service, base_url) as http:
+        units = {who: Caller(http, t, who) for who, t in made.items()}
+        ok = story(units, today, tag)
     service.engine.dispose()
     return 0 if ok else 1
 

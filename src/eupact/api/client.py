@@ -4,11 +4,20 @@ Idempotency-Key and stops with a sentence when the server is not there or answer
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
+import tempfile
 import uuid
-from typing import Any, NoReturn
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import httpx
+
+if TYPE_CHECKING:
+    from eupact.cycle.service import CycleService
 
 V1 = "/api/v1"
 
@@ -43,4 +52,44 @@ class Caller:
         return r.json() if "json" in r.headers.get("content-type", "") else r.text
 
 
-__all__ = ["V1", "Caller", "no_server"]
+def example_arguments(argv: list[str] | None, doc: str | None, name: str) -> tuple[str, str | None]:
+    """An example's ``--database-url`` (else ``EUPACT_DATABASE_URL``, else a new SQLite file in
+    a temporary directory) and ``--base-url`` (a running ``eupact serve`` on that database)."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="default: EUPACT_DATABASE_URL, else a new SQLite file in a temporary directory",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        help="a running `eupact serve` on that database (default: the API in this process)",
+    )
+    args = parser.parse_args(argv)
+    url = (
+        args.database_url
+        or os.environ.get("EUPACT_DATABASE_URL")
+        or f"sqlite:///{Path(tempfile.mkdtemp(prefix=f'eupact-{name}-')) / f'{name}.db'}"
+    )
+    return url, args.base_url
+
+
+@contextmanager
+def api_client(service: CycleService, base_url: str | None) -> Iterator[httpx.Client]:
+    """The API of a running server at ``base_url``, or of ``service`` in this process."""
+    if base_url:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            yield http
+        return
+    from fastapi.testclient import TestClient
+
+    from eupact.api.app import create_app
+
+    with TestClient(create_app(service)) as client:
+        yield client
+
+
+__all__ = ["V1", "Caller", "api_client", "example_arguments", "no_server"]
