@@ -17,8 +17,18 @@ what the service holds:
   notifications recorded for that year (Arts 58-59 AMMR), as of the plan's date;
 - the offsets' pledges per contributing state: its pool pledges (relocations; financial and
   alternative in EUR); the additional pledges per state are not recorded (the decision's plan
-  states totals), and how many qualifying applications each holds is not known here (the rules
-  then count the whole gap as held) — both said in the answer.
+  states totals) — said in the answer;
+- the applications each contributing state holds that the offsets may take (9(1)(a), (c)): the
+  cases of the Dublin workspace it holds whose state responsible, as the engine determines it on
+  the day of the read, is the state in crisis, and which pass Art. 63(8) AMMR mutatis mutandis
+  as the workspace's identification of offset cases tests it (the engine's 63(8) reasons, then
+  :func:`eupact.crisis.offsets.eligible_applications`, i.e.
+  :func:`eupact.pool.offset_cases.case_problems`: the checks
+  :meth:`~eupact.cycle.service.dublin.DublinCases.identify` applies before a state takes a
+  case). Finally rejected applicants (63(9)) are the contributing state's choice: not counted,
+  their number shown beside. A state holding no such case holds 0 (not "unknown"). The answer
+  gives counts only, never a case's reference: every reader sees every state's counts, while a
+  case itself is seen only as the Dublin workspace allows (``dublin_base``).
 """
 
 from __future__ import annotations
@@ -28,17 +38,23 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from eupact.crisis.events import CouncilDecision, PlanFigures, Proposal, ReasonedRequest
 from eupact.crisis.measures import Situation
-from eupact.crisis.offsets import Contribution, crisis_offsets
+from eupact.crisis.offsets import Contribution, crisis_offsets, eligible_applications
 from eupact.crisis.plan import PlanRequest, SolidarityResponsePlan, response_plan
 from eupact.cycle.permissions import Actor, authorize
 from eupact.cycle.phases import AFTER_ACT, Phase
+from eupact.cycle.service import dublin_facts as facts_
 from eupact.cycle.service import repository as repo
 from eupact.cycle.service.context import Context
 from eupact.cycle.service.crisis import Crises, CrisisRead
+from eupact.cycle.service.dublin_base import DublinWorkspace
 from eupact.cycle.service.reads import standing_of
+from eupact.cycle.store.dublin import DublinCaseRow
 from eupact.errors import EupactError, NotFound, Problem
+from eupact.pool.offset_cases import OffsetCase
 from eupact.pool.pledges import Pledge, PledgeKind
 
 POOL_PHASES = frozenset({*AFTER_ACT, Phase.CLOSED})
@@ -97,6 +113,38 @@ class CrisisPlans:
                 "benefitting states already used of them is not deducted"
             ),
         )
+
+    def _held(self, crisis_state: str, states: tuple[str, ...], on: dt.date) -> dict[str, Any]:
+        """Per contributing state, the Dublin cases it holds for which ``crisis_state`` is
+        responsible on ``on`` (the engine's decision as of that day), and how many of them the
+        offsets may take (Art. 9(1)(a), (c) CFMR; Art. 63(8)-(9) AMMR mutatis mutandis)."""
+        workspace = DublinWorkspace(self.ctx)
+        params = self.ctx.parameters.at(on)
+        held: dict[str, list[tuple[OffsetCase, bool]]] = {g: [] for g in states}
+        with self.ctx.uow.read() as session:
+            rows = session.execute(
+                select(DublinCaseRow)
+                .where(DublinCaseRow.holder_state.in_(states))
+                .order_by(DublinCaseRow.id)
+            ).scalars()
+            for row in rows:
+                case = facts_.case_on(row.facts, on, f"case {row.case_ref}")
+                decision = workspace.determine(case)
+                if decision.responsible_state != crisis_state:
+                    continue
+                found = facts_.offset_case(row.case_ref, case, decision)
+                held[row.holder_state].append((found, decision.offsets_eligible))
+        out: dict[str, Any] = {}
+        for g, cases in held.items():
+            engine_ok = [c for c, ok in cases if ok]
+            out[g] = {
+                "held": len(cases),
+                "eligible": eligible_applications(engine_ok, g, crisis_state, on, params),
+                "eligible_with_finally_rejected": eligible_applications(
+                    engine_ok, g, crisis_state, on, params, include_rejected=True
+                ),
+            }
+        return out
 
     def _plan(
         self, read: CrisisRead
@@ -209,9 +257,15 @@ class CrisisPlans:
             if p.state in plan.contributing:
                 kind = "relocations" if p.kind is PledgeKind.RELOCATION else "money"
                 per[p.state][kind] += p.amount
+        on = self.ctx.today()
+        held = self._held(plan.request.state, plan.contributing, on)
         contributions = {
-            g: Contribution(relocations=int(v["relocations"]), money=v["money"])
-            for g, v in per.items()
+            g: Contribution(
+                relocations=int(per[g]["relocations"]),
+                money=per[g]["money"],
+                eligible=held[g]["eligible"],
+            )
+            for g in plan.contributing
         }
         measures = read.state.measures[-1]
         found = crisis_offsets(
@@ -221,8 +275,20 @@ class CrisisPlans:
             "crisis_id": read.id,
             **about,
             "contributions_from": "each contributing state's pledges to the pool year; the "
-            "additional pledges per state are not recorded here; qualifying applications held "
-            "not known (the whole gap counts as held)",
+            "additional pledges per state are not recorded here; the applications each holds "
+            f"that qualify: the Dublin workspace as of {on.isoformat()}",
+            "eligible": {
+                "from": f"Dublin workspace as of {on.isoformat()}",
+                "on": on.isoformat(),
+                "article": "Art. 9(1)(a), (c) CFMR; Art. 63(8)-(9) AMMR mutatis mutandis",
+                "note": (
+                    f"cases each contributing state holds for which {plan.request.state} is "
+                    "responsible (held) and those the offsets may take (eligible); finally "
+                    "rejected applicants only if the state so chooses (Art. 63(9) AMMR), "
+                    "counted apart; counts only"
+                ),
+                "states": held,
+            },
             "computed": found.as_dict(),
             "synthetic": read.row.synthetic,
         }
