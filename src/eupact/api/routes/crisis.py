@@ -168,12 +168,25 @@ def plan(request: Request, service: Service, who: Who, crisis_id: CrisisPath) ->
 
 
 @router.get("/{crisis_id}/offsets", openapi_extra=perm("crisis.read"))
-def offsets(request: Request, service: Service, who: Who, crisis_id: CrisisPath) -> Any:
+def offsets(
+    request: Request,
+    service: Service,
+    who: Who,
+    crisis_id: CrisisPath,
+    whole_gap: Annotated[
+        bool,
+        Query(
+            description="assume every contributing state holds the whole gap (the upper bound "
+            "the Art. 9(5) credits are checked against) instead of counting the Dublin workspace"
+        ),
+    ] = False,
+) -> Any:
     """Crisis responsibility offsets (Art. 9 CFMR): whether the pledges fall below the
-    relocation needs, each contributing state's offsets within and above its fair share, what
-    is left for the reconvened High-Level Forum (9(2)), the credits against future fair shares
+    relocation needs, each contributing state's offsets within and above its fair share (the
+    applications it holds counted in the Dublin workspace today, or ``whole_gap``), what is
+    left for the reconvened High-Level Forum (9(2)), the credits against future fair shares
     for five years (9(4))."""
-    return plans_of(request, service).offsets(who, crisis_id)
+    return plans_of(request, service).offsets(who, crisis_id, upper_bound=whole_gap)
 
 
 @router.get(

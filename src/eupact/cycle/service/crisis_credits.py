@@ -46,7 +46,9 @@ def check_above_fair_share(crises: Crises, actor: Actor, crisis_id: int, act: Ev
     from eupact.cycle.service.crisis_plan import CrisisPlans  # it reads Crises: imported late
 
     try:
-        computed = CrisisPlans(crises.ctx, crises).offsets(actor, crisis_id)["computed"]
+        # the most the offsets could have put above the fair share: refuse only what cannot be
+        plans = CrisisPlans(crises.ctx, crises)
+        computed = plans.offsets(actor, crisis_id, upper_bound=True)["computed"]
     except EupactError as exc:
         raise EupactError(
             [
@@ -74,7 +76,8 @@ def check_above_fair_share(crises: Crises, actor: Actor, crisis_id: int, act: Ev
                     "applications",
                     act.applications,
                     f"more than the Art. 9(1)(b) CFMR number: {why} (computed by the service "
-                    "from the plan and the pool's pledges, Art. 9(4))",
+                    "from the plan and the pool's pledges, each state assumed to hold the whole "
+                    "gap, Art. 9(4))",
                 )
             ],
             SUMMARY,

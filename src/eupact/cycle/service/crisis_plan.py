@@ -233,10 +233,14 @@ class CrisisPlans:
             "synthetic": read.row.synthetic,
         }
 
-    def offsets(self, actor: Actor, crisis_id: int) -> dict[str, Any]:
+    def offsets(self, actor: Actor, crisis_id: int, *, upper_bound: bool = False) -> dict[str, Any]:
         """Art. 9: whether the pledges fall below the relocation needs, who takes how many
         applications within and above its fair share, what is left for the reconvened Forum
-        (9(2)), and the credits (9(4))."""
+        (9(2)), and the credits (9(4)). The applications each state holds are counted in the
+        Dublin workspace today; ``upper_bound``: every state assumed to hold the whole gap
+        instead (what the Art. 9(5) credit check compares with: the workspace holds only the
+        cases entered in it, and on a later day their time limits have run, so it would refuse
+        credits that may be due)."""
         authorize(actor, "crisis.read")
         read = self.crises.get(actor, crisis_id)
         if not read.state.measures:
@@ -258,12 +262,12 @@ class CrisisPlans:
                 kind = "relocations" if p.kind is PledgeKind.RELOCATION else "money"
                 per[p.state][kind] += p.amount
         on = self.ctx.today()
-        held = self._held(plan.request.state, plan.contributing, on)
+        held = {} if upper_bound else self._held(plan.request.state, plan.contributing, on)
         contributions = {
             g: Contribution(
                 relocations=int(per[g]["relocations"]),
                 money=per[g]["money"],
-                eligible=held[g]["eligible"],
+                eligible=None if upper_bound else held[g]["eligible"],
             )
             for g in plan.contributing
         }
@@ -271,14 +275,19 @@ class CrisisPlans:
         found = crisis_offsets(
             plan, measures, contributions, self.ctx.parameters.at(plan.request.on)
         )
+        qualify = (
+            "not counted: every contributing state assumed to hold the whole gap (an upper bound)"
+            if upper_bound
+            else f"Dublin workspace as of {on.isoformat()}"
+        )
         return {
             "crisis_id": read.id,
             **about,
             "contributions_from": "each contributing state's pledges to the pool year; the "
             "additional pledges per state are not recorded here; the applications each holds "
-            f"that qualify: the Dublin workspace as of {on.isoformat()}",
+            f"that qualify: the {qualify}" if not upper_bound else f"that qualify: {qualify}",
             "eligible": {
-                "from": f"Dublin workspace as of {on.isoformat()}",
+                "from": qualify,
                 "on": on.isoformat(),
                 "article": "Art. 9(1)(a), (c) CFMR; Art. 63(8)-(9) AMMR mutatis mutandis",
                 "note": (
