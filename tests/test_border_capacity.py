@@ -391,3 +391,146 @@ def test_capacity_never_falls_when_own_crossings_rise(
     after = adequate_capacity(raised, act_date=FIRST, params=params, states=states)
     assert (after.states[first.geo].capacity or 0) >= (before.states[first.geo].capacity or 0)
     assert (after.states[first.geo].share or 0) >= (before.states[first.geo].share or 0)
+
+
+# --- cases added by mutation testing (issue 17; docs/testing.md) ----------------------------------
+
+# Three states whose exact results have remainders in another order than their sizes:
+# counted A = 4, B = 2, C = 1 (Union 7), one year's crossings each in 2021-2023 summed.
+SEVENTHS = {"AT": (2, 1, 1), "BE": (1, 1, 0), "BG": (1, 0, 0)}  # crossings by year 2021-2023
+
+
+def _sevenths() -> list[CrossingFigures]:
+    return [
+        CrossingFigures(geo, year, c, 0, 0, SRC)
+        for geo, per in SEVENTHS.items()
+        for year, c in zip((2021, 2022, 2023), per, strict=True)
+    ]
+
+
+def _sevenths_run(**choices: str) -> Any:
+    params = load_parameters().with_readings(choices)
+    return adequate_capacity(_sevenths(), act_date=FIRST, params=params, states=list(SEVENTHS))
+
+
+def test_largest_remainder_goes_by_remainder_not_by_size() -> None:
+    """Art. 47(4) APR, reading largest_remainder: counted AT 4, BE 2, BG 1, Union 7.
+    Exact: AT 120,000/7 = 17,142.857; BE 60,000/7 = 8,571.428; BG 30,000/7 = 4,285.714.
+    Floors 17,142 + 8,571 + 4,285 = 29,998: 2 left, to the two largest remainders AT (.857)
+    and BG (.714), not to BE (.428), the second largest state."""
+    result = _sevenths_run(**{"border.capacity.rounding": "largest_remainder"})
+    assert {g: s.capacity for g, s in result.states.items()} == {
+        "AT": 17143,
+        "BE": 8571,
+        "BG": 4286,
+    }
+    assert result.total == 30000 and result.union_capacity == 30000  # Art. 46
+
+
+def test_maxima_on_the_exact_share_with_largest_remainder() -> None:
+    """Art. 47(1) second subparagraph, readings exact_share and largest_remainder: the multiplier
+    applies to the exact result, then the Union's 2 x 30,000 (3 x 30,000) is apportioned.
+    x2: AT 240,000/7 = 34,285.714; BE 120,000/7 = 17,142.857; BG 60,000/7 = 8,571.428.
+    Floors 34,285 + 17,142 + 8,571 = 59,998: 2 left, to BE (.857) and AT (.714).
+    x3: AT 51,428.571; BE 25,714.285; BG 12,857.142. Floors 89,999: 1 left, to AT (.571).
+    (Twice the rounded capacity would give 34,286 / 17,142 / 8,572: not the same.)"""
+    result = _sevenths_run(
+        **{"border.capacity.rounding": "largest_remainder", "border.maximum.basis": "exact_share"}
+    )
+    got = {g: [(p.multiplier, p.maximum) for p in s.maxima] for g, s in result.states.items()}
+    assert got == {
+        "AT": [(2, 34286), (3, 51429)],
+        "BE": [(2, 17143), (3, 25714)],
+        "BG": [(2, 8571), (3, 12857)],
+    }
+    phases = result.states["AT"].maxima
+    assert [(p.since, p.until) for p in phases] == [
+        (dt.date(2026, 6, 12), dt.date(2027, 6, 12)),  # x2 from the APR's date of application
+        (dt.date(2027, 6, 13), dt.date(2027, 10, 14)),  # x3 until the second act applies
+    ]
+    assert all(p.citation.startswith("Art. 47(1)") for p in phases)
+
+
+def test_union_sums_by_term_and_the_states_own_rows() -> None:
+    """Art. 47(4): the Union's three-year sums by term for CASES[0] (the yaml's figures):
+    crossings IT 105,000 + EL 60,000 + ES 54,000 + PL 15,000 = 234,000;
+    SAR IT 6,000 + EL 1,000 + ES 12,000 + PL 0 = 19,000;
+    refusals IT 15,005 + EL 30,000 + ES 6,003 + PL 14,992 = 66,000 (234,000 + 66,000 = 300,000)."""
+    result = run(CASES[0])
+    assert result.union_sums == {
+        "irregular_crossings": 234000,
+        "sar_arrivals": 19000,
+        "refusals_of_entry": 66000,
+    }
+    assert all(s.geo == g and s.missing == () for g, s in result.states.items())
+
+
+def test_missing_figures_name_the_state_and_give_phases_without_a_maximum() -> None:
+    """Art. 47(4): PL 2022 not known. The Union's crossings and refusals are then unknown (None),
+    its SAR arrivals (not counted under the default reading) still summed: 19,000 as above; PL
+    carries its own gaps, IT none; every state keeps the act's two phases (x2, x3 of Art. 47(1))
+    with no maximum."""
+    figures = [f for f in figures_of(CASES[0]) if not (f.geo == "PL" and f.year == 2022)]
+    figures.append(CrossingFigures("PL", 2022, None, 0, None, SRC))
+    result = adequate_capacity(
+        figures, act_date=FIRST, states=["EL", "ES", "IT", "PL"], on_missing="name"
+    )
+    assert result.union_sums == {
+        "irregular_crossings": None,
+        "sar_arrivals": 19000,
+        "refusals_of_entry": None,
+    }
+    assert [str(m) for m in result.states["PL"].missing] == [
+        "PL 2022 irregular_crossings",
+        "PL 2022 refusals_of_entry",
+    ]
+    assert result.states["IT"].missing == ()
+    phases = result.states["IT"].maxima
+    assert [(p.since, p.until, p.multiplier, p.maximum) for p in phases] == [
+        (dt.date(2026, 6, 12), dt.date(2027, 6, 12), 2, None),
+        (dt.date(2027, 6, 13), dt.date(2027, 10, 14), 3, None),
+    ]
+    assert all(p.citation.startswith("Art. 47(1)") for p in phases)
+
+
+def test_refusals_name_field_value_and_rule() -> None:
+    """An unbound state (Protocol No 22: DK), a Union total of 0 (Art. 47(4) divides by it) and
+    an unknown rounding mode are each refused with their own field, value and summary."""
+    with pytest.raises(EupactError) as err:
+        adequate_capacity([], act_date=FIRST, states=["DK", "DE"])
+    (p,) = err.value.problems
+    assert (p.field, p.value, err.value.summary) == ("states", ["DK"], "states refused")
+    with pytest.raises(EupactError) as err:
+        adequate_capacity([], act_date=FIRST, states=["DE", "UK"])
+    assert "EL is Greece" in err.value.problems[0].rule and "SK" in err.value.problems[0].rule
+    zeros = [CrossingFigures("IT", y, 0, 0, 0, SRC) for y in (2021, 2022, 2023)]
+    with pytest.raises(EupactError) as err:
+        adequate_capacity(zeros, act_date=FIRST, states=["IT"])
+    (p,) = err.value.problems
+    assert (p.field, p.value) == ("Union total", 0)
+    assert "2021-2023" in p.rule and "no share can be computed" in p.rule
+    assert err.value.summary == "border capacity not computable"
+    odd = load_parameters().with_values({"border.capacity.rounding": "half-up"}, "a misspelling")
+    with pytest.raises(EupactError) as err:
+        adequate_capacity(figures_of(CASES[0]), act_date=FIRST, params=odd, states=["IT"])
+    (p,) = err.value.problems
+    assert (p.field, p.value) == ("border.capacity.rounding", "half-up")
+    assert p.rule == "must be one of half_up, floor, up, largest_remainder"
+
+
+def test_the_callers_parameters_set_the_window_and_the_bound_states() -> None:
+    """What-ifs on the caller's ParameterSet reach the act and the bound states (Art. 47(4),
+    border.reference_years; recital 107, border.bound_member_states): with two reference years
+    the 2021 figures are left aside (AT 1 + 1 = 2, BE 1 + 0 = 1 of SEVENTHS: AT 20,000,
+    BE 10,000); with DK counted as bound, DK is accepted."""
+    two = load_parameters().with_values({"border.reference_years": 2}, "a what-if")
+    figures = [f for f in _sevenths() if f.geo != "BG"]
+    result = adequate_capacity(figures, act_date=FIRST, params=two, states=["AT", "BE"])
+    assert result.act.window == (2022, 2023)
+    assert {g: s.capacity for g, s in result.states.items()} == {"AT": 20000, "BE": 10000}
+    with_dk = load_parameters().with_values(
+        {"border.bound_member_states": ["AT", "DK"]}, "a what-if"
+    )
+    dk = [CrossingFigures("DK", y, 1, 0, 0, SRC) for y in (2021, 2022, 2023)]
+    result = adequate_capacity(dk, act_date=FIRST, params=with_dk, states=["DK"])
+    assert result.states["DK"].capacity == 30000
