@@ -347,3 +347,189 @@ def test_release_never_covers_f_or_3b(
             assert s.notified_on < month_end(s.month)  # effective from the next day (48(4))
         assert s.report_due == s.released_48
         assert (C in s.released_from) == s.released_50
+
+
+# --- cases added by mutation testing (issue 17; docs/testing.md) ----------------------------------
+
+
+def _problems(figures: list[MonthlyFigures]) -> list[tuple[object, object, str]]:
+    with pytest.raises(EupactError) as err:
+        check_monthly(figures)
+    assert err.value.summary == "monthly border figures refused"
+    return [(p.field, p.value, p.location) for p in err.value.problems]
+
+
+def test_check_monthly_names_every_problem_once_with_field_value_and_month() -> None:
+    """Art. 48(3) APR (inflow-outflow) and the bounds of a count: every row is checked, a refused
+    row is not also judged as part of the series, and each problem names field, value, month."""
+    month_not_first = MonthlyFigures("IT", dt.date(2026, 7, 2), 1, 0, 1, 0, 0)
+    half = MonthlyFigures("EL", dt.date(2026, 7, 1), 1.5, 0, 1, 0, 0)  # type: ignore[arg-type]
+    negative = MonthlyFigures("ES", dt.date(2026, 7, 1), 0, -1, 0, 0, 0)
+    too_many = MonthlyFigures("PL", dt.date(2026, 7, 1), 1_000_001, 0, 1_000_001, 0, 0)
+    assert _problems([month_not_first, half, negative, too_many]) == [
+        ("month", dt.date(2026, 7, 2), "IT 2026-07"),
+        ("asylum_border", 1.5, "EL 2026-07"),
+        ("return_border", -1, "ES 2026-07"),
+        ("asylum_border", 1_000_001, "PL 2026-07"),
+        ("entered", 1_000_001, "PL 2026-07"),
+    ]
+    # 1,000,000 (MAX_MONTHLY) is the largest count accepted
+    check_monthly([MonthlyFigures("PL", dt.date(2026, 7, 1), 1_000_000, 0, 1_000_000, 0, 0)])
+    # a refused month is left out of its series: August's stock 10 = 10 + 0 - 0 follows July's
+    # only if July counted; with July refused, August stands alone and nothing more is said
+    a, b = months((2026, 7), [(10, 0, 0), (10, 0, 0)])
+    bad_july = MonthlyFigures("IT", a.month, 10, 0, 10, 0, -2)
+    assert _problems([bad_july, b]) == [("examined", -2, "IT 2026-07")]
+    bad_july = MonthlyFigures("IT", a.month, 10, 0, 10, 0, 0.5)  # type: ignore[arg-type]
+    assert _problems([bad_july, b]) == [("examined", 0.5, "IT 2026-07")]
+    bad_july = MonthlyFigures("IT", a.month, 10, 0, 10, 0, 1_000_001)
+    assert _problems([bad_july, b]) == [("examined", 1_000_001, "IT 2026-07")]
+
+
+def test_check_monthly_goes_on_after_a_repeated_or_skipped_month() -> None:
+    """One state's series: July 10; July again; September (August skipped); October 12 whose
+    flows say 10 + 5 - 0 = 15. Three problems, each named; two states' same month are fine."""
+    jul, _, sep, _ = months((2026, 7), [(10, 0, 0), (10, 0, 0), (10, 0, 0), (10, 0, 0)])
+    octo = MonthlyFigures("IT", dt.date(2026, 10, 1), 12, 0, 5, 0, 0)
+    assert _problems([jul, jul, sep, octo]) == [
+        ("month", "2026-07", "IT 2026-07"),
+        ("month", "2026-09", "IT 2026-09"),
+        ("asylum_border + return_border", 12, "IT 2026-10"),
+    ]
+    check_monthly([jul, *months((2026, 7), [(5, 0, 0)], geo="EL")])
+
+
+def test_watch_refusals_name_field_and_value() -> None:
+    """capacity and maximum whole numbers, 0 or more (Art. 47(1), 46); another state's figures;
+    a month before the APR applies (Art. 79(2)); a state not bound (Protocol No 22)."""
+    one = months((2026, 7), [(1, 0, 0)])
+    for bad in (-1, 1.5, True):
+        with pytest.raises(EupactError) as err:
+            watch("IT", one, capacity=bad)  # type: ignore[arg-type]
+        p = err.value.problems[0]
+        assert (p.field, p.value, p.rule) == ("capacity", bad, "must be a whole number, 0 or more")
+    for bad in (-1, 1.5, True):
+        with pytest.raises(EupactError) as err:
+            watch("IT", one, capacity=CAP, maximum=bad)  # type: ignore[arg-type]
+        p = err.value.problems[0]
+        assert (p.field, p.value, p.rule) == ("maximum", bad, "must be a whole number, 0 or more")
+    assert watch("IT", one, capacity=0, maximum=0)[0].maximum_reached  # 0 >= 0
+    with pytest.raises(EupactError) as err:
+        watch("IT", months((2026, 7), [(1, 0, 0)], geo="EL"), capacity=CAP)
+    assert (err.value.problems[0].field, err.value.problems[0].value) == ("geo", ["EL"])
+    with pytest.raises(EupactError) as err:
+        watch("IT", months((2026, 5), [(1, 0, 0)]), capacity=CAP)
+    p = err.value.problems[0]
+    assert (p.field, p.value, p.location) == ("month", "2026-05", "IT 2026-05")
+    with pytest.raises(EupactError) as err:
+        watch("DK", months((2026, 7), [(1, 0, 0)], geo="DK"), capacity=CAP)
+    p = err.value.problems[0]
+    assert (p.field, p.value) == ("geo", "DK") and "Protocol No 22" in p.rule
+    with pytest.raises(EupactError) as err:
+        watch("UK", months((2026, 7), [(1, 0, 0)], geo="UK"), capacity=CAP)
+    assert "EL is Greece" in err.value.problems[0].rule
+
+
+def test_watch_uses_the_callers_parameters() -> None:
+    """A what-if ParameterSet reaches the bound states (recital 107: DK counted as bound here),
+    the notification's check and the maximum: multiplier 5 instead of 2 (Art. 47(1)) gives
+    5 x 100 = 500 in July 2026."""
+    ps = load_parameters().with_values(
+        {"border.bound_member_states": ["DK", "IT"], "border.maximum.multiplier": 5}, "a what-if"
+    )
+    s = watch(
+        "DK",
+        months((2026, 7), [(100, 0, 0)], geo="DK"),
+        capacity=CAP,
+        notifications=[notice(dt.date(2026, 7, 1), geo="DK")],
+        params=ps,
+    )[0]
+    assert s.maximum == 500 and s.released_48
+
+
+def test_maximum_on_1_january_reading_in_the_first_years() -> None:
+    """[reading] border.watch.maximum_on=year_start: in 2026 the maximum in force on the day the
+    APR applies, 12 June 2026 (x2: 200, Art. 47(1)); in January 2027 the one of 1 January 2027
+    (x2: 200), not 'not set'."""
+    params = load_parameters().with_readings({"border.watch.maximum_on": "year_start"})
+    s = by_month(watch("IT", months((2026, 6), [(1, 0, 0)]), capacity=CAP, params=params))
+    assert s["2026-06"].maximum == 200
+    s = by_month(watch("IT", months((2027, 1), [(1, 0, 0)]), capacity=CAP, params=params))
+    assert s["2027-01"].maximum == 200
+
+
+def test_notifications_skipped_then_one_in_effect() -> None:
+    """Art. 48(1), (4): a notification of the year before and one below the capacity (90 < 100)
+    are passed over, the next one counts; one made on 30 July applies from 31 July, the
+    month's last day, so July is released; one not informing the others gets the Art. 49(3)
+    note."""
+    jan = months((2027, 1), [(100, 0, 0)])
+    s = watch(
+        "IT",
+        jan,
+        capacity=CAP,
+        notifications=[notice(dt.date(2026, 12, 1)), notice(dt.date(2027, 1, 5))],
+    )[0]
+    assert s.released_48 and s.notified_on == dt.date(2027, 1, 5)
+    jul = months((2026, 7), [(100, 0, 0)])
+    s = watch(
+        "IT",
+        jul,
+        capacity=CAP,
+        notifications=[notice(dt.date(2026, 7, 2), count=90), notice(dt.date(2026, 7, 30))],
+    )[0]
+    assert s.released_48 and s.notified_on == dt.date(2026, 7, 30)
+    assert s.articles == (
+        "Art. 48(1) APR",
+        "Art. 48(2)-(4) APR",
+        "Art. 47(2) APR",
+        "Art. 50 APR",
+        "Art. 47(3) APR, second sentence",
+        "Art. 49(4) APR",
+    )
+    assert not any("Art. 49(3)" in n for n in s.notes)
+    quiet = CapacityNotification("IT", dt.date(2026, 7, 30), 100, "apply", "full")
+    s = watch("IT", jul, capacity=CAP, notifications=[quiet])[0]
+    assert any("to be informed (Art. 49(3))" in n for n in s.notes)
+    s = watch("IT", jul, capacity=CAP)[0]
+    assert s.notes == ("the capacity is reached: the state may notify the Commission (Art. 48(1))",)
+    assert (s.geo, s.asylum_border, s.return_border, s.examined) == ("IT", 100, 0, 0)
+
+
+def test_art_50_act_adopted_on_the_last_day_of_a_month() -> None:
+    """Art. 50: an act adopted on 31 October releases October (judged at its last day); below
+    the maximum the act's note says so; its day and name are shown only while it releases."""
+    figures = months((2026, 10), [(10, 5, 7)])
+    act = MaximumAuthorisation("IT", "act", dt.date(2026, 10, 31))
+    s = watch("IT", figures, capacity=CAP, authorisations=[act])[0]
+    assert s.released_50 and s.authorised_by == "act"
+    assert s.authorised_on == dt.date(2026, 10, 31)
+    assert s.articles == (
+        "Art. 48(1) APR",
+        "Art. 50 APR",
+        "Art. 47(3) APR",
+        "Art. 47(3) APR, second sentence",
+    )
+    # 7 examined < 200 (x2 x 100): the note says the act applies as adopted
+    assert any("7 examined this year, below the maximum 200" in n for n in s.notes)
+    assert (s.asylum_border, s.return_border, s.examined) == (10, 5, 7)
+    reached = watch("IT", months((2026, 10), [(10, 0, 200)]), capacity=CAP, authorisations=[act])
+    assert not any("below the maximum" in n for n in reached[0].notes)
+    params = load_parameters().with_readings(
+        {"border.watch.release_50.period": "as_set_in_the_act"}
+    )
+    short = MaximumAuthorisation("IT", "act", dt.date(2026, 10, 5), until=dt.date(2026, 10, 31))
+    two = months((2026, 10), [(10, 0, 250), (10, 0, 0)])
+    s = by_month(watch("IT", two, capacity=CAP, authorisations=[short], params=params))
+    assert s["2026-10"].authorised_on == dt.date(2026, 10, 5)
+    assert s["2026-11"].authorised_by is None and s["2026-11"].authorised_on is None
+    with pytest.raises(EupactError) as err:
+        watch(
+            "IT",
+            two,
+            capacity=CAP,
+            authorisations=[MaximumAuthorisation("IT", "act 7", dt.date(2026, 10, 5))],
+            params=params,
+        )
+    p = err.value.problems[0]
+    assert (p.field, p.value, p.location) == ("until", None, "act 7")
