@@ -375,15 +375,19 @@ def test_check_monthly_names_every_problem_once_with_field_value_and_month() -> 
     ]
     # 1,000,000 (MAX_MONTHLY) is the largest count accepted
     check_monthly([MonthlyFigures("PL", dt.date(2026, 7, 1), 1_000_000, 0, 1_000_000, 0, 0)])
-    # a refused month is left out of its series: August's stock 10 = 10 + 0 - 0 follows July's
-    # only if July counted; with July refused, August stands alone and nothing more is said
+    # a refused month is left out of its series: July's stock 20, August's 10 with no flow
+    # (20 + 0 - 0 = 20, not 10) would break the series only if July counted; refused, it does not
     a, b = months((2026, 7), [(10, 0, 0), (10, 0, 0)])
-    bad_july = MonthlyFigures("IT", a.month, 10, 0, 10, 0, -2)
-    assert _problems([bad_july, b]) == [("examined", -2, "IT 2026-07")]
-    bad_july = MonthlyFigures("IT", a.month, 10, 0, 10, 0, 0.5)  # type: ignore[arg-type]
-    assert _problems([bad_july, b]) == [("examined", 0.5, "IT 2026-07")]
-    bad_july = MonthlyFigures("IT", a.month, 10, 0, 10, 0, 1_000_001)
-    assert _problems([bad_july, b]) == [("examined", 1_000_001, "IT 2026-07")]
+    for bad in (-2, 0.5, 1_000_001):
+        bad_july = MonthlyFigures("IT", a.month, 20, 0, 20, 0, bad)  # type: ignore[arg-type]
+        assert _problems([bad_july, b]) == [("examined", bad, "IT 2026-07")]
+    with pytest.raises(EupactError) as err:
+        check_monthly([half, too_many])
+    assert [p.rule for p in err.value.problems] == [
+        "must be a whole number of persons",
+        "is above 1,000,000: not a plausible count",
+        "is above 1,000,000: not a plausible count",
+    ]
 
 
 def test_check_monthly_goes_on_after_a_repeated_or_skipped_month() -> None:
@@ -414,6 +418,10 @@ def test_watch_refusals_name_field_and_value() -> None:
         p = err.value.problems[0]
         assert (p.field, p.value, p.rule) == ("maximum", bad, "must be a whole number, 0 or more")
     assert watch("IT", one, capacity=0, maximum=0)[0].maximum_reached  # 0 >= 0
+    for bad in (-1, 1.5):  # refused by watch itself, also when the maximum is given
+        with pytest.raises(EupactError) as err:
+            watch("IT", one, capacity=bad, maximum=10)  # type: ignore[arg-type]
+        assert err.value.problems[0].field == "capacity"
     with pytest.raises(EupactError) as err:
         watch("IT", months((2026, 7), [(1, 0, 0)], geo="EL"), capacity=CAP)
     assert (err.value.problems[0].field, err.value.problems[0].value) == ("geo", ["EL"])

@@ -25,7 +25,7 @@ from eupact.cycle.phases import Phase, Role
 from eupact.cycle.service.crisis import Crises
 from eupact.errors import EupactError
 from eupact.parameters import load_parameters
-from eupact.pool.credits import CrisisCredit, carry_credits, use_credits
+from eupact.pool.credits import NEXT_YEAR, OWN_YEAR, CrisisCredit, carry_credits, use_credits
 from eupact.pool.outcome import compute_outcome
 from eupact.pool.pledges import Pledge, PledgeKind
 from eupact.web.routes import SESSION_COOKIE
@@ -505,3 +505,61 @@ def test_notification_and_act_reduce_the_outcome(world) -> None:
         crises.record(commission, cid, "credit_authorisation", act, D(2031, 12, 12))
     assert late.value.problems[0].field == "authorised_on"
     assert "expired on 2031-12-11" in late.value.problems[0].rule
+
+
+# -- cases added by mutation testing (issue 17; docs/testing.md) --------------------------------
+
+
+def test_use_credits_rows_name_state_year_fair_share_and_reading() -> None:
+    """Art. 9(4)(a) CFMR: AT's credit of 150 against a fair share of 1,000 in 2026 uses 150;
+    BE's credit of 5 meets no fair share given for BE: 0 (a fair share never goes below zero)."""
+    p = PARAMS["as_needed"]
+    uses, after = use_credits([credit(150), credit(5, state="BE")], 2026, {"AT": 1000}, p)
+    at, be = uses["AT"], uses["BE"]
+    assert (at.state, at.year, at.fair_share, at.used, at.policy) == (
+        "AT",
+        2026,
+        1000,
+        150,
+        "as_needed",
+    )
+    assert (be.state, be.fair_share, be.used, be.left) == ("BE", 0, 0, 5)
+    assert [c.used for c in after] == [150, 0]
+
+
+def test_carry_credits_takes_the_years_in_order() -> None:
+    """Reading evenly (9(4)(a)): a credit of 10 authorised on 1 January 2026, five years: by
+    2026 at most 10 x 1 // 5 = 2, by 2027 10 x 2 // 5 = 4 in all. Given 2027 first: 2026 (fair
+    share 10) uses 2, then 2027 (fair share 1) min(1, 4 - 2) = 1: 3 used. Taken in the order
+    given it would be 1, then min(10, 2 - 1) = 1: 2."""
+    p = PARAMS["evenly"]
+    out = carry_credits(
+        [credit(10, authorised_on=D(2026, 1, 1))], [(2027, {"AT": 1}, p), (2026, {"AT": 10}, p)]
+    )
+    assert [c.used for c in out] == [3]
+
+
+def test_evenly_rounds_each_fifth_down_and_counts_the_act_s_own_year() -> None:
+    """Reading evenly: a credit of 4 over five years allows 4 x 1 // 5 = 0 in its first year and
+    4 x 2 // 5 = 1 by the second. Reading pool_year_of_authorisation: a credit authorised on
+    1 March 2026 counts from 2026 (10 x 1 // 5 = 2); next_pool_year: from 2027."""
+    p = PARAMS["evenly"]
+    four = credit(4, authorised_on=D(2026, 1, 1))
+    assert (four.allowance(2026, p), four.allowance(2027, p)) == (0, 1)
+    own = params_with(
+        **{"crisis.credits.use_per_cycle": "evenly", "crisis.credits.first_cycle": OWN_YEAR}
+    )
+    march = credit(10, authorised_on=D(2026, 3, 1))
+    assert march.allowance(2026, own) == 2
+    assert march.first_year(NEXT_YEAR) == 2027 and march.first_year(OWN_YEAR) == 2026
+
+
+def test_reduce_a_fair_share_of_zero_and_refuse_a_negative_one() -> None:
+    """Art. 9(4)(a): a fair share of 0 is reduced by nothing; -1 is refused by name."""
+    c = credit(10)
+    cut, left = c.reduce(0, D(2026, 6, 1))
+    assert (cut, left.used) == (0, 0)
+    with pytest.raises(EupactError) as err:
+        c.reduce(-1, D(2026, 6, 1))
+    p = err.value.problems[0]
+    assert (p.field, p.value, p.rule) == ("fair_share", -1, "must be 0 or more")

@@ -361,3 +361,44 @@ def test_renormalised_contributions_cover_the_basis_up_to_rounding(
     assert -len(plan.contributing) < left <= 0 or (left == 0)
     shares = sum(r.share for r in plan.indicative.rows.values())
     assert shares == Fraction(1)
+
+
+# --- cases added by mutation testing (issue 17; docs/testing.md) ----------------------------------
+
+
+def test_offsets_a_state_without_contribution_counts_as_zero(
+    key: ReferenceKey, params: ParametersAt
+) -> None:
+    """Art. 9(1)(a)-(b) CFMR: FR pledged nothing (no entry). Pledged 300 < 1000: gap 700.
+    Fair shares DE 600, FR 400; left DE 600 - 300 = 300, FR 400 - 0 = 400 (63(7) AMMR).
+    Within: DE 3/5 x 700 = 420 > 300 -> 300, FR the other 400 (its cap exactly); nothing
+    above, nothing uncovered, no credit (9(4))."""
+    plan = response_plan(request(), key, params)
+    o = offsets(plan, params, contributions={"DE": Contribution(relocations=300)})
+    assert (o.pledged, o.gap, o.caps) == (300, 700, {"DE": 300, "FR": 400})
+    assert o.within == {"DE": 300, "FR": 400} and o.above == {"DE": 0, "FR": 0}
+    assert o.uncovered == 0 and o.credits == () and o.excluded_by == ""
+
+
+def test_offsets_carry_the_plan_decision_credits_and_readings(
+    key: ReferenceKey, params: ParametersAt
+) -> None:
+    """The result of the first case (gap 600; above DE 60, FR 40) names its plan, the Council
+    decision CID 1 (on each credit too, 9(4)-(5)) and the readings: the fair share by the key
+    (the default), the AMMR's 63(7) reading, the credit window of five years from 2 July 2027
+    (the day after the decision's last day, 1 July 2027) to 2 July 2032 (9(4)(b))."""
+    plan = response_plan(request(), key, params)
+    o = offsets(plan, params)
+    assert o.plan is plan and o.decision == "CID 1"
+    assert [c.decision for c in o.credits] == ["CID 1", "CID 1"]
+    assert o.readings["crisis.offsets.fair_share"] == str(params("crisis.offsets.fair_share"))
+    assert o.readings["offsets.cap.contributions_counted"] == str(
+        key.params("offsets.cap.contributions_counted")
+    )
+    window = o.readings["credit_window"]
+    assert window.startswith("within 5 years of ") and "2027" in window and "2032" in window
+    p = params_with(**{"crisis.offsets.fair_share": "given"})
+    with pytest.raises(EupactError) as info:
+        offsets(response_plan(request(), key, p), p, fair_shares={"DE": 350})
+    problem = info.value.problems[0]
+    assert (problem.field, problem.value) == ("fair_shares", ["DE"])
