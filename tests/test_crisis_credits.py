@@ -25,7 +25,15 @@ from eupact.cycle.phases import Phase, Role
 from eupact.cycle.service.crisis import Crises
 from eupact.errors import EupactError
 from eupact.parameters import load_parameters
-from eupact.pool.credits import NEXT_YEAR, OWN_YEAR, CrisisCredit, carry_credits, use_credits
+from eupact.pool.credits import (
+    NEXT_YEAR,
+    OWN_YEAR,
+    CrisisCredit,
+    carry_credits,
+    check_credits,
+    use_credits,
+)
+from eupact.pool.limits import MAX_PERSONS
 from eupact.pool.outcome import compute_outcome
 from eupact.pool.pledges import Pledge, PledgeKind
 from eupact.web.routes import SESSION_COOKIE
@@ -563,3 +571,55 @@ def test_reduce_a_fair_share_of_zero_and_refuse_a_negative_one() -> None:
         c.reduce(-1, D(2026, 6, 1))
     p = err.value.problems[0]
     assert (p.field, p.value, p.rule) == ("fair_share", -1, "must be 0 or more")
+
+
+def test_authorise_and_check_credits_at_their_boundaries() -> None:
+    """Art. 9(5) CFMR: the Commission's act may be of the notification's day and of the last day
+    of the window (9(4)(b)), not the day before the notification nor after the window; a blank
+    act is refused. The cycle's check: 1 and MAX_PERSONS applications are allowed, 0 is not;
+    used may equal the credit; a window may end on the day the decision ends."""
+    base = CrisisCredit("AT", 10, "CID", D(2026, 1, 1), EXPIRES)
+    same_day = base.authorise("C(1)", D(2026, 2, 1), D(2026, 2, 1))
+    assert (same_day.notified_on, same_day.authorised_on) == (D(2026, 2, 1), D(2026, 2, 1))
+    assert base.authorise("C(1)", EXPIRES, D(2026, 2, 1)).authorised_on == EXPIRES
+    for act, on, notified, field, value in (
+        ("  ", D(2026, 2, 1), D(2026, 2, 1), "authorised_by", "  "),
+        ("C(1)", D(2026, 1, 31), D(2026, 2, 1), "authorised_on", D(2026, 1, 31)),
+        ("C(1)", D(2031, 1, 2), D(2026, 2, 1), "authorised_on", D(2031, 1, 2)),
+    ):
+        with pytest.raises(EupactError) as err:
+            base.authorise(act, on, notified)
+        p = err.value.problems[0]
+        assert (p.field, p.value) == (field, value) and "Art. 9(" in p.rule
+    check_credits(
+        [
+            replace(base, applications=1),
+            replace(base, applications=MAX_PERSONS),
+            replace(base, used=10),
+            replace(base, expires_on=base.no_longer_in_force),
+        ],
+        ["AT"],
+    )
+    with pytest.raises(EupactError) as err:
+        check_credits(
+            [
+                replace(base, state="XX"),
+                replace(base, applications=0),
+                replace(base, used=11),
+                replace(base, expires_on=D(2025, 12, 31)),
+            ],
+            ["AT"],
+        )
+    assert err.value.summary == "crisis credits refused"
+    assert [(p.field, p.value, p.location) for p in err.value.problems] == [
+        ("state", "XX", "crisis_credits[0]"),
+        ("applications", 0, "crisis_credits[1]"),
+        ("used", 11, "crisis_credits[2]"),
+        ("expires_on", "2025-12-31", ""),
+    ]
+    assert [p.rule.split(";")[0] for p in err.value.problems] == [
+        "not among the participating states",
+        f"between 1 and {MAX_PERSONS:,}",
+        "between 0 and the 10 credited",
+        "is before the decision ended",
+    ]
