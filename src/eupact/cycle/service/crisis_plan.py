@@ -285,7 +285,9 @@ class CrisisPlans:
             **about,
             "contributions_from": "each contributing state's pledges to the pool year; the "
             "additional pledges per state are not recorded here; the applications each holds "
-            f"that qualify: the {qualify}" if not upper_bound else f"that qualify: {qualify}",
+            f"that qualify: the {qualify}"
+            if not upper_bound
+            else f"that qualify: {qualify}",
             "eligible": {
                 "from": qualify,
                 "on": on.isoformat(),
