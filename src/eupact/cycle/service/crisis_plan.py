@@ -285,9 +285,7 @@ class CrisisPlans:
             **about,
             "contributions_from": "each contributing state's pledges to the pool year; the "
             "additional pledges per state are not recorded here; the applications each holds "
-            f"that qualify: the {qualify}"
-            if not upper_bound
-            else f"that qualify: {qualify}",
+            f"that qualify: {'' if upper_bound else 'the '}{qualify}",
             "eligible": {
                 "from": qualify,
                 "on": on.isoformat(),
