@@ -372,9 +372,10 @@ def test_notification_and_act_reduce_the_outcome(world) -> None:
         ok(post(w, clock, cid, who, day, **act), 201)
     # the upper bound the credits are checked against: each state holding the whole gap (the
     # world holds no Dublin case, so counted in the workspace nobody takes any)
-    states = ok(w.call("GET", f"/crises/{cid}/offsets?whole_gap=true", "observer"))["computed"][
-        "states"
-    ]
+    bound = ok(w.call("GET", f"/crises/{cid}/offsets?whole_gap=true", "observer"))
+    assert bound["contributions_from"].startswith("each contributing state's pledges")
+    assert "whole gap (an upper bound)" in bound["contributions_from"]
+    states = bound["computed"]["states"]
     x, y = states["DE"]["above_fair_share"], states["FR"]["above_fair_share"]
     counted = ok(w.call("GET", f"/crises/{cid}/offsets", "observer"))["computed"]["states"]
     assert counted["DE"]["above_fair_share"] == counted["FR"]["above_fair_share"] == 0
