@@ -272,7 +272,7 @@ HOSTILE: list[tuple[str, str, str, Any, dict[str, str], int, str]] = [
         "commission",
         "POST",
         "/crises/{id}/events",
-        {"kind": "report", "date": "2026-10-01"},
+        {"kind": "report", "date": "2026-09-29"},  # before the Council decision of 09-30
         {},
         422,
         "date",
