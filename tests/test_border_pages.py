@@ -123,6 +123,21 @@ def test_french_and_german(site: Site, lang: str, words: tuple[str, ...]) -> Non
             assert english not in text_of(shown), (path, english)
 
 
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Art. 47(4) — 30,000 (Art. 46)"),
+        ("fr", "art. 47, par. 4 — 30 000 (art. 46)"),  # text_of makes the narrow space a space
+        ("de", "Art. 47 Abs. 4 — 30.000 (Art. 46)"),
+    ],
+)
+def test_the_union_capacity_is_the_parameter_in_the_language_s_notation(
+    site: Site, lang: str, words: str
+) -> None:
+    # Art. 46 APR: border.union_adequate_capacity = 30,000, written as each language writes it
+    assert words in text_of(site.client(lang=lang).get("/border?year=2026").text)
+
+
 def test_unknown_states_are_404_in_words(site: Site) -> None:
     for path in ("/border/DK", "/border/ZZ", "/border/ZZ.csv", "/border/%E2%80%AE"):
         r = site.client().get(path)

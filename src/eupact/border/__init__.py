@@ -3,7 +3,7 @@
 
 * :mod:`~eupact.border.acts`: the implementing acts of Art. 47(1) (their dates, data years and
   periods, Art. 47(5)), the annual maximum's phase-in (Art. 47(1), second subparagraph), who is bound;
-* :mod:`~eupact.border.capacity`: the formula of Art. 47(4) (Art. 46's 30,000 split by each
+* :mod:`~eupact.border.capacity`: the formula of Art. 47(4) (the Union's capacity of Art. 46 split by each
   state's share of irregular crossings and refusals of entry), with its trace;
 * :mod:`~eupact.border.recorded`: Commission Implementing Decision (EU) 2024/2150 as recorded,
   and a computation beside it;

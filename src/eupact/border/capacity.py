@@ -1,8 +1,8 @@
 """The adequate capacity of each Member State for the border procedure and its annual maximum:
 Arts 46 and 47(1), (4), (5) of Regulation (EU) 2024/1348 (APR).
 
-* Art. 46: the Union's adequate capacity is 30,000 (``border.union_adequate_capacity``).
-* Art. 47(4): a state's adequate capacity = 30,000 × (its irregular crossings of the external
+* Art. 46: the Union's adequate capacity (``border.union_adequate_capacity``).
+* Art. 47(4): a state's adequate capacity = the Union's × (its irregular crossings of the external
   border + arrivals after search and rescue + refusals of entry at the external border over the
   previous three years) / (the same sum for the Union as a whole). How search-and-rescue arrivals
   enter (``border.capacity.sar_arrivals``) and how a fraction of a person is rounded
@@ -141,7 +141,7 @@ class CapacityResult:
 
     @property
     def total(self) -> int | None:
-        """The states' capacities summed (30,000 give or take the rounding)."""
+        """The states' capacities summed (the Union's capacity give or take the rounding)."""
         values = [s.capacity for s in self.states.values()]
         return None if any(v is None for v in values) else sum(v or 0 for v in values)
 
@@ -402,8 +402,9 @@ def _trace(
     left_aside = sorted({f.year for f in figures if f.year not in act.window})
     return {
         "rule": "eupact.border.capacity.adequate_capacity",
-        "formula": "capacity = 30,000 × state's sum / Union's sum, over the three years before "
-        "the act's year (Art. 47(4)); annual maximum = multiplier × capacity (Art. 47(1))",
+        "formula": f"capacity = {int(at('border.union_adequate_capacity')):,} × state's sum / "
+        "Union's sum, over the three years before the act's year (Art. 47(4)); annual maximum = "
+        "multiplier × capacity (Art. 47(1))",
         "articles": list(ARTICLES),
         "parameters": [_parameter_use(at, n) for n in names],
         "phases": [p.as_dict() for p in act.phases],

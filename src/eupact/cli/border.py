@@ -98,7 +98,7 @@ def _review_note(year: int) -> str:
     due, cited = numbers_review(dt.date(year, 1, 1))
     when = f"by {due.isoformat()}" if due else "no date held"
     return (
-        f"The 30,000 and the maxima are reviewed by the Commission {when}, then every three "
+        f"The Union's adequate capacity (Art. 46) and the maxima are reviewed by the Commission {when}, then every three "
         f"years ({cited}, third paragraph; the obligations register)."
     )
 

@@ -364,6 +364,7 @@ class BorderStatus:
             "computed": {
                 "complete": result.complete,
                 "synthetic": result.synthetic,
+                "union_capacity": result.union_capacity,
                 "union_counted": result.union_counted,
                 "missing": len(result.missing),
                 "held": list(gathered.held),
