@@ -18,6 +18,11 @@ from .api_support import World
 SEEDED_BY = Actor("test:IT", Role.MEMBER_STATE, "IT")
 
 
+def state(geo: str) -> Actor:
+    """A Member State's test actor."""
+    return Actor(f"test:{geo}", Role.MEMBER_STATE, geo)
+
+
 def seed(world: World) -> int:
     """IT's crisis, requested today (UTC), once per world."""
     if "crisis" not in world.ids:

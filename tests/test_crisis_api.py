@@ -24,20 +24,10 @@ import pytest
 from icalendar import Calendar
 
 from .api_support import World, Worlds, assert_problem
+from .clock_support import Clock
 from .databases import BACKENDS
 
 CRISES = "/crises"
-
-
-class Clock:
-    def __init__(self, day: dt.date) -> None:
-        self.to(day)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def to(self, day: dt.date) -> None:
-        self.now = dt.datetime.combine(day, dt.time(9), dt.UTC)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -39,6 +39,7 @@ from eupact.pool.pledges import Pledge, PledgeKind
 from eupact.web.routes import SESSION_COOKIE
 
 from .api_support import World, Worlds, assert_problem
+from .clock_support import Clock
 from .conftest import tiny_act, tiny_key
 from .databases import BACKENDS
 
@@ -296,17 +297,6 @@ def test_cycle_run_reads_the_credits_of_the_pledges_file(tmp_path) -> None:
 # its relocations alone toward the pledges: the offsets put some of DE's applications above
 # its fair share (9(1)(b)); the service computes that number X (its own test:
 # tests/test_crisis_plan.py), and the credit may not exceed it.
-
-
-class Clock:
-    def __init__(self, day: dt.date) -> None:
-        self.to(day)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def to(self, day: dt.date) -> None:
-        self.now = dt.datetime.combine(day, dt.time(9), dt.UTC)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -33,6 +33,8 @@ from eupact.cycle.service.dublin import DublinCases
 from eupact.cycle.store.db import make_engine, sessions, upgrade
 
 from .api_support import PARAMETERS, SNAPSHOT
+from .clock_support import Clock
+from .crisis_support import state
 from .databases import BACKENDS, fresh_database
 
 D = dt.date
@@ -40,21 +42,6 @@ COMMISSION = Actor("test:commission", Role.COMMISSION)
 COUNCIL = Actor("test:council", Role.COUNCIL)
 OBSERVER = Actor("test:observer", Role.OBSERVER)
 REFS = ("SYN-EL-DE-1", "SYN-EL-DE-2", "SYN-EL-DE-3", "SYN-EL-DE-4")
-
-
-def state(geo: str) -> Actor:
-    return Actor(f"test:{geo}", Role.MEMBER_STATE, geo)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def to(self, day: dt.date) -> None:
-        self.now = dt.datetime.combine(day, dt.time(9), dt.UTC)
 
 
 def crossed_into_el(
