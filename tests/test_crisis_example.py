@@ -7,9 +7,6 @@ on the same database, and says so when no server answers instead of printing a t
 from __future__ import annotations
 
 import importlib.util
-import socket
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -56,24 +53,3 @@ def test_the_example_runs_a_whole_crisis(backend, tmp_path, capsys, monkeypatch)
         assert words in printed, (words, printed)
     if backend == "sqlite":
         assert "SYNTHETIC crisis of MT" in printed  # the second run: IT has its crisis
-
-
-def test_the_example_says_no_server_instead_of_a_traceback(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])  # closed again: nothing listens there
-    ran = subprocess.run(
-        [
-            sys.executable,
-            str(EXAMPLE),
-            "--base-url",
-            f"http://127.0.0.1:{port}",
-            "--database-url",
-            f"sqlite:///{tmp_path / 'none.db'}",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert ran.returncode == 1
-    assert f"no eupact server answers at http://127.0.0.1:{port}" in ran.stderr
